@@ -1,0 +1,276 @@
+/**
+ * Validation of HAL profiles and targets.
+ *
+ * @module
+ */
+
+import { ADDRESS_LIMIT, formatAddress } from "./address.ts";
+import type { HalProfile, HalTarget, IrqOrder, IrqProfile, MemoryRegion } from "./hal.ts";
+
+/** The IRQ orders a profile may declare. */
+export const IRQ_ORDERS: readonly IrqOrder[] = ["any", "lowest-first", "highest-first", "fifo"];
+
+const PROFILE_KEYS = new Set([
+  "frameSize",
+  "memory",
+  "cpus",
+  "cpuNodes",
+  "irq",
+  "zeroedFrames",
+  "strictFree",
+]);
+
+/** A region after validation: `node` is always set. */
+export interface ResolvedRegion {
+  /** First byte. */
+  start: bigint;
+  /** Length in bytes. */
+  size: bigint;
+  /** One past the last byte. */
+  end: bigint;
+  /** NUMA node. */
+  node: number;
+}
+
+/** A profile after validation: defaults filled in, regions sorted by address. */
+export interface ResolvedProfile {
+  /** Frame size in bytes. */
+  frameSize: number;
+  /** Regions in ascending address order. */
+  memory: ResolvedRegion[];
+  /** Number of CPUs. */
+  cpus: number;
+  /** NUMA node of each CPU (all 0 when not declared). */
+  cpuNodes: number[];
+  /** Whether the profile declared `cpuNodes` (the NUMA claim). */
+  numa: boolean;
+  /** Interrupt support, if claimed. */
+  irq?: IrqProfile;
+  /** Whether zero-filled frames are claimed. */
+  zeroedFrames: boolean;
+  /** Whether strict free is claimed. */
+  strictFree: boolean;
+}
+
+const MAX_IRQ_LINES = 1 << 16;
+const MAX_CPUS = 4096;
+
+function describe(value: unknown): string {
+  if (typeof value === "bigint") return `bigint ${formatAddress(value)}`;
+  if (typeof value === "string") return `string "${value}"`;
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+function fail(kind: "type" | "range", where: string, message: string): never {
+  const text = `Invalid HAL profile: ${where} ${message}`;
+  throw kind === "type" ? new TypeError(text) : new RangeError(text);
+}
+
+function checkInteger(where: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    fail("type", where, `must be an integer, got ${describe(value)}`);
+  }
+  if (value < min || value > max) {
+    fail("range", where, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function checkBoolean(where: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") fail("type", where, `must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+function checkRegion(index: number, value: unknown, frameSize: bigint): ResolvedRegion {
+  const where = `memory[${index}]`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    fail("type", where, `must be an object { start, size, node? }, got ${describe(value)}`);
+  }
+  const region = value as Partial<MemoryRegion> & Record<string, unknown>;
+  for (const key of Object.keys(region)) {
+    if (!["start", "size", "node"].includes(key)) {
+      fail("type", `${where}.${key}`, "is not a region field (expected start, size, node)");
+    }
+  }
+  const { start, size } = region;
+  if (typeof start !== "bigint") {
+    fail("type", `${where}.start`, `must be a bigint (write 0x8000_0000n), got ${describe(start)}`);
+  }
+  if (typeof size !== "bigint") {
+    fail("type", `${where}.size`, `must be a bigint (write 0x10_0000n), got ${describe(size)}`);
+  }
+  if (start < 0n) fail("range", `${where}.start`, `must not be negative, got ${start}`);
+  if (size <= 0n) fail("range", `${where}.size`, `must be positive, got ${size}`);
+  if (start + size > ADDRESS_LIMIT) {
+    fail(
+      "range",
+      where,
+      `ends at ${formatAddress(start + size)}, beyond the 64-bit address space (2^64)`,
+    );
+  }
+  if (start % frameSize !== 0n) {
+    fail("range", `${where}.start`, `${formatAddress(start)} is not aligned to the frame size ${frameSize}`);
+  }
+  if (size % frameSize !== 0n) {
+    fail("range", `${where}.size`, `${formatAddress(size)} is not a multiple of the frame size ${frameSize}`);
+  }
+  const node = region.node === undefined ? 0 : checkInteger(`${where}.node`, region.node, 0, MAX_CPUS);
+  return { start, size, end: start + size, node };
+}
+
+function checkIrq(value: unknown): IrqProfile {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    fail("type", "irq", `must be an object { lines, none, order }, got ${describe(value)}`);
+  }
+  const irq = value as Record<string, unknown>;
+  for (const key of Object.keys(irq)) {
+    if (!["lines", "none", "order"].includes(key)) {
+      fail("type", `irq.${key}`, "is not an irq field (expected lines, none, order)");
+    }
+  }
+  const lines = checkInteger("irq.lines", irq.lines, 1, MAX_IRQ_LINES);
+  const none = checkInteger("irq.none", irq.none, 0, 2 ** 32 - 1);
+  if (!IRQ_ORDERS.includes(irq.order as IrqOrder)) {
+    fail("type", "irq.order", `must be one of ${IRQ_ORDERS.join(", ")}, got ${describe(irq.order)}`);
+  }
+  if (lines === 1 && none === 0) {
+    fail("range", "irq", "has no raisable line: its only line 0 is the none value");
+  }
+  return { lines, none, order: irq.order as IrqOrder };
+}
+
+/**
+ * Checks a profile and returns it with defaults filled in.
+ *
+ * Throws a `TypeError` (wrong type, unknown field) or a `RangeError` (value
+ * out of range, overlapping or unaligned regions) whose message names the
+ * field and what was expected.
+ *
+ * @example
+ * ```ts
+ * import { validateProfile } from "@halconf/halconf";
+ *
+ * const profile = validateProfile({ memory: [{ start: 0x8000_0000n, size: 0x10_0000n }] });
+ * profile.frameSize; // 4096
+ * ```
+ *
+ * @example A rejection
+ * ```ts
+ * import { validateProfile } from "@halconf/halconf";
+ *
+ * try {
+ *   validateProfile({ memory: [{ start: 0x8000_0800n, size: 0x1000n }] });
+ * } catch (error) {
+ *   // RangeError: Invalid HAL profile: memory[0].start 0x8000_0800 is not aligned ...
+ * }
+ * ```
+ */
+export function validateProfile(profile: unknown): ResolvedProfile {
+  if (typeof profile !== "object" || profile === null || Array.isArray(profile)) {
+    fail("type", "profile", `must be an object, got ${describe(profile)}`);
+  }
+  const raw = profile as HalProfile & Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!PROFILE_KEYS.has(key)) {
+      fail("type", key, `is not a profile field (expected one of ${[...PROFILE_KEYS].join(", ")})`);
+    }
+  }
+  const frameSize = raw.frameSize === undefined ? 4096 : checkInteger("frameSize", raw.frameSize, 4096, 2 ** 40);
+  if ((BigInt(frameSize) & (BigInt(frameSize) - 1n)) !== 0n) {
+    fail("range", "frameSize", `must be a power of two, got ${frameSize}`);
+  }
+  if (!Array.isArray(raw.memory)) fail("type", "memory", `must be an array of regions, got ${describe(raw.memory)}`);
+  if (raw.memory.length === 0) fail("range", "memory", "must declare at least one region");
+  const memory = raw.memory.map((region, index) => checkRegion(index, region, BigInt(frameSize)));
+  const order = memory.map((region, index) => ({ region, index })).sort((a, b) =>
+    a.region.start < b.region.start ? -1 : a.region.start > b.region.start ? 1 : 0
+  );
+  for (let i = 1; i < order.length; i++) {
+    const previous = order[i - 1], current = order[i];
+    if (current.region.start < previous.region.end) {
+      fail(
+        "range",
+        "memory",
+        `regions ${previous.index} and ${current.index} overlap at ${formatAddress(current.region.start)}`,
+      );
+    }
+  }
+  const onlyZero = memory.length === 1 && memory[0].start === 0n && memory[0].size === BigInt(frameSize);
+  if (onlyZero) fail("range", "memory", "has no usable frame: its only frame is at address 0");
+  const cpus = raw.cpus === undefined ? 1 : checkInteger("cpus", raw.cpus, 1, MAX_CPUS);
+  const nodes = new Set(memory.map((region) => region.node));
+  let cpuNodes = new Array<number>(cpus).fill(0);
+  if (raw.cpuNodes !== undefined) {
+    if (!Array.isArray(raw.cpuNodes)) fail("type", "cpuNodes", `must be an array, got ${describe(raw.cpuNodes)}`);
+    if (raw.cpuNodes.length !== cpus) {
+      fail("range", "cpuNodes", `must name a node for each of the ${cpus} CPUs, got ${raw.cpuNodes.length}`);
+    }
+    cpuNodes = raw.cpuNodes.map((node, cpu) => {
+      const value = checkInteger(`cpuNodes[${cpu}]`, node, 0, MAX_CPUS);
+      if (!nodes.has(value)) fail("range", `cpuNodes[${cpu}]`, `names node ${value}, which has no memory`);
+      return value;
+    });
+  } else if (nodes.size > 1 || !nodes.has(0)) {
+    fail("range", "memory", "names NUMA nodes but the profile declares no cpuNodes");
+  }
+  return {
+    frameSize,
+    memory: order.map(({ region }) => region),
+    cpus,
+    cpuNodes,
+    numa: raw.cpuNodes !== undefined,
+    irq: raw.irq === undefined ? undefined : checkIrq(raw.irq),
+    zeroedFrames: checkBoolean("zeroedFrames", raw.zeroedFrames),
+    strictFree: checkBoolean("strictFree", raw.strictFree),
+  };
+}
+
+/**
+ * Checks that a value has the shape of a `HalTarget` and a valid profile.
+ *
+ * @example
+ * ```ts
+ * import { identityHal, validateTarget } from "@halconf/halconf";
+ *
+ * validateTarget(identityHal(), "identity");
+ * ```
+ */
+export function validateTarget(value: unknown, source: string): HalTarget {
+  const prefix = `Cannot load HAL "${source}":`;
+  if (typeof value !== "object" || value === null) {
+    throw new TypeError(`${prefix} the default export must be a HalTarget object, got ${describe(value)}`);
+  }
+  const target = value as Partial<HalTarget>;
+  if (typeof target.name !== "string" || target.name.trim() === "") {
+    throw new TypeError(`${prefix} "name" must be a non-empty string, got ${describe(target.name)}`);
+  }
+  if (typeof target.create !== "function") {
+    throw new TypeError(`${prefix} "create" must be a function (host) => HalInstance, got ${describe(target.create)}`);
+  }
+  if (target.profile === undefined) {
+    throw new TypeError(`${prefix} "profile" is missing`);
+  }
+  try {
+    validateProfile(target.profile);
+  } catch (error) {
+    const message = (error as Error).message;
+    const Kind = error instanceof RangeError ? RangeError : TypeError;
+    throw new Kind(`${prefix} ${message}`);
+  }
+  return target as HalTarget;
+}
+
+/** Number of usable frames: every frame in declared RAM except the one at address 0. */
+export function capacityOf(profile: ResolvedProfile): bigint {
+  const frame = BigInt(profile.frameSize);
+  let frames = 0n;
+  for (const region of profile.memory) {
+    frames += region.size / frame;
+    if (region.start === 0n) frames -= 1n;
+  }
+  return frames;
+}

@@ -20,7 +20,7 @@ export {
   offsetHal,
   pagedHal,
   type PagedOptions,
-  type ReferenceOptions,
   referenceHals,
+  type ReferenceOptions,
   sparseHal,
 } from "./impls/mod.ts";

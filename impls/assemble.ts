@@ -28,6 +28,8 @@ export interface HalParts {
   translation: Translation;
   /** The host the instance calls into. */
   host: HalHost;
+  /** The interrupt controller (default: a new one built from `profile.irq`). */
+  interrupts?: InterruptController;
 }
 
 /**
@@ -81,7 +83,8 @@ export function assembleHal(parts: HalParts): HalInstance {
     },
   };
   if (profile.irq) {
-    const controller = new InterruptController(profile.irq.lines, profile.irq.none, profile.irq.order);
+    const controller = parts.interrupts ??
+      new InterruptController(profile.irq.lines, profile.irq.none, profile.irq.order);
     const none = profile.irq.none;
     instance.raiseIrq = (irq) => controller.raise(irq);
     instance.irqFetch = () => controller.current();

@@ -64,6 +64,16 @@ export class InterruptController {
     this.#pending.delete(irq);
   }
 
+  /** What `current()` returns when nothing is pending. */
+  get none(): number {
+    return this.#none;
+  }
+
+  /** The pending lines, in the order they became pending. */
+  pending(): number[] {
+    return [...this.#pending];
+  }
+
   /** Number of pending lines. */
   get pendingCount(): number {
     return this.#pending.size;

@@ -1,0 +1,90 @@
+/**
+ * The catalogue: every check with its metadata, and whether a profile and an
+ * instance meet what a check needs.
+ *
+ * @module
+ */
+
+import type { Check, Need } from "./check.ts";
+import { allocChecks } from "./checks/alloc.ts";
+import { freeChecks } from "./checks/free.ts";
+import { irqChecks } from "./checks/irq.ts";
+import { memChecks } from "./checks/mem.ts";
+import { numaChecks } from "./checks/numa.ts";
+import { stateChecks } from "./checks/state.ts";
+import { xlateChecks } from "./checks/xlate.ts";
+import type { HalInstance } from "./hal.ts";
+import { capacityOf, type ResolvedProfile } from "./profile.ts";
+
+/** Every check, in catalogue order. */
+export const CHECKS: readonly Check[] = [
+  ...allocChecks,
+  ...freeChecks,
+  ...xlateChecks,
+  ...memChecks,
+  ...irqChecks,
+  ...numaChecks,
+  ...stateChecks,
+];
+
+/** The default most frames a check allocates to exhaust RAM. */
+export const DEFAULT_EXHAUSTION_LIMIT = 65_536;
+
+/**
+ * The checks whose id matches one of the patterns (`alloc.unique`, `alloc.*`,
+ * `*`); all checks for an empty list.
+ *
+ * @example
+ * ```ts
+ * import { selectChecks } from "@halconf/halconf";
+ *
+ * selectChecks(["irq.*"]).map((check) => check.id).includes("irq.order"); // true
+ * ```
+ */
+export function selectChecks(patterns: readonly string[] = []): Check[] {
+  if (patterns.length === 0) return [...CHECKS];
+  const matchers = patterns.map((pattern) =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".")}$`)
+  );
+  return CHECKS.filter((check) => matchers.some((matcher) => matcher.test(check.id)));
+}
+
+/** Why a need is not met, or `undefined` when it is. */
+export function unmetNeed(
+  need: Need,
+  profile: ResolvedProfile,
+  instance: HalInstance,
+  exhaustionLimit: number = DEFAULT_EXHAUSTION_LIMIT,
+): string | undefined {
+  switch (need) {
+    case "irq":
+      if (!profile.irq) return "profile declares no irq";
+      if (typeof instance.irqFetch !== "function" || typeof instance.irqHandler !== "function") {
+        return "IRQ not implemented: the HAL keeps the trait defaults (irq_fetch returns 0, irq_hanlder is " +
+          "unimplemented!())";
+      }
+      if (typeof instance.raiseIrq !== "function") return "the HAL has no raiseIrq test port";
+      return undefined;
+    case "irq-order":
+      return profile.irq?.order === "any" ? "profile declares irq order any" : undefined;
+    case "zeroedFrames":
+      return profile.zeroedFrames ? undefined : "profile does not claim zeroedFrames";
+    case "strictFree":
+      return profile.strictFree ? undefined : "profile does not claim strictFree";
+    case "numa":
+      if (!profile.numa) return "profile declares no cpuNodes";
+      return new Set(profile.memory.map((region) => region.node)).size < 2
+        ? "profile declares a single NUMA node"
+        : undefined;
+    case "memory-ports":
+      return typeof instance.readMemory === "function" && typeof instance.writeMemory === "function"
+        ? undefined
+        : "the HAL has no readMemory/writeMemory test ports";
+    case "exhaustible": {
+      const capacity = capacityOf(profile);
+      return capacity > BigInt(exhaustionLimit)
+        ? `RAM holds ${capacity} frames, more than the exhaustion limit of ${exhaustionLimit}`
+        : undefined;
+    }
+  }
+}

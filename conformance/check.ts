@@ -1,0 +1,61 @@
+/**
+ * What a check is: metadata (id, clauses, title, needs) read by the
+ * catalogue, and the shape of the programs it generates.
+ *
+ * @module
+ */
+
+import type { ProgramShape } from "./arbitraries.ts";
+
+/**
+ * A profile claim or capability a check needs. Without it the check is
+ * skipped with the reason, never failed.
+ *
+ * - `irq`: the profile declares `irq`, and the HAL implements `irqFetch`,
+ *   `irqHandler` and the `raiseIrq` port;
+ * - `irq-order`: the declared order is not `any`;
+ * - `zeroedFrames`, `strictFree`: the profile claims them;
+ * - `numa`: the profile declares `cpuNodes` over at least two nodes;
+ * - `memory-ports`: the HAL has `readMemory` and `writeMemory`;
+ * - `exhaustible`: RAM is small enough to allocate all of it within budget.
+ */
+export type Need = "irq" | "irq-order" | "zeroedFrames" | "strictFree" | "numa" | "memory-ports" | "exhaustible";
+
+/** One check of the suite. */
+export interface Check {
+  /** Stable id, `family.name`. */
+  id: string;
+  /** The SPEC.md clauses it enforces. */
+  clauses: string[];
+  /** One line. */
+  title: string;
+  /** What it does, for `explain`. */
+  description: string;
+  /** Claims and capabilities it needs. */
+  needs: Need[];
+  /** The programs it generates. */
+  shape: ProgramShape;
+  /** Whether a violation of any clause fails it (the model-based check). */
+  judgesAll?: boolean;
+}
+
+/**
+ * Declares a check (an identity function that keeps the literal types).
+ *
+ * @example
+ * ```ts
+ * import { defineCheck } from "@halconf/halconf";
+ *
+ * const check = defineCheck({
+ *   id: "alloc.example",
+ *   clauses: ["ALLOC-6"],
+ *   title: "live frames are distinct",
+ *   description: "allocates and frees at random",
+ *   needs: [],
+ *   shape: { mix: { alloc: 3, free: 1 } },
+ * });
+ * ```
+ */
+export function defineCheck(check: Check): Check {
+  return check;
+}

@@ -1,0 +1,139 @@
+/**
+ * Programs and traces as numbered, human-readable steps.
+ *
+ * @module
+ */
+
+import { formatAddress } from "./address.ts";
+import type { Trace, TraceStep } from "./executor.ts";
+import { describeValue, type Violation } from "./judge.ts";
+
+const hex = formatAddress;
+
+function outcome(step: TraceStep): string {
+  if (step.skipped) return `skipped (${step.skipped})`;
+  if (step.threw) return `threw ${step.threw.name}: ${step.threw.message}`;
+  return "";
+}
+
+function formatBytes(bytes: Uint8Array): string {
+  if (bytes.length <= 16) return `[${bytes.join(", ")}]`;
+  const nonZero = bytes.reduce((count, byte) => count + (byte === 0 ? 0 : 1), 0);
+  const first = bytes.findIndex((byte) => byte !== 0);
+  const where = nonZero === 0 ? "all zero" : `${nonZero} non-zero, the first at offset ${formatAddress(BigInt(first))}`;
+  return `${bytes.length} bytes [${bytes.subarray(0, 8).join(", ")}, ...] (${where})`;
+}
+
+function arrow(step: TraceStep, value: unknown): string {
+  const result = outcome(step);
+  if (result) return ` -> ${result}`;
+  return ` -> ${value instanceof Uint8Array ? formatBytes(value) : describeValue(value)}`;
+}
+
+function fillSummary(values: unknown[]): string {
+  const frames = values.filter((value) => typeof value === "bigint") as bigint[];
+  const last = values.at(-1);
+  const tail = typeof last === "bigint" ? "(stopped at the fill limit)" : `then ${describeValue(last)}`;
+  if (frames.length === 0) return tail;
+  if (frames.length <= 3) return `${frames.map(hex).join(", ")}, ${tail}`;
+  return `${frames.length} frames (${hex(frames[0])}, ${hex(frames[1])} ... ${hex(frames.at(-1)!)}), ${tail}`;
+}
+
+/**
+ * One step as text, with the values the HAL returned: `3. alloc() -> 0x8000_2000`.
+ *
+ * @example
+ * ```ts
+ * import { executeProgram, formatStep, identityHal, validateProfile } from "@halconf/halconf";
+ *
+ * const target = identityHal();
+ * const trace = executeProgram(target, validateProfile(target.profile), [{ op: "alloc" }]);
+ * formatStep(trace.steps[0]); // "1. alloc() -> 0x8000_0000"
+ * ```
+ */
+export function formatStep(step: TraceStep): string {
+  const n = `${step.index + 1}.`;
+  const from = step.source !== undefined ? ` from step ${step.source + 1}` : "";
+  const op = step.op;
+  const dispatched = step.dispatched.length && op.op !== "handle" ? ` [dispatched ${step.dispatched.join(", ")}]` : "";
+  let text: string;
+  switch (op.op) {
+    case "alloc":
+      text = `alloc()${arrow(step, step.result)}`;
+      break;
+    case "fill": {
+      const values = (step.result as unknown[] | undefined) ?? [];
+      text = `fill()${step.threw ? ` -> ${fillSummary(values)}, then ${outcome(step)}` : ` -> ${fillSummary(values)}`}`;
+      break;
+    }
+    case "free":
+    case "freeAgain":
+    case "freeRaw": {
+      const what = step.paddr === undefined ? "?" : hex(step.paddr);
+      const label = op.op === "free" ? `${what}${from}` : op.op === "freeAgain" ? `${what} again` : what;
+      text = `free(${label}) -> ${outcome(step) || "ok"}`;
+      break;
+    }
+    case "p2v":
+    case "p2vRaw":
+      text = `p2v(${step.paddr === undefined ? "?" : hex(step.paddr)}${from})${arrow(step, step.result)}`;
+      break;
+    case "v2p":
+      text = `v2p(${step.vaddr === undefined ? "?" : hex(step.vaddr)}, a page p2v returned${from})${
+        arrow(step, step.result)
+      }`;
+      break;
+    case "raise":
+      text = `raise(${op.irq})${outcome(step) ? ` -> ${outcome(step)}` : ""}`;
+      break;
+    case "fetch":
+      text = `fetch()${outcome(step) ? ` -> ${outcome(step)}` : ` -> ${step.result}`}`;
+      break;
+    case "handle":
+      text = `handle() -> ${
+        outcome(step) || (step.dispatched.length ? `dispatched ${step.dispatched.join(", ")}` : "dispatched nothing")
+      }`;
+      break;
+    case "setCpu":
+      text = `setCpu(${op.cpu}) -> now on CPU ${step.cpu}`;
+      break;
+    case "write":
+    case "read": {
+      const where = step.paddr === undefined
+        ? "?"
+        : `${hex(step.paddr)}${step.vaddr !== undefined ? ` via ${hex(step.vaddr)}` : ""}${from}`;
+      text = op.op === "write"
+        ? `write(${where}, [${op.bytes.join(", ")}])${outcome(step) ? ` -> ${outcome(step)}` : " -> ok"}`
+        : `read(${where}, ${op.length})${arrow(step, step.result)}`;
+      break;
+    }
+  }
+  return `${n} ${text}${dispatched}`;
+}
+
+/**
+ * A trace as numbered steps, the violated step marked with its clause.
+ * Steps after the violation are summarised.
+ *
+ * @example
+ * ```ts
+ * import { executeProgram, formatTrace, identityHal, validateProfile } from "@halconf/halconf";
+ *
+ * const target = identityHal();
+ * const trace = executeProgram(target, validateProfile(target.profile), [{ op: "alloc" }, { op: "fetch" }]);
+ * formatTrace(trace); // ["1. alloc() -> 0x8000_0000", "2. fetch() -> 1023"]
+ * ```
+ */
+export function formatTrace(trace: Trace, violation?: Violation): string[] {
+  if (trace.createError) {
+    return [`create() threw ${trace.createError.name}: ${trace.createError.message}`];
+  }
+  const last = violation && violation.step >= 0 ? violation.step : trace.steps.length - 1;
+  const lines = trace.steps.slice(0, last + 1).map(formatStep);
+  if (violation && violation.step >= 0) {
+    lines[violation.step] += `   <-- ${violation.clause} broken`;
+    const rest = trace.steps.length - last - 1;
+    if (rest > 0) lines.push(`(${rest} later step${rest > 1 ? "s" : ""} not shown)`);
+  }
+  return lines;
+}

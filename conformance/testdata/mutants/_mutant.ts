@@ -1,0 +1,71 @@
+/**
+ * Helpers for mutants: reference HALs broken in exactly one way.
+ *
+ * Each mutant module default-exports a `HalTarget` and exports `breaks`, the
+ * clauses its bug breaks (the first is the one it was written for).
+ */
+
+import type { HalHost, HalInstance, HalProfile, HalTarget } from "../../hal.ts";
+import { type ResolvedProfile, validateProfile } from "../../profile.ts";
+import { assembleHal } from "../../../impls/assemble.ts";
+import { InterruptController } from "../../../impls/interrupt_controller.ts";
+import { plainFrames } from "../../../impls/reference.ts";
+import { offsetMap } from "../../../impls/translation.ts";
+
+/** What a mutant module exports. */
+export interface MutantModule {
+  default: HalTarget;
+  breaks: string[];
+}
+
+/** A target whose instances are the base's, patched. */
+export function patched(
+  name: string,
+  base: HalTarget,
+  patch: (hal: HalInstance, context: { host: HalHost; profile: ResolvedProfile }) => Partial<HalInstance>,
+): HalTarget {
+  const profile = validateProfile(base.profile);
+  return {
+    name,
+    profile: base.profile,
+    create(host) {
+      const hal = base.create(host);
+      return { ...hal, ...patch(hal, { host, profile }) };
+    },
+  };
+}
+
+/** The identity HAL's profile with IRQs, for IRQ mutants. */
+export const IRQ_PROFILE: HalProfile = {
+  memory: [{ start: 0x8000_0000n, size: 0x4_0000n }],
+  irq: { lines: 64, none: 1023, order: "lowest-first" },
+  zeroedFrames: true,
+  strictFree: true,
+};
+
+/** An identity-mapped HAL whose interrupt controller is built by `controller`, then patched. */
+export function withController(
+  name: string,
+  controller: (profile: ResolvedProfile) => InterruptController,
+  patch: (hal: HalInstance, irq: InterruptController, host: HalHost) => Partial<HalInstance> = () => ({}),
+  profile: HalProfile = IRQ_PROFILE,
+): HalTarget {
+  const resolved = validateProfile(profile);
+  const translation = offsetMap(resolved.memory, 0n);
+  return {
+    name,
+    profile,
+    create(host) {
+      const interrupts = controller(resolved);
+      const hal = assembleHal({ profile, frames: plainFrames(resolved), translation, host, interrupts });
+      return { ...hal, ...patch(hal, interrupts, host) };
+    },
+  };
+}
+
+export { InterruptController };
+
+/** The frame's region in a resolved profile. */
+export function regionOf(profile: ResolvedProfile, paddr: bigint) {
+  return profile.memory.find((region) => paddr >= region.start && paddr < region.end);
+}

@@ -128,9 +128,10 @@ export function operationArbitraries(profile: ResolvedProfile): Record<Operation
  * Programs of the given shape for a profile.
  *
  * @example
- * ```ts
- * import fc from "npm:fast-check@4.10.2";
- * import { identityHal, programArbitrary, validateProfile } from "@halconf/halconf";
+ * ```ts ignore
+ * import fc from "fast-check";
+ * import { identityHal, validateProfile } from "@halconf/halconf";
+ * import { programArbitrary } from "./arbitraries.ts";
  *
  * const profile = validateProfile(identityHal().profile);
  * const [program] = fc.sample(programArbitrary(profile, { mix: { alloc: 3, free: 1 } }), 1);

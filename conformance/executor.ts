@@ -135,36 +135,39 @@ export function executeProgram(
     freed.push({ paddr, step, nth: 0 });
   };
 
+  // The helpers below act on the step being run; they are made once, not per step.
+  let step: TraceStep = { index: -1, op: { op: "fetch" }, cpu, dispatched: [] };
+  const call = (method: string, fn: () => unknown): unknown => {
+    try {
+      return fn();
+    } catch (error) {
+      step.threw = thrown(method, error);
+      return undefined;
+    }
+  };
+  const missing = (method: keyof HalInstance): boolean => {
+    if (typeof hal[method] === "function") return false;
+    step.skipped = `the HAL has no ${method}`;
+    return true;
+  };
+  const pickFrom = <T extends { step: number; nth: number }>(list: readonly T[], pick: Pick, what: string) => {
+    const entry = resolve(list, pick);
+    if (entry === undefined) {
+      step.skipped = typeof pick === "number"
+        ? `no ${what} to pick`
+        : `step ${pick.step + 1} left no ${what} #${pick.nth}`;
+      return undefined;
+    }
+    step.source = entry.step;
+    step.sourceNth = entry.nth;
+    return entry;
+  };
+  const pickLive = (pick: Pick): Pickable | undefined => pickFrom(live, pick, "live frame");
+
   for (const [index, op] of program.entries()) {
-    const step: TraceStep = { index, op, cpu, dispatched: [] };
+    step = { index, op, cpu, dispatched: [] };
     sink = step.dispatched;
     trace.steps.push(step);
-    const call = (method: string, fn: () => unknown): unknown => {
-      try {
-        return fn();
-      } catch (error) {
-        step.threw = thrown(method, error);
-        return undefined;
-      }
-    };
-    const missing = (method: keyof HalInstance): boolean => {
-      if (typeof hal[method] === "function") return false;
-      step.skipped = `the HAL has no ${method}`;
-      return true;
-    };
-    const pickFrom = <T extends { step: number; nth: number }>(list: readonly T[], pick: Pick, what: string) => {
-      const entry = resolve(list, pick);
-      if (entry === undefined) {
-        step.skipped = typeof pick === "number"
-          ? `no ${what} to pick`
-          : `step ${pick.step + 1} left no ${what} #${pick.nth}`;
-        return undefined;
-      }
-      step.source = entry.step;
-      step.sourceNth = entry.nth;
-      return entry;
-    };
-    const pickLive = (pick: Pick): Pickable | undefined => pickFrom(live, pick, "live frame");
     switch (op.op) {
       case "alloc": {
         step.result = call("allocFrame", () => hal.allocFrame());
@@ -221,7 +224,8 @@ export function executeProgram(
         const offset = BigInt(op.offset % profile.frameSize);
         step.vaddr = entry.vaddr - entry.paddr % frameSize + offset;
         step.paddr = entry.paddr - entry.paddr % frameSize + offset;
-        step.result = call("virtToPhys", () => hal.virtToPhys(step.vaddr!));
+        const vaddr = step.vaddr;
+        step.result = call("virtToPhys", () => hal.virtToPhys(vaddr));
         break;
       }
       case "raise": {
@@ -257,9 +261,11 @@ export function executeProgram(
         if (step.threw || typeof base !== "bigint") break;
         step.vaddr = base + BigInt(offset);
         if (op.op === "write") {
-          call("writeMemory", () => hal.writeMemory!(step.vaddr!, Uint8Array.from(op.bytes)));
+          const vaddr = step.vaddr;
+          call("writeMemory", () => hal.writeMemory!(vaddr, Uint8Array.from(op.bytes)));
         } else {
-          step.result = call("readMemory", () => hal.readMemory!(step.vaddr!, op.length));
+          const vaddr = step.vaddr;
+          step.result = call("readMemory", () => hal.readMemory!(vaddr, op.length));
         }
         break;
       }

@@ -4,9 +4,11 @@
  *
  * @example
  * ```ts
- * import { validateProfile } from "@halconf/halconf/conformance";
+ * import { identityHal } from "@halconf/halconf";
+ * import { runConformance } from "@halconf/halconf/conformance";
  *
- * validateProfile({ memory: [{ start: 0x8000_0000n, size: 0x10_0000n }] });
+ * const report = runConformance(identityHal(), { seed: 1, runs: 10 });
+ * report.summary.failed; // 0
  * ```
  *
  * @module
@@ -34,3 +36,41 @@ export {
   validateProfile,
   validateTarget,
 } from "./profile.ts";
+export {
+  type JsonOperation,
+  type Operation,
+  OPERATION_KINDS,
+  type OperationKind,
+  type Pick,
+  type Program,
+  programFromJson,
+  programToJson,
+  type StepRef,
+} from "./program.ts";
+export { type ExecuteOptions, executeProgram, type ThrownError, type Trace, type TraceStep } from "./executor.ts";
+export { describeValue, HARNESS_ERROR, judgeTrace, type Violation } from "./judge.ts";
+export { formatStep, formatTrace } from "./print.ts";
+export type { OperationMix, ProgramShape } from "./arbitraries.ts";
+export { type Check, defineCheck, type Need } from "./check.ts";
+export { CHECKS, DEFAULT_EXHAUSTION_LIMIT, selectChecks, unmetNeed } from "./catalogue.ts";
+export { type Clause, CLAUSE_FAMILIES, clauseById, type ClauseFamily, CLAUSES } from "./clauses.ts";
+export {
+  type CheckResult,
+  type CheckStatus,
+  type ConformanceReport,
+  type Counterexample,
+  DEFAULT_RUNS,
+  deriveSeed,
+  pinPicks,
+  randomSeed,
+  replay,
+  type ReplayResult,
+  type ReportSummary,
+  runCheck,
+  runConformance,
+  type RunOptions,
+  SUITE_VERSION,
+  summarize,
+} from "./runner.ts";
+export { ConformanceError, testConformance } from "./deno_test.ts";
+export { renderSpec } from "./spec.ts";

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { CHECKS } from "./catalogue.ts";
+import { CLAUSES } from "./clauses.ts";
+import { programFromJson } from "./program.ts";
+import { replay, runCheck } from "./runner.ts";
+import { loadMutants } from "./testdata/load.ts";
+
+const SEEDS = Array.from({ length: 20 }, (_, i) => 17 + i * 104729);
+const mutants = await loadMutants();
+
+Deno.test("the mutant corpus has at least 20 mutants and covers every clause the checks enforce", () => {
+  assert.ok(mutants.length >= 20, `${mutants.length} mutants`);
+  const covered = new Set(mutants.map((mutant) => mutant.breaks[0]));
+  for (const clause of CLAUSES.filter((c) => c.id !== "IRQ-7")) {
+    assert.ok(covered.has(clause.id), `no mutant written for ${clause.id}`);
+  }
+  const names = mutants.map((mutant) => mutant.target.name);
+  assert.equal(new Set(names).size, names.length);
+});
+
+for (const mutant of mutants) {
+  Deno.test(`mutant ${mutant.target.name} is caught for ${mutant.breaks[0]} on ${SEEDS.length} seeds, in at most 8 steps`, () => {
+    const checks = CHECKS.filter((check) => check.clauses.some((clause) => mutant.breaks.includes(clause)));
+    assert.ok(checks.length > 0);
+    for (const seed of SEEDS) {
+      const caught = checks.map((check) => runCheck(mutant.target, check, { seed })).filter((result) =>
+        result.status === "fail" &&
+        (mutant.breaks.includes(result.counterexample!.violation.clause) ||
+          (result.check === "state.model" && mutant.breaks.includes("STATE-1")))
+      );
+      assert.ok(caught.length > 0, `seed ${seed}: not caught by ${checks.map((c) => c.id).join(", ")}`);
+      for (const result of caught) {
+        const counterexample = result.counterexample!;
+        assert.ok(
+          counterexample.program.length <= 8,
+          `${counterexample.program.length} steps:\n${counterexample.steps.join("\n")}`,
+        );
+        assert.match(counterexample.steps.at(-1)!, new RegExp(`<-- ${counterexample.violation.clause} broken$`));
+        const again = replay(mutant.target, counterexample);
+        assert.deepEqual(again.violation, counterexample.violation, "replay reproduces the violation");
+        assert.deepEqual(
+          programFromJson(JSON.parse(JSON.stringify(counterexample.program))).length,
+          counterexample.program.length,
+        );
+      }
+    }
+  });
+}

@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { referenceHals } from "../impls/mod.ts";
+import { CHECKS } from "./catalogue.ts";
+import { clauseById } from "./clauses.ts";
+import { runConformance } from "./runner.ts";
+import { loadLegalHals } from "./testdata/load.ts";
+
+const SEEDS = Array.from({ length: 20 }, (_, i) => 1000 + i * 7919);
+
+const targets = [...referenceHals(), ...await loadLegalHals()];
+
+for (const target of targets) {
+  Deno.test(`${target.name} passes every applicable check across ${SEEDS.length} seeds`, () => {
+    for (const seed of SEEDS) {
+      const report = runConformance(target, { seed });
+      const bad = report.results.filter((result) => result.status !== "pass" && result.status !== "skip");
+      assert.deepEqual(
+        bad.map((r) => `${r.check} ${r.status} (seed ${seed}): ${r.reason}\n${r.counterexample?.steps.join("\n")}`),
+        [],
+      );
+      assert.equal(report.summary.passed + report.summary.skipped, CHECKS.length);
+    }
+  });
+}
+
+Deno.test("every check is of some clause, and every clause has a check or is enforced by the runner", () => {
+  const enforced = new Set(CHECKS.flatMap((check) => check.clauses));
+  for (const check of CHECKS) {
+    for (const clause of check.clauses) assert.ok(clauseById(clause), `${check.id} names unknown clause ${clause}`);
+  }
+  const ids = CHECKS.map((check) => check.id);
+  assert.equal(new Set(ids).size, ids.length, "check ids are unique");
+  enforced.add("IRQ-7");
+  for (const clause of ["ALLOC-1", "FREE-4", "XLATE-6", "MEM-2", "IRQ-6", "NUMA-2", "STATE-1"]) {
+    assert.ok(enforced.has(clause), clause);
+  }
+});
+
+Deno.test("skips say why: missing claims, trait defaults, no ports", async () => {
+  const legal = await loadLegalHals();
+  const reasons = (name: string) => {
+    const report = runConformance(legal.find((t) => t.name === name)!, { seed: 1, runs: 5 });
+    return new Map(report.results.filter((r) => r.status === "skip").map((r) => [r.check, r.reason]));
+  };
+  const defaults = reasons("trait-default-irq");
+  assert.match(defaults.get("irq.idle")!, /IRQ not implemented: the HAL keeps the trait defaults/);
+  const bare = reasons("bare-trait");
+  assert.equal(bare.get("irq.idle"), "profile declares no irq");
+  assert.equal(bare.get("free.strict"), "profile does not claim strictFree");
+  assert.equal(bare.get("mem.readback"), "the HAL has no readMemory/writeMemory test ports");
+  assert.equal(bare.get("numa.local-first"), "profile declares no cpuNodes");
+  assert.ok(!bare.has("alloc.unique"));
+});

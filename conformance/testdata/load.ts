@@ -1,0 +1,34 @@
+/** Loads the test HALs: mutants (with the clauses they break) and legal ones. */
+import type { HalTarget } from "../hal.ts";
+
+/** A mutant: its target, the clauses it breaks, and its file. */
+export interface Mutant {
+  file: string;
+  target: HalTarget;
+  breaks: string[];
+}
+
+async function modulesIn(folder: string): Promise<[string, Record<string, unknown>][]> {
+  const url = new URL(`./${folder}/`, import.meta.url);
+  const names = [...Deno.readDirSync(url)]
+    .map((entry) => entry.name)
+    .filter((name) => name.endsWith(".ts") && !name.startsWith("_"))
+    .sort();
+  return await Promise.all(
+    names.map(async (name) => [name, await import(new URL(name, url).href)] as [string, Record<string, unknown>]),
+  );
+}
+
+/** Every mutant under testdata/mutants. */
+export async function loadMutants(): Promise<Mutant[]> {
+  return (await modulesIn("mutants")).map(([file, module]) => ({
+    file,
+    target: module.default as HalTarget,
+    breaks: module.breaks as string[],
+  }));
+}
+
+/** Every legal (if unusual) HAL under testdata/legal. */
+export async function loadLegalHals(): Promise<HalTarget[]> {
+  return (await modulesIn("legal")).map(([, module]) => module.default as HalTarget);
+}

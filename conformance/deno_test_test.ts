@@ -26,5 +26,5 @@ Deno.test("testConformance fails a step with the counterexample", async (t) => {
   await testConformance(fakeContext, silentDoubleFree, { seed: 3, checks: selectChecks(["free.strict"]) });
   assert.ok(failure instanceof ConformanceError);
   assert.match(failure.message, /free\.strict fail: FREE-3/);
-  assert.match(failure.message, /  1\. free\(0x[0-9a-f_]+\) -> ok   <-- FREE-3 broken/);
+  assert.match(failure.message, / {2}1\. free\(0x[0-9a-f_]+\) -> ok {3}<-- FREE-3 broken/);
 });

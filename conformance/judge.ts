@@ -133,6 +133,9 @@ class Model {
       actual,
     });
     this.cpu = step.cpu;
+    if (step.threw && (step.threw.name === "NotCapable" || step.threw.name === "PermissionDenied")) {
+      return at(HARNESS_ERROR, `${step.threw.method} was denied by the sandbox: ${step.threw.message}`);
+    }
     if (step.op.op !== "handle" && step.dispatched.length > 0) {
       return at(
         "IRQ-5",

@@ -60,6 +60,7 @@ export {
   type ConformanceReport,
   type Counterexample,
   DEFAULT_RUNS,
+  deniedPermission,
   deriveSeed,
   pinPicks,
   randomSeed,

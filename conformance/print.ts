@@ -6,7 +6,7 @@
 
 import { formatAddress } from "./address.ts";
 import type { Trace, TraceStep } from "./executor.ts";
-import { describeValue, type Violation } from "./judge.ts";
+import { describeValue, HARNESS_ERROR, type Violation } from "./judge.ts";
 
 const hex = formatAddress;
 
@@ -131,7 +131,7 @@ export function formatTrace(trace: Trace, violation?: Violation): string[] {
   const last = violation && violation.step >= 0 ? violation.step : trace.steps.length - 1;
   const lines = trace.steps.slice(0, last + 1).map(formatStep);
   if (violation && violation.step >= 0) {
-    lines[violation.step] += `   <-- ${violation.clause} broken`;
+    lines[violation.step] += violation.clause === HARNESS_ERROR ? "   <-- error" : `   <-- ${violation.clause} broken`;
     const rest = trace.steps.length - last - 1;
     if (rest > 0) lines.push(`(${rest} later step${rest > 1 ? "s" : ""} not shown)`);
   }

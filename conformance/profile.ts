@@ -59,6 +59,7 @@ function describe(value: unknown): string {
   if (typeof value === "bigint") return `bigint ${formatAddress(value)}`;
   if (typeof value === "string") return `string "${value}"`;
   if (value === null) return "null";
+  if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;

@@ -78,6 +78,15 @@ export interface CheckResult {
   reason?: string;
   /** On failure or error: the shrunk counterexample. */
   counterexample?: Counterexample;
+  /** The permission the HAL asked for and was denied (`read access to "/etc/passwd"`). */
+  denied?: string;
+  /** What the HAL printed while the check ran (isolated runs only). */
+  output?: string;
+}
+
+/** The permission named in a Deno permission error message, if any. */
+export function deniedPermission(message: string): string | undefined {
+  return /Requires (\w+ access(?: to "[^"]*")?)/.exec(message)?.[1];
 }
 
 /** The budget and seed of a run. */
@@ -227,7 +236,10 @@ export function runCheck(target: HalTarget, check: Check, options: RunOptions = 
   });
   const profile = validateProfile(target.profile);
   const instance = probe(target);
-  if (typeof instance === "string") return done("error", 0, { reason: instance });
+  if (typeof instance === "string") {
+    const denied = deniedPermission(instance);
+    return done("error", 0, { reason: instance, ...(denied ? { denied } : {}) });
+  }
   for (const need of check.needs) {
     const reason = unmetNeed(need, profile, instance, options.exhaustionLimit);
     if (reason) return done("skip", 0, { reason });
@@ -272,7 +284,8 @@ export function runCheck(target: HalTarget, check: Check, options: RunOptions = 
       violation: violation!,
     };
     const status = violation!.clause === HARNESS_ERROR ? "error" : "fail";
-    return done(status, outcome.numRuns, { counterexample, reason: violation!.message });
+    const denied = status === "error" ? deniedPermission(violation!.message) : undefined;
+    return done(status, outcome.numRuns, { counterexample, reason: violation!.message, ...(denied ? { denied } : {}) });
   }
   if (outcome.failed) {
     return done("error", outcome.numRuns, { reason: `internal error: ${String(outcome.errorInstance)}` });

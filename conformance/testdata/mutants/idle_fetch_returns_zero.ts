@@ -5,7 +5,7 @@ export const breaks = ["IRQ-1"];
 export default withController(
   "idle-fetch-returns-zero",
   ({ irq }) => new InterruptController(irq!.lines, irq!.none, irq!.order),
-  (hal, irq) => ({
+  (_hal, irq) => ({
     irqFetch() {
       const current = irq.current();
       return current === irq.none ? 0 : current;

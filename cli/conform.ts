@@ -1,0 +1,321 @@
+/**
+ * The `conform` command: runs the suite against reference HALs (in process,
+ * or isolated) and custom HAL modules (always isolated), in parallel, with
+ * shards, expectations and every output format.
+ *
+ * @module
+ */
+
+import { selectChecks } from "../conformance/catalogue.ts";
+import type { Check } from "../conformance/check.ts";
+import type { HalTarget } from "../conformance/hal.ts";
+import { type CheckResult, randomSeed, runCheck } from "../conformance/runner.ts";
+import { referenceHals } from "../impls/mod.ts";
+import { EXIT_INTERRUPTED, EXIT_LOAD, LoadError, UsageError } from "./exit_codes.ts";
+import {
+  applyExpectation,
+  type Expectations,
+  expectationsFrom,
+  readExpectations,
+  type ReportedResult,
+} from "./expectations.ts";
+import { moduleUrl } from "./load_target.ts";
+import type { ConformOptions } from "./options.ts";
+import {
+  buildReport,
+  type CliReport,
+  exitCodeOf,
+  formatGithub,
+  formatJson,
+  formatJunit,
+  formatPretty,
+  formatTap,
+  githubSummary,
+} from "./report.ts";
+import { type HalSource, superviseTarget } from "./supervisor.ts";
+
+/** Where the command writes: stdout and stderr, replaceable in tests. */
+export interface Io {
+  /** Writes to standard output. */
+  out(text: string): void;
+  /** Writes to standard error. */
+  err(text: string): void;
+  /** Whether stderr is a terminal (live progress). */
+  errIsTerminal: boolean;
+  /** Whether stdout is a terminal (colours). */
+  outIsTerminal: boolean;
+  /** Environment lookups (NO_COLOR, GITHUB_STEP_SUMMARY). */
+  env(name: string): string | undefined;
+}
+
+/** The default Io: the process's own streams. */
+export function processIo(): Io {
+  const encoder = new TextEncoder();
+  const write = (file: typeof Deno.stdout, text: string) => {
+    const bytes = encoder.encode(text);
+    for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+  };
+  return {
+    out: (text) => write(Deno.stdout, text),
+    err: (text) => write(Deno.stderr, text),
+    errIsTerminal: Deno.stderr.isTerminal(),
+    outIsTerminal: Deno.stdout.isTerminal(),
+    env: (name) => Deno.env.get(name),
+  };
+}
+
+/** The command that runs the CLI, for replay hints. */
+export const SELF_COMMAND: string = `deno run -A ${decodeURIComponent(new URL("./main.ts", import.meta.url).pathname)}`;
+
+interface PlannedTarget {
+  label: string;
+  source: HalSource;
+  reference?: HalTarget;
+  checks: Check[];
+}
+
+async function ensureWritable(path: string, what: string): Promise<void> {
+  try {
+    const file = await Deno.open(path, { write: true, create: true, append: true });
+    file.close();
+  } catch (error) {
+    throw new UsageError(
+      `Cannot write ${what} to "${path}": ${(error as Error).message.split("\n")[0].replace(/, (open|stat) '.*$/, "")}`,
+    );
+  }
+}
+
+async function ensureDirectory(path: string): Promise<void> {
+  try {
+    await Deno.mkdir(path, { recursive: true });
+    const probe = `${path}/.halconf-write-test`;
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+  } catch (error) {
+    throw new UsageError(`Cannot write failures to directory "${path}": ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
+function plan(options: ConformOptions): PlannedTarget[] {
+  const references = referenceHals();
+  const names = references.map((target) => target.name);
+  for (const name of options.targets) {
+    if (!names.includes(name)) throw new UsageError(`unknown --target "${name}" (reference HALs: ${names.join(", ")})`);
+  }
+  const chosen = options.targets.length === 0 && options.hals.length === 0
+    ? references
+    : references.filter((target) => options.targets.includes(target.name));
+  const checks: Check[] = [];
+  for (const pattern of options.checks) {
+    const matched = selectChecks([pattern]);
+    if (matched.length === 0) throw new UsageError(`unknown --check "${pattern}" (see: halconf list)`);
+    checks.push(...matched.filter((check) => !checks.includes(check)));
+  }
+  const selected = options.checks.length ? selectChecks(options.checks) : selectChecks();
+  const planned: PlannedTarget[] = [
+    ...chosen.map((target) => ({
+      label: target.name,
+      source: { reference: target.name } as HalSource,
+      reference: target,
+      checks: selected,
+    })),
+    ...options.hals.map((path) => ({ label: path, source: { module: path } as HalSource, checks: selected })),
+  ];
+  if (options.shard) {
+    const { index, count } = options.shard;
+    let pair = 0;
+    for (const target of planned) target.checks = target.checks.filter(() => pair++ % count === index - 1);
+  }
+  return planned;
+}
+
+async function checkModulesExist(options: ConformOptions): Promise<void> {
+  for (const path of options.hals) {
+    try {
+      const info = await Deno.stat(moduleUrl(path));
+      if (!info.isFile) throw new LoadError(`Cannot load HAL module "${path}": it is not a file`);
+    } catch (error) {
+      if (error instanceof LoadError) throw error;
+      throw new LoadError(`Cannot load HAL module "${path}": no such file (check the --hal path)`);
+    }
+  }
+}
+
+/** Runs a reference HAL in this process: trusted code, no sandbox, results between checks. */
+async function runInProcess(
+  target: HalTarget,
+  checks: readonly Check[],
+  options: ConformOptions,
+  seed: number,
+  signal: AbortSignal,
+  onResult: (result: CheckResult) => void,
+): Promise<void> {
+  for (const check of checks) {
+    if (signal.aborted) return;
+    onResult(runCheck(target, check, { seed, runs: options.runs, timeLimitMs: options.timeoutSeconds * 1000 * 0.8 }));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+function fileSafe(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, "_");
+}
+
+/**
+ * Runs `conform` and returns the exit code.
+ *
+ * @example
+ * ```ts ignore
+ * const code = await conform(options, processIo());
+ * ```
+ */
+export async function conform(options: ConformOptions, io: Io): Promise<number> {
+  const started = performance.now();
+  if (options.report) await ensureWritable(options.report, "the report");
+  if (options.updateExpectations) await ensureWritable(options.updateExpectations, "expectations");
+  if (options.saveFailures) await ensureDirectory(options.saveFailures);
+  const expectations: Expectations | undefined = options.expect ? await readExpectations(options.expect) : undefined;
+  const planned = plan(options);
+  await checkModulesExist(options);
+  const seed = options.seed ?? randomSeed();
+  const total = planned.reduce((sum, target) => sum + target.checks.length, 0);
+
+  const results: ReportedResult[] = [];
+  const names = new Map<PlannedTarget, string>(planned.map((target) => [target, target.label]));
+  const sources = new Map<string, string>();
+  const loadErrors: string[] = [];
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  const progress = (result: CheckResult) => {
+    if (!io.errIsTerminal) return;
+    const failing = results.filter((r) => r.unexpected).length;
+    io.err(
+      `\r\u001b[2K[${results.length}/${total}] ${failing} failing · ${result.target} ${result.check} ${result.status}`,
+    );
+  };
+  const collect = (result: CheckResult) => {
+    const reported = applyExpectation(result, expectations);
+    results.push(reported);
+    progress(result);
+  };
+
+  try {
+    const inProcess = planned.filter((target) => target.reference && !options.isolate);
+    const isolated = planned.filter((target) => !(target.reference && !options.isolate));
+    for (const target of inProcess) {
+      sources.set(target.label, "reference");
+      await runInProcess(target.reference!, target.checks, options, seed, controller.signal, collect);
+    }
+    await pool(isolated, options.jobs, async (target) => {
+      if (controller.signal.aborted) return;
+      const outcome = await superviseTarget({
+        source: target.source,
+        label: target.label,
+        checks: target.checks,
+        seed,
+        runs: options.runs,
+        timeoutMs: options.timeoutSeconds * 1000,
+        onResult: collect,
+        signal: controller.signal,
+      });
+      names.set(target, outcome.target);
+      sources.set(outcome.target, "module" in target.source ? target.source.module : "reference");
+      if (outcome.loadError) loadErrors.push(outcome.loadError);
+    });
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    if (io.errIsTerminal && total > 0) io.err("\r\u001b[2K");
+  }
+
+  const interrupted = controller.signal.aborted;
+  const report = buildReport(seed, planned.map((target) => names.get(target)!), results, {
+    shard: options.shard,
+    interrupted,
+  });
+  await writeOutputs(report, options, io, sources, performance.now() - started);
+  for (const message of loadErrors) io.err(`halconf: ${message}\n`);
+  if (interrupted) {
+    io.err(
+      `halconf: interrupted; ${results.length} of ${total} results kept${
+        options.report ? ` in ${options.report}` : ""
+      }\n`,
+    );
+    return EXIT_INTERRUPTED;
+  }
+  if (loadErrors.length > 0) return EXIT_LOAD;
+  return exitCodeOf(report);
+}
+
+async function writeOutputs(
+  report: CliReport,
+  options: ConformOptions,
+  io: Io,
+  sources: Map<string, string>,
+  elapsedMs: number,
+): Promise<void> {
+  const saved = new Map<ReportedResult, string>();
+  if (options.saveFailures) {
+    for (const result of report.results) {
+      if (!result.counterexample) continue;
+      const path = `${options.saveFailures}/${fileSafe(result.target)}.${fileSafe(result.check)}.json`;
+      const source = sources.get(result.target);
+      const counterexample = {
+        ...result.counterexample,
+        source: source && source !== "reference"
+          ? decodeURIComponent(moduleUrl(source).pathname)
+          : `reference:${result.target}`,
+      };
+      await Deno.writeTextFile(path, JSON.stringify(counterexample, null, 2) + "\n");
+      saved.set(result, path);
+    }
+  }
+  const replayCommand = (result: ReportedResult) => {
+    const file = saved.get(result);
+    if (file) return `${SELF_COMMAND} replay ${file}`;
+    const source = sources.get(result.target);
+    const target = source && source !== "reference" ? `--hal ${source}` : `--target ${result.target}`;
+    return `${SELF_COMMAND} conform ${target} --check ${result.check} --seed ${report.seed}`;
+  };
+  const color = io.outIsTerminal && !io.env("NO_COLOR");
+  switch (options.format) {
+    case "pretty":
+      io.out(formatPretty(report, { color, replayCommand, sources, elapsedMs }));
+      break;
+    case "json":
+      io.out(formatJson(report));
+      break;
+    case "junit":
+      io.out(formatJunit(report));
+      break;
+    case "tap":
+      io.out(formatTap(report));
+      break;
+    case "github": {
+      io.out(formatGithub(report, sources));
+      const summaryPath = io.env("GITHUB_STEP_SUMMARY");
+      if (summaryPath) await Deno.writeTextFile(summaryPath, githubSummary(report), { append: true });
+      break;
+    }
+  }
+  if (options.report) await Deno.writeTextFile(options.report, formatJson(report));
+  if (options.updateExpectations) {
+    let previous: Expectations = {};
+    try {
+      previous = await readExpectations(options.updateExpectations);
+    } catch {
+      // a new or empty file: nothing to keep
+    }
+    await Deno.writeTextFile(
+      options.updateExpectations,
+      JSON.stringify(expectationsFrom(report.results, previous), null, 2) + "\n",
+    );
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Help texts of the `halconf` command.
+ *
+ * @module
+ */
+
+import { SUITE_VERSION } from "../conformance/runner.ts";
+import type { Command } from "./options.ts";
+
+const EXIT_CODES = `Exit codes:
+  0    every result passed or was skipped (or failed as expected)
+  1    at least one unexpected fail, error or timeout: the HAL broke the contract
+  2    usage error: bad flag or value, unreadable input, unwritable output
+  3    a HAL module could not be loaded or its profile is invalid: the harness could not run it
+  130  interrupted (Ctrl-C): the partial report was written`;
+
+/** Help text of each command, and of the whole tool. */
+export const HELP: Record<Command | "main", string> = {
+  main: `halconf ${SUITE_VERSION}: checks implementations of the ArceOS AxVCpuHal trait against its contract.
+
+Usage: halconf [command] [options]
+
+Commands:
+  conform            run the suite (the default command)
+  list               the checks, their clauses and what they need
+  explain <check>    the clause text and what a check does
+  replay <file>      re-run a saved counterexample against its HAL
+  init <dir>         scaffold a custom HAL that passes, with tasks and a CI workflow
+  merge <reports...> join the JSON reports of shards into one
+
+Options:
+  -h, --help         help (also: halconf <command> --help)
+  -V, --version      the version
+
+${EXIT_CODES}
+`,
+  conform: `Usage: halconf conform [options]
+
+Runs every check against every reference HAL, or against the HALs you name.
+
+Options:
+  --hal <path>             a custom HAL module (default export: a HalTarget); repeatable.
+                           It runs in a child process that may only read its own folder.
+  --target <name>          a reference HAL: identity, offset, sparse, numa, paged; repeatable
+  --check <id|glob>        checks to run (alloc.unique, 'irq.*'); repeatable; default all
+  --seed <n>               run seed (default random); each (target, check) derives its own
+  --runs <n>               programs per check (default 200)
+  --timeout <seconds>      deadline of each check (default 60); a HAL that hangs is killed
+  --jobs <n>               targets checked at once (default: number of CPUs)
+  --format <f>             pretty (default), json, junit, tap, github
+  --report <path>          also write the JSON report there
+  --save-failures <dir>    write each counterexample as JSON for \`halconf replay\`
+  --isolate                run reference HALs in a child process too
+  --expect <file>          expected statuses: known failures do not fail the run
+  --update-expectations <file>
+                           write that file from this run's results
+  --shard <i/n>            run the i-th of n deterministic slices of (target, check) pairs
+
+${EXIT_CODES}
+`,
+  list: `Usage: halconf list [--format pretty|json]
+
+Lists every check with the SPEC.md clauses it enforces and the profile claims it needs.
+`,
+  explain: `Usage: halconf explain <check-id>
+
+Prints what a check does and the text of the clauses it enforces.
+`,
+  replay: `Usage: halconf replay <file> [--hal <path>] [--format pretty|json]
+
+Re-runs a counterexample saved with --save-failures against its HAL (or --hal) and
+prints each step with the values seen and the violation.
+Exit 1 when the violation is still there, 0 when the HAL now passes, 2 for a
+malformed or mismatched file, 3 when the HAL cannot be loaded.
+`,
+  init: `Usage: halconf init <dir> [--force]
+
+Writes a custom HAL that passes the suite (hal.ts), a test using testConformance
+(hal_test.ts), a deno.json with conform and test tasks, and a GitHub Actions
+workflow (.github/workflows/halconf.yml) that gates on conformance.
+`,
+  merge: `Usage: halconf merge <report.json...> [--format f] [--report <path>]
+
+Joins the JSON reports of shards (same seed and suite version) into the report one
+run would give. Writes JSON to stdout unless --format says otherwise.
+Exit codes as for conform.
+`,
+};

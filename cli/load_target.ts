@@ -1,0 +1,64 @@
+/**
+ * Loading a custom HAL module: its default export must be a `HalTarget` with
+ * a valid profile. Every failure is a `LoadError` with a one-line message.
+ *
+ * @module
+ */
+
+import type { HalTarget } from "../conformance/hal.ts";
+import { validateTarget } from "../conformance/profile.ts";
+import { LoadError } from "./exit_codes.ts";
+
+/** The absolute file URL of a module path given on the command line. */
+export function moduleUrl(path: string, base: string = Deno.cwd()): URL {
+  if (/^(file|https?):/.test(path)) return new URL(path);
+  return new URL(path.startsWith("/") ? `file://${path}` : path, `file://${base.replace(/\/?$/, "/")}`);
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const line = text.replace(/\u001b\[[0-9;]*m/g, "").split("\n").map((part) => part.trim()).filter(Boolean)[0] ?? text;
+  return line.replace(/^TypeError: (SyntaxError: )/, "$1");
+}
+
+/**
+ * Imports a HAL module and returns its validated default export.
+ *
+ * @example
+ * ```ts ignore
+ * const target = await loadHalModule("./my_hal.ts");
+ * ```
+ */
+export async function loadHalModule(path: string): Promise<HalTarget> {
+  const url = moduleUrl(path);
+  if (url.protocol === "file:") {
+    try {
+      const info = await Deno.stat(url);
+      if (!info.isFile) throw new LoadError(`Cannot load HAL module "${path}": it is not a file`);
+    } catch (error) {
+      if (error instanceof LoadError) throw error;
+      if (error instanceof Deno.errors.NotFound) {
+        throw new LoadError(`Cannot load HAL module "${path}": no such file (check the --hal path)`);
+      }
+      throw new LoadError(`Cannot load HAL module "${path}": ${firstLine(error)}`);
+    }
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = await import(url.href);
+  } catch (error) {
+    const line = firstLine(error);
+    const kind = /SyntaxError|parse|Expected|Unexpected/i.test(line) ? "it does not parse" : "it threw on import";
+    throw new LoadError(`Cannot load HAL module "${path}": ${kind}: ${line}`);
+  }
+  if (!("default" in module) || module.default === undefined) {
+    throw new LoadError(
+      `Cannot load HAL module "${path}": no default export (add \`export default { name, profile, create }\`)`,
+    );
+  }
+  try {
+    return validateTarget(module.default, path);
+  } catch (error) {
+    throw new LoadError((error as Error).message.split("\n")[0]);
+  }
+}

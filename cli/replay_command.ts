@@ -1,0 +1,114 @@
+/**
+ * The `replay` command: runs a saved counterexample again against its HAL and
+ * prints the step-by-step trace with the violation.
+ *
+ * @module
+ */
+
+import { type Counterexample, replay as replayInProcess, SUITE_VERSION } from "../conformance/runner.ts";
+import { programFromJson } from "../conformance/program.ts";
+import { referenceHals } from "../impls/mod.ts";
+import { EXIT_FAILED, EXIT_OK, LoadError, UsageError } from "./exit_codes.ts";
+import type { Io } from "./conform.ts";
+import { superviseReplay } from "./supervisor.ts";
+
+async function readCounterexample(file: string): Promise<Counterexample> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    throw new UsageError(`Cannot read counterexample "${file}": ${(error as Error).message.split("\n")[0]}`);
+  }
+  let data: Partial<Counterexample>;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`Counterexample "${file}" is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof data !== "object" || data === null || !Array.isArray(data.program) || typeof data.target !== "string") {
+    throw new UsageError(`"${file}" is not a halconf counterexample (expected target, program, violation)`);
+  }
+  try {
+    programFromJson(data.program);
+  } catch (error) {
+    throw new UsageError(`Counterexample "${file}": ${(error as Error).message}`);
+  }
+  if (data.version !== undefined && data.version !== SUITE_VERSION) {
+    throw new UsageError(
+      `Counterexample "${file}" was saved by suite version ${data.version}; this is ${SUITE_VERSION}: re-run conform to get a fresh one`,
+    );
+  }
+  return data as Counterexample;
+}
+
+/**
+ * Replays the counterexample in `file`; exit 1 when the violation is still
+ * there, 0 when the HAL now keeps the contract on that program.
+ *
+ * @example
+ * ```ts ignore
+ * const code = await replayCommand("failures/my-hal.alloc.unique.json", undefined, "pretty", processIo());
+ * ```
+ */
+export async function replayCommand(
+  file: string,
+  halOverride: string | undefined,
+  format: "pretty" | "json",
+  io: Io,
+  timeoutMs = 60_000,
+): Promise<number> {
+  const counterexample = await readCounterexample(file);
+  const sourceText = halOverride ?? counterexample.source;
+  let steps: string[] | undefined;
+  let violation;
+  let output: string | undefined;
+  if (!sourceText || sourceText.startsWith("reference:")) {
+    const name = sourceText ? sourceText.slice("reference:".length) : counterexample.target;
+    const target = referenceHals().find((candidate) => candidate.name === name);
+    if (!target) {
+      throw new UsageError(
+        `Counterexample "${file}" names HAL "${name}", which is not a reference HAL: pass --hal <module>`,
+      );
+    }
+    ({ steps, violation } = replayInProcess(target, counterexample));
+  } else {
+    const outcome = await superviseReplay({ module: sourceText }, counterexample, timeoutMs);
+    if (outcome.loadError) throw new LoadError(outcome.loadError);
+    if (outcome.target !== undefined && outcome.target !== counterexample.target) {
+      throw new UsageError(
+        `Counterexample "${file}" is for HAL "${counterexample.target}", but "${sourceText}" is "${outcome.target}"`,
+      );
+    }
+    if (outcome.problem) {
+      io.err(`halconf: ${outcome.problem}\n`);
+      return EXIT_FAILED;
+    }
+    ({ steps, violation, output } = outcome);
+  }
+  const reproduced = violation !== undefined;
+  if (format === "json") {
+    io.out(
+      JSON.stringify(
+        { target: counterexample.target, check: counterexample.check, reproduced, steps, violation, output },
+        null,
+        2,
+      ) + "\n",
+    );
+  } else {
+    const lines = [
+      `${counterexample.target} ${counterexample.check}: replaying ${counterexample.program.length} steps`,
+    ];
+    for (const step of steps ?? []) lines.push(`  ${step}`);
+    if (violation) {
+      lines.push(`${violation.clause} broken: ${violation.message}`);
+      if (violation.expected !== undefined) {
+        lines.push(`  expected: ${violation.expected}`, `  actual:   ${violation.actual}`);
+      }
+    } else {
+      lines.push("no violation: the HAL now keeps the contract on this program");
+    }
+    if (output) lines.push("output of the HAL:", ...output.trimEnd().split("\n").map((line) => `  | ${line}`));
+    io.out(lines.join("\n") + "\n");
+  }
+  return reproduced ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,1 @@
+export const hal = { name: "no-default" };

@@ -1,0 +1,1 @@
+export default { name: "broken", profile: { memory: [ }, create() {} };

@@ -1,0 +1,2 @@
+throw new Error("the HAL refuses to load");
+export default {};

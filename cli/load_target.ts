@@ -17,6 +17,8 @@ export function moduleUrl(path: string, base: string = Deno.cwd()): URL {
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // Deno's messages may carry colour codes; the one-line error must not.
+  // deno-lint-ignore no-control-regex
   const line = text.replace(/\u001b\[[0-9;]*m/g, "").split("\n").map((part) => part.trim()).filter(Boolean)[0] ?? text;
   return line.replace(/^TypeError: (SyntaxError: )/, "$1");
 }

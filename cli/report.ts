@@ -94,7 +94,8 @@ export function formatPretty(report: CliReport, options: PrettyOptions): string 
     const results = report.results.filter((result) => result.target === target);
     if (results.length === 0) continue;
     const source = options.sources?.get(target);
-    out.push("", bold(source ? `${target} (${source})` : target));
+    const from = source === "reference" ? "reference HAL" : source;
+    out.push("", bold(from ? `${target} (${from})` : target));
     for (const result of results) {
       let label = LABEL[result.status];
       if (result.expected && !result.unexpected) label += " (expected)";
@@ -144,6 +145,8 @@ export function formatJson(report: CliReport): string {
 
 function xml(text: string): string {
   return text
+    // XML 1.0 cannot carry these control characters at all, even escaped.
+    // deno-lint-ignore no-control-regex
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")

@@ -1,0 +1,375 @@
+import assert from "node:assert/strict";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { ROOT, runCli, spawnCli } from "./testdata/run_cli.ts";
+
+interface JsonResult {
+  target: string;
+  check: string;
+  status: string;
+  durationMs: number;
+  reason?: string;
+  denied?: string;
+  output?: string;
+  counterexample?: { steps: string[]; violation: { clause: string } };
+}
+
+async function tempDir(): Promise<string> {
+  return await Deno.makeTempDir({ prefix: "halconf_test_" });
+}
+
+Deno.test("a HAL stuck in while (true) is reported timeout, and the other checks still run", async () => {
+  const run = await runCli([
+    "--hal",
+    "cli/testdata/hangs_in_irq_fetch.ts",
+    "--check",
+    "alloc.unique",
+    "--check",
+    "irq.idle",
+    "--check",
+    "irq.pending",
+    "--check",
+    "free.accept",
+    "--timeout",
+    "2",
+    "--format",
+    "json",
+    "--seed",
+    "3",
+  ]);
+  assert.equal(run.code, 1, run.stderr);
+  const results = JSON.parse(run.stdout).results as JsonResult[];
+  assert.deepEqual(results.map((r) => [r.check, r.status]), [
+    ["alloc.unique", "pass"],
+    ["free.accept", "pass"],
+    ["irq.idle", "timeout"],
+    ["irq.pending", "timeout"],
+  ]);
+  assert.match(results[2].reason!, /no result within 2 s: the HAL process was killed/);
+});
+
+Deno.test("a HAL that reads a file, the environment, the network or spawns a process is denied and told which permission", async (t) => {
+  const cases: [string, RegExp][] = [
+    ["reads_file", /^read access to "\/etc\/hostname"$/],
+    ["reads_env", /^env access to "HOME"$/],
+    ["opens_socket", /^net access to "127\.0\.0\.1:9"$/],
+    ["spawns_process", /^run access to "true"$/],
+  ];
+  for (const [name, permission] of cases) {
+    await t.step(name, async () => {
+      const run = await runCli(["--hal", `cli/testdata/${name}.ts`, "--check", "free.accept", "--format", "json"]);
+      assert.equal(run.code, 1, run.stderr);
+      const [result] = JSON.parse(run.stdout).results as JsonResult[];
+      assert.equal(result.status, "error");
+      assert.match(result.denied ?? "", permission);
+    });
+  }
+});
+
+Deno.test("a HAL that kills its own process gets an error for that check only", async () => {
+  const run = await runCli([
+    "--hal",
+    "cli/testdata/exits_process.ts",
+    "--check",
+    "alloc.unique",
+    "--check",
+    "xlate.total",
+    "--check",
+    "free.accept",
+    "--format",
+    "json",
+  ]);
+  const results = JSON.parse(run.stdout).results as JsonResult[];
+  assert.deepEqual(results.map((r) => r.status), ["pass", "pass", "error"]);
+  assert.match(results[2].reason!, /the HAL process exited \(code 7\) during the check/);
+});
+
+Deno.test("what a HAL prints never corrupts results and is kept with the check that ran", async () => {
+  const run = await runCli(["--hal", "cli/testdata/noisy.ts", "--check", "alloc.*", "--format", "json", "--runs", "5"]);
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.results.length, 5);
+  for (const result of report.results as JsonResult[]) {
+    assert.equal(result.status, "pass");
+    assert.match(result.output!, /noisy: allocating on stderr/);
+    assert.match(result.output!, /partial line without newline \u001eHALCONF:not-the-nonce:/);
+  }
+  assert.match(report.results[0].output, /^noisy: loaded/);
+});
+
+Deno.test("reference HALs run isolated with --isolate and give the same results", async () => {
+  const args = ["--target", "sparse", "--check", "alloc.*", "--seed", "9", "--runs", "30", "--format", "json"];
+  const inProcess = JSON.parse((await runCli(args)).stdout);
+  const isolated = JSON.parse((await runCli([...args, "--isolate"])).stdout);
+  const strip = (report: { results: JsonResult[] }) => report.results.map(({ durationMs: _, ...rest }) => rest);
+  assert.deepEqual(strip(isolated), strip(inProcess));
+});
+
+Deno.test("shards 1/3, 2/3 and 3/3 merged equal the unsharded report", async () => {
+  const dir = await tempDir();
+  try {
+    const common = [
+      "--target",
+      "identity",
+      "--target",
+      "numa",
+      "--hal",
+      "conformance/testdata/mutants/free_list_slip.ts",
+      "--seed",
+      "77",
+      "--runs",
+      "25",
+      "--format",
+      "json",
+    ];
+    const whole = await runCli([...common, "--report", `${dir}/whole.json`]);
+    assert.equal(whole.code, 1);
+    for (const shard of [1, 2, 3]) {
+      await runCli([...common, "--shard", `${shard}/3`, "--report", `${dir}/shard${shard}.json`]);
+    }
+    const merged = await runCli(["merge", `${dir}/shard1.json`, `${dir}/shard2.json`, `${dir}/shard3.json`]);
+    assert.equal(merged.code, 1, merged.stderr);
+    const normalize = (report: { results: JsonResult[] }) => ({
+      ...report,
+      results: report.results.map(({ durationMs: _, ...rest }) => rest),
+    });
+    const expected = normalize(JSON.parse(await Deno.readTextFile(`${dir}/whole.json`)));
+    assert.deepEqual(normalize(JSON.parse(merged.stdout)), expected);
+    const shard1 = JSON.parse(await Deno.readTextFile(`${dir}/shard1.json`));
+    assert.equal(shard1.shard, "1/3");
+    assert.ok(shard1.results.length > 0 && shard1.results.length < expected.results.length);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("merge refuses reports of different seeds or suite versions, and files that are not reports", async () => {
+  const dir = await tempDir();
+  try {
+    const report = { version: "0.1.0", seed: 1, targets: ["identity"], results: [], summary: {} };
+    await Deno.writeTextFile(`${dir}/a.json`, JSON.stringify(report));
+    await Deno.writeTextFile(`${dir}/b.json`, JSON.stringify({ ...report, seed: 2 }));
+    await Deno.writeTextFile(`${dir}/c.json`, JSON.stringify({ ...report, version: "9.9.9" }));
+    await Deno.writeTextFile(`${dir}/d.json`, "{ not json");
+    await Deno.writeTextFile(`${dir}/e.json`, JSON.stringify({ hello: "world" }));
+    const cases: [string[], RegExp][] = [
+      [["a.json", "b.json"], /has seed 2, ".*a\.json" has seed 1 \(shards must share --seed\)/],
+      [["a.json", "c.json"], /is from suite version 9\.9\.9/],
+      [["d.json"], /is not JSON/],
+      [["e.json"], /is not a halconf JSON report/],
+      [["missing.json"], /Cannot read report/],
+    ];
+    for (const [files, message] of cases) {
+      const run = await runCli(["merge", ...files.map((file) => `${dir}/${file}`)]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr.trim(), new RegExp(`^halconf: Cannot (merge|read)|^halconf: Report|^halconf: ".*"`));
+      assert.match(run.stderr, message);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--save-failures writes counterexamples that replay reproduces", async () => {
+  const dir = await tempDir();
+  try {
+    const run = await runCli([
+      "--hal",
+      "conformance/testdata/mutants/drops_third_pending.ts",
+      "--check",
+      "irq.no-loss",
+      "--seed",
+      "5",
+      "--save-failures",
+      dir,
+    ]);
+    assert.equal(run.code, 1);
+    const file = `${dir}/drops-third-pending.irq.no-loss.json`;
+    assert.match(run.stdout, new RegExp(`replay: deno run -A .*main\\.ts replay ${file}`));
+    const replayed = await runCli(["replay", file]);
+    assert.equal(replayed.code, 1, replayed.stderr);
+    assert.match(replayed.stdout, /IRQ-6 broken: /);
+    assert.match(replayed.stdout, /^ {2}1\. raise\(/m);
+    const saved = JSON.parse(await Deno.readTextFile(file));
+    const json = JSON.parse((await runCli(["replay", file, "--format", "json"])).stdout);
+    assert.deepEqual(json.violation, saved.violation);
+    assert.deepEqual(json.steps, saved.steps);
+    const fixed = await runCli(["replay", file, "--hal", "conformance/testdata/legal/random_placement.ts"]);
+    assert.equal(fixed.code, 2, "a counterexample replayed against another HAL is a mismatch");
+    assert.match(fixed.stderr, /is for HAL "drops-third-pending", but .* is "random-placement"/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("replay rejects malformed files with exit 2", async () => {
+  const dir = await tempDir();
+  try {
+    const cases: [string, RegExp][] = [
+      ["{ nope", /is not JSON/],
+      [JSON.stringify({ hello: 1 }), /is not a halconf counterexample/],
+      [JSON.stringify({ target: "identity", program: [{ op: "teleport" }] }), /unknown op "teleport"/],
+      [
+        JSON.stringify({ target: "identity", program: [{ op: "free", frame: { step: 3, nth: 0 } }] }),
+        /refers to step 4/,
+      ],
+      [JSON.stringify({ target: "identity", version: "0.0.1", program: [] }), /saved by suite version 0\.0\.1/],
+      [JSON.stringify({ target: "vmware", program: [] }), /not a reference HAL: pass --hal/],
+    ];
+    for (const [index, [text, message]] of cases.entries()) {
+      await Deno.writeTextFile(`${dir}/${index}.json`, text);
+      const run = await runCli(["replay", `${dir}/${index}.json`]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, message);
+      assert.equal(run.stderr.trim().split("\n").length, 1);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("JUnit output parses as XML with one testsuite per target", async () => {
+  const run = await runCli([
+    "--target",
+    "identity",
+    "--hal",
+    "conformance/testdata/mutants/free_list_slip.ts",
+    "--check",
+    "alloc.*",
+    "--format",
+    "junit",
+    "--seed",
+    "2",
+    "--runs",
+    "40",
+  ]);
+  assert.equal(XMLValidator.validate(run.stdout), true);
+  const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(run.stdout);
+  const suites = xml.testsuites.testsuite;
+  assert.deepEqual(suites.map((suite: { name: string }) => suite.name), ["identity", "free-list-slip"]);
+  assert.equal(xml.testsuites.tests, "10");
+  assert.equal(xml.testsuites.failures, "1");
+  const failing = suites[1].testcase.find((test: { failure?: unknown }) => test.failure);
+  assert.equal(failing.name, "alloc.unique");
+  assert.match(failing.failure["#text"], /ALLOC-6 broken/);
+});
+
+Deno.test("TAP and GitHub formats; GitHub writes the step summary", async () => {
+  const dir = await tempDir();
+  try {
+    const tap = await runCli([
+      "--hal",
+      "conformance/testdata/mutants/silent_double_free.ts",
+      "--check",
+      "free.*",
+      "--format",
+      "tap",
+    ]);
+    assert.match(tap.stdout, /^TAP version 14\n1\.\.4\n/);
+    assert.match(tap.stdout, /^not ok \d+ - silent-double-free free\.strict$/m);
+    const summary = `${dir}/summary.md`;
+    const github = await runCli(
+      ["--hal", "conformance/testdata/mutants/silent_double_free.ts", "--check", "free.strict", "--format", "github"],
+      { env: { GITHUB_STEP_SUMMARY: summary } },
+    );
+    assert.equal(github.code, 1);
+    assert.match(
+      github.stdout,
+      /^::error file=conformance\/testdata\/mutants\/silent_double_free\.ts,title=halconf silent-double-free free\.strict fail::deallocFrame/m,
+    );
+    assert.match(
+      await Deno.readTextFile(summary),
+      /## halconf: contract broken[\s\S]*\| silent-double-free \| `free\.strict` \| fail \|/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("expectations turn known failures into a passing gate and report unexpected passes", async () => {
+  const dir = await tempDir();
+  try {
+    const expect = `${dir}/expect.json`;
+    const args = ["--hal", "conformance/testdata/mutants/silent_double_free.ts", "--check", "free.*", "--seed", "1"];
+    const written = await runCli([...args, "--update-expectations", expect]);
+    assert.equal(written.code, 1);
+    const expectations = JSON.parse(await Deno.readTextFile(expect));
+    assert.equal(expectations["silent-double-free"]["free.strict"].status, "fail");
+    const gated = await runCli([...args, "--expect", expect]);
+    assert.equal(gated.code, 0, gated.stdout);
+    assert.match(gated.stdout, /FAIL \(expected\)/);
+    expectations["silent-double-free"]["free.accept"] = { status: "fail", reason: "was flaky" };
+    await Deno.writeTextFile(expect, JSON.stringify(expectations));
+    const stale = await runCli([...args, "--expect", expect]);
+    assert.equal(stale.code, 0);
+    assert.match(stale.stdout, /UNEXPECTED PASS\s+free\.accept/);
+    assert.match(stale.stdout, /1 unexpected passes \(update the expectations\)/);
+    await Deno.writeTextFile(expect, JSON.stringify({ "silent-double-free": { "free.strict": { status: "broken" } } }));
+    const malformed = await runCli([...args, "--expect", expect]);
+    assert.equal(malformed.code, 2);
+    assert.match(malformed.stderr, /needs a "status" among pass, fail, skip, error, timeout/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Ctrl-C writes the partial report and exits 130", async () => {
+  const dir = await tempDir();
+  try {
+    const report = `${dir}/partial.json`;
+    const child = spawnCli([
+      "--hal",
+      "cli/testdata/hangs_in_irq_fetch.ts",
+      "--check",
+      "alloc.unique",
+      "--check",
+      "irq.idle",
+      "--timeout",
+      "120",
+      "--report",
+      report,
+      "--format",
+      "json",
+    ]);
+    // Wait until the run is past the first check: the hanging one keeps it busy until the signal.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    child.kill("SIGINT");
+    const output = await child.output();
+    assert.equal(output.code, 130, new TextDecoder().decode(output.stderr));
+    const partial = JSON.parse(await Deno.readTextFile(report));
+    assert.equal(partial.interrupted, true);
+    assert.deepEqual(partial.results.map((r: JsonResult) => [r.check, r.status]), [["alloc.unique", "pass"]]);
+    assert.match(new TextDecoder().decode(output.stderr), /interrupted; 1 of 2 results kept/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("init scaffolds a HAL that passes conform, with its own test and CI workflow", async () => {
+  const dir = await tempDir();
+  try {
+    const init = await runCli(["init", `${dir}/my-hal`]);
+    assert.equal(init.code, 0, init.stderr);
+    for (const file of ["hal.ts", "hal_test.ts", "deno.json", ".github/workflows/halconf.yml"]) {
+      assert.ok((await Deno.stat(`${dir}/my-hal/${file}`)).isFile, file);
+    }
+    const conform = await runCli(["--hal", "./hal.ts", "--seed", "8"], { cwd: `${dir}/my-hal` });
+    assert.equal(conform.code, 0, conform.stdout + conform.stderr);
+    assert.match(conform.stdout, /my-hal \(\.\/hal\.ts\)/);
+    const task = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "--quiet", "test"],
+      cwd: `${dir}/my-hal`,
+      env: { NO_COLOR: "1" },
+    }).output();
+    assert.equal(task.code, 0, new TextDecoder().decode(task.stdout) + new TextDecoder().decode(task.stderr));
+    const again = await runCli(["init", `${dir}/my-hal`]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /hal\.ts already exists \(use --force to overwrite\)/);
+    assert.match(await Deno.readTextFile(`${dir}/my-hal/.github/workflows/halconf.yml`), /--format github/);
+    assert.match(
+      await Deno.readTextFile(`${dir}/my-hal/deno.json`),
+      new RegExp(`${ROOT}cli/main\\.ts conform --hal \\./hal\\.ts`),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

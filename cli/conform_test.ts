@@ -91,7 +91,7 @@ Deno.test("what a HAL prints never corrupts results and is kept with the check t
   for (const result of report.results as JsonResult[]) {
     assert.equal(result.status, "pass");
     assert.match(result.output!, /noisy: allocating on stderr/);
-    assert.match(result.output!, /partial line without newline \u001eHALCONF:not-the-nonce:/);
+    assert.ok(result.output!.includes("partial line without newline \u001eHALCONF:not-the-nonce:"));
   }
   assert.match(report.results[0].output, /^noisy: loaded/);
 });

@@ -47,6 +47,7 @@ export async function loadHalModule(path: string): Promise<HalTarget> {
   }
   let module: Record<string, unknown>;
   try {
+    // The module is the user's, named on the command line: publishing cannot analyse it (a warning, by design).
     module = await import(url.href);
   } catch (error) {
     const line = firstLine(error);

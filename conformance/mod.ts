@@ -73,5 +73,5 @@ export {
   SUITE_VERSION,
   summarize,
 } from "./runner.ts";
-export { ConformanceError, testConformance } from "./deno_test.ts";
+export { ConformanceError, testConformance } from "./test_steps.ts";
 export { renderSpec } from "./spec.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { identityHal } from "../impls/mod.ts";
 import { selectChecks } from "./catalogue.ts";
-import { ConformanceError, testConformance } from "./deno_test.ts";
+import { ConformanceError, testConformance } from "./test_steps.ts";
 import silentDoubleFree from "./testdata/mutants/silent_double_free.ts";
 
 Deno.test("testConformance registers the checks of a conforming HAL as passing steps", async (t) => {

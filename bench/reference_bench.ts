@@ -2,8 +2,10 @@
  * Scale of the reference HALs on a 1 TiB profile (2^28 frames of 4 KiB):
  * 1,000,000 allocations then 1,000,000 frees per iteration, against a bare
  * loop that pushes and pops the same number of bigints (the baseline).
- * A summary with operations per second and resident memory is printed at the
- * end; `deno bench` itself prints the ratios to the baseline.
+ * `deno bench` prints the ratios to the baseline; a summary printed at the end
+ * gives operations per second, the heap the HAL itself holds (measured after a
+ * forced garbage collection, with 1,000,000 frames live and after freeing them
+ * all) and the resident memory of the process.
  */
 
 import type { HalHost, HalTarget } from "../conformance/hal.ts";
@@ -44,14 +46,50 @@ const oneTib: [string, HalTarget][] = [
 interface Sample {
   seconds: number[];
   rssBytes: number;
+  liveHeapBytes: number;
+  freedHeapBytes: number;
 }
 const samples = new Map<string, Sample>();
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const heapUsed = () => {
+  collect();
+  return Deno.memoryUsage().heapUsed;
+};
 
-function record(name: string, started: number): void {
-  const sample = samples.get(name) ?? { seconds: [], rssBytes: 0 };
-  sample.seconds.push((performance.now() - started) / 1000);
+function record(name: string, seconds: number): void {
+  const sample = samples.get(name) ?? { seconds: [], rssBytes: 0, liveHeapBytes: 0, freedHeapBytes: 0 };
+  sample.seconds.push(seconds);
   sample.rssBytes = Math.max(sample.rssBytes, Deno.memoryUsage().rss);
   samples.set(name, sample);
+}
+
+/** Frames handed out, kept outside the heap being measured. */
+const frames = new BigInt64Array(OPERATIONS);
+
+/** 1,000,000 allocations then as many frees; calls `between` with every frame live. */
+function allocThenFree(target: HalTarget, name: string, between: () => void = () => {}): void {
+  const hal = target.create(host);
+  for (let i = 0; i < OPERATIONS; i++) {
+    const frame = hal.allocFrame();
+    if (frame === null) throw new Error(`${name} ran out of frames at ${i}`);
+    frames[i] = frame;
+  }
+  between();
+  for (let i = 0; i < OPERATIONS; i++) hal.deallocFrame(BigInt.asUintN(64, frames[i]));
+}
+
+/** The heap a HAL holds with 1,000,000 frames live, and after freeing them all (its instance still alive). */
+function measureHeap(target: HalTarget, name: string): void {
+  const sample = samples.get(name);
+  if (!sample) return;
+  const before = heapUsed();
+  let live = 0;
+  const hal = target.create(host);
+  const kept = { ...target, create: () => hal };
+  allocThenFree(kept, name, () => live = heapUsed() - before);
+  sample.liveHeapBytes = live;
+  sample.freedHeapBytes = heapUsed() - before;
+  hal.allocFrame(); // keeps the instance alive until after the measurement
 }
 
 Deno.bench({
@@ -65,7 +103,7 @@ Deno.bench({
     const stack: bigint[] = [];
     for (let i = 0; i < OPERATIONS; i++) stack.push(BigInt(i) << 12n);
     while (stack.length > 0) stack.pop();
-    record("baseline", started);
+    record("baseline", (performance.now() - started) / 1000);
   },
 });
 
@@ -77,15 +115,8 @@ for (const [name, target] of oneTib) {
     warmup: 1,
     fn() {
       const started = performance.now();
-      const hal = target.create(host);
-      const frames: bigint[] = new Array(OPERATIONS);
-      for (let i = 0; i < OPERATIONS; i++) {
-        const frame = hal.allocFrame();
-        if (frame === null) throw new Error(`${name} ran out of frames at ${i}`);
-        frames[i] = frame;
-      }
-      for (let i = 0; i < OPERATIONS; i++) hal.deallocFrame(frames[i]);
-      record(name, started);
+      allocThenFree(target, name);
+      record(name, (performance.now() - started) / 1000);
     },
   });
 }
@@ -103,12 +134,20 @@ for (const [label, size] of [["1 MiB", 1n << 20n], ["1 TiB", TIB]] as const) {
 
 globalThis.addEventListener("unload", () => {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
-  console.log("\nalloc+free throughput on a 1 TiB profile (2,000,000 operations a run):");
+  for (const [name, target] of oneTib) measureHeap(target, name);
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`.padStart(10);
+  console.log("\nalloc+free on a 1 TiB profile (1,000,000 allocations, then 1,000,000 frees, a run):");
+  console.log("  HAL        alloc+free ops/s   HAL heap, 1M live   HAL heap, all freed   process RSS");
   for (const [name, sample] of samples) {
     const opsPerSecond = (2 * OPERATIONS) / median(sample.seconds);
     console.log(
-      `  ${name.padEnd(9)} ${Math.round(opsPerSecond).toLocaleString("en-US").padStart(12)} ops/s` +
-        `   resident memory up to ${(sample.rssBytes / 2 ** 20).toFixed(0)} MiB`,
+      `  ${name.padEnd(9)} ${Math.round(opsPerSecond).toLocaleString("en-US").padStart(17)}` +
+        `   ${name === "baseline" ? "-".padStart(17) : mib(sample.liveHeapBytes).padStart(17)}` +
+        `   ${name === "baseline" ? "-".padStart(19) : mib(sample.freedHeapBytes).padStart(19)}` +
+        `   ${mib(sample.rssBytes)}`,
     );
+  }
+  if (!(globalThis as { gc?: unknown }).gc) {
+    console.log("  (heap figures need --v8-flags=--expose-gc, as deno task bench gives)");
   }
 });

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { identityHal, numaHal } from "../impls/mod.ts";
+import { executeProgram } from "./executor.ts";
+import type { HalInstance, HalTarget } from "./hal.ts";
+import { judgeTrace } from "./judge.ts";
+import type { Program } from "./program.ts";
+import { validateProfile } from "./profile.ts";
+
+function judge(target: HalTarget, program: Program) {
+  const profile = validateProfile(target.profile);
+  return judgeTrace(executeProgram(target, profile, program), profile);
+}
+
+function patched(patch: (hal: HalInstance) => Partial<HalInstance>): HalTarget {
+  const base = identityHal({ memory: [{ start: 0x1000n, size: 0x4000n }] });
+  return {
+    ...base,
+    create(host) {
+      const hal = base.create(host);
+      return { ...hal, ...patch(hal) };
+    },
+  };
+}
+
+Deno.test("the judge accepts any placement and any stable bijective translation", () => {
+  const backwards = patched(() => ({
+    physToVirt: (p) => 0xffff_ffff_ffff_0000n - (p - p % 0x1000n) + p % 0x1000n,
+    virtToPhys: (v) => 0xffff_ffff_ffff_0000n - (v - v % 0x1000n) + v % 0x1000n,
+  }));
+  assert.equal(
+    judge(backwards, [
+      { op: "fill" },
+      { op: "p2v", frame: 0, offset: 0xfff },
+      { op: "p2v", frame: -1, offset: 0 },
+      { op: "v2p", pick: 0, offset: 1 },
+      { op: "free", frame: 1 },
+      { op: "alloc" },
+      { op: "p2v", frame: 0, offset: 7 },
+    ]),
+    undefined,
+  );
+});
+
+Deno.test("the judge names the clause, the step and both values", () => {
+  const twice = patched((hal) => {
+    let last: bigint | null = null;
+    return { allocFrame: () => (last ??= hal.allocFrame()) };
+  });
+  const violation = judge(twice, [{ op: "alloc" }, { op: "alloc" }])!;
+  assert.equal(violation.clause, "ALLOC-6");
+  assert.equal(violation.step, 1);
+  assert.equal(violation.actual, "0x1000");
+  assert.match(violation.message, /still live \(handed out at step 1\)/);
+});
+
+Deno.test("an empty node with free frames elsewhere is NUMA-2, not capacity", () => {
+  const target = numaHal();
+  const base = target.create;
+  const localOnly: HalTarget = {
+    ...target,
+    create(host) {
+      const hal = base(host);
+      let seen = 0;
+      return { ...hal, allocFrame: () => (++seen > 64 && host.currentCpu() === 0 ? null : hal.allocFrame()) };
+    },
+  };
+  const violation = judge(localOnly, [{ op: "fill" }])!;
+  assert.equal(violation.clause, "NUMA-2");
+});
+
+Deno.test("an invalid free on a lenient HAL stops judging rather than guessing", () => {
+  const lenient = identityHal({ strictFree: false, memory: [{ start: 0x1000n, size: 0x2000n }] });
+  assert.equal(
+    judge(lenient, [{ op: "alloc" }, { op: "freeRaw", addr: 0x1000n }, { op: "freeRaw", addr: 0x1000n }]),
+    undefined,
+  );
+});
+
+Deno.test("a permission error is a harness error, whatever the method", () => {
+  const sandboxed = patched(() => ({
+    physToVirt: () => {
+      throw new Deno.errors.NotCapable('Requires read access to "/etc/passwd", run again with the --allow-read flag');
+    },
+  }));
+  const violation = judge(sandboxed, [{ op: "p2vRaw", addr: 0x1000n }])!;
+  assert.equal(violation.clause, "ERROR");
+  assert.match(violation.message, /physToVirt was denied by the sandbox: Requires read access/);
+});

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { identityHal } from "../impls/mod.ts";
+import { selectChecks } from "./catalogue.ts";
+import type { HalTarget } from "./hal.ts";
+import { deniedPermission, deriveSeed, replay, runCheck, runConformance } from "./runner.ts";
+import freeListSlip from "./testdata/mutants/free_list_slip.ts";
+
+Deno.test("each (target, check) has its own seed, stable across runs", () => {
+  assert.equal(deriveSeed(1, "a", "alloc.unique"), deriveSeed(1, "a", "alloc.unique"));
+  assert.notEqual(deriveSeed(1, "a", "alloc.unique"), deriveSeed(2, "a", "alloc.unique"));
+  assert.notEqual(deriveSeed(1, "a", "alloc.unique"), deriveSeed(1, "b", "alloc.unique"));
+  assert.notEqual(deriveSeed(1, "a", "alloc.unique"), deriveSeed(1, "a", "alloc.capacity"));
+});
+
+Deno.test("a single check reproduces the result it had in a full run", () => {
+  const full = runConformance(freeListSlip, { seed: 21, checks: selectChecks(["alloc.*"]) });
+  const failing = full.results.find((result) => result.status === "fail")!;
+  const alone = runCheck(freeListSlip, selectChecks([failing.check])[0], { seed: 21 });
+  assert.deepEqual(
+    { ...alone, durationMs: 0 },
+    { ...failing, durationMs: 0 },
+  );
+  assert.equal(replay(freeListSlip, alone.counterexample!).violation?.clause, "ALLOC-6");
+});
+
+Deno.test("a create() that throws is an error result, not a crash", () => {
+  const broken: HalTarget = {
+    ...identityHal(),
+    create: () => {
+      throw new Error("firmware table missing");
+    },
+  };
+  const result = runCheck(broken, selectChecks(["alloc.unique"])[0], { seed: 1 });
+  assert.equal(result.status, "error");
+  assert.match(result.reason!, /create\(\) threw Error: firmware table missing/);
+});
+
+Deno.test("the time budget ends generation early and says so", () => {
+  const slow: HalTarget = {
+    ...identityHal(),
+    create(host) {
+      const started = performance.now();
+      while (performance.now() - started < 2) { /* a slow HAL */ }
+      return identityHal().create(host);
+    },
+  };
+  const result = runCheck(slow, selectChecks(["alloc.unique"])[0], { seed: 1, runs: 10_000, timeLimitMs: 50 });
+  assert.equal(result.status, "pass");
+  assert.ok(result.runs < 10_000);
+  assert.match(result.reason!, /time budget spent after \d+ of 10000 programs/);
+});
+
+Deno.test("deniedPermission reads Deno's permission messages", () => {
+  assert.equal(deniedPermission('Requires net access to "127.0.0.1:9", run again'), 'net access to "127.0.0.1:9"');
+  assert.equal(deniedPermission("Requires ffi access, run again"), "ffi access");
+  assert.equal(deniedPermission("something else"), undefined);
+});

@@ -8,7 +8,11 @@
 
 import { selectChecks } from "../conformance/catalogue.ts";
 import type { HalTarget } from "../conformance/hal.ts";
-import { deniedPermission, replay, runCheck } from "../conformance/runner.ts";
+import { executeProgram } from "../conformance/executor.ts";
+import { validateProfile } from "../conformance/profile.ts";
+import { programFromJson } from "../conformance/program.ts";
+import { deniedPermission, runCheck } from "../conformance/runner.ts";
+import { encodeValue, traceToJson } from "../conformance/trace_json.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { loadHalModule } from "./load_target.ts";
 import { type ChildEvent, type ChildJob, encodeEvent } from "./protocol.ts";
@@ -40,9 +44,10 @@ async function main(): Promise<void> {
     return;
   }
   send(nonce, { type: "loaded", target: target.name });
-  if (job.kind === "replay") {
-    const result = replay(target, job.counterexample);
-    send(nonce, { type: "replayed", steps: result.steps, violation: result.violation });
+  if (job.kind === "execute") {
+    // The program runs here, in the sandbox; the trace goes back whole and is judged by the supervisor.
+    const trace = executeProgram(target, validateProfile(target.profile), programFromJson(job.program));
+    send(nonce, { type: "traced", trace: traceToJson(trace), profile: encodeValue(target.profile) });
     return;
   }
   // A HAL may start something asynchronous (a socket, a fetch) that the sandbox rejects after the

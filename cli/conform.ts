@@ -105,11 +105,8 @@ function plan(options: ConformOptions): PlannedTarget[] {
   const chosen = options.targets.length === 0 && options.hals.length === 0
     ? references
     : references.filter((target) => options.targets.includes(target.name));
-  const checks: Check[] = [];
   for (const pattern of options.checks) {
-    const matched = selectChecks([pattern]);
-    if (matched.length === 0) throw new UsageError(`unknown --check "${pattern}" (see: halconf list)`);
-    checks.push(...matched.filter((check) => !checks.includes(check)));
+    if (selectChecks([pattern]).length === 0) throw new UsageError(`unknown --check "${pattern}" (see: halconf list)`);
   }
   const selected = options.checks.length ? selectChecks(options.checks) : selectChecks();
   const planned: PlannedTarget[] = [
@@ -235,6 +232,16 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     if (io.errIsTerminal && total > 0) io.err("\r\u001b[2K");
   }
 
+  const seen = new Map<string, string>();
+  for (const target of planned) {
+    const name = names.get(target)!;
+    if (seen.has(name)) {
+      loadErrors.push(
+        `HALs "${seen.get(name)}" and "${target.label}" are both named "${name}": give each a distinct name`,
+      );
+    }
+    seen.set(name, target.label);
+  }
   const interrupted = controller.signal.aborted;
   const report = buildReport(seed, planned.map((target) => names.get(target)!), results, {
     shard: options.shard,

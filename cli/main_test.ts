@@ -142,3 +142,19 @@ Deno.test("list and explain read the catalogue", async () => {
   assert.match(explain.stdout, /ALLOC-7 \(MUST\)/);
   assert.match(explain.stdout, /first of several memory regions/);
 });
+
+Deno.test("two HALs with the same name are refused with exit 3, their results kept", async () => {
+  const run = await runCli([
+    "--hal",
+    "conformance/testdata/mutants/free_list_slip.ts",
+    "--hal",
+    "./conformance/testdata/mutants/free_list_slip.ts",
+    "--check",
+    "alloc.placement",
+    "--format",
+    "json",
+  ]);
+  assert.equal(run.code, EXIT.load, run.stderr);
+  assert.match(run.stderr, /are both named "free-list-slip": give each a distinct name/);
+  assert.equal(JSON.parse(run.stdout).results.length, 2);
+});

@@ -7,8 +7,9 @@
  * @module
  */
 
-import type { Violation } from "../conformance/judge.ts";
-import type { CheckResult, Counterexample } from "../conformance/runner.ts";
+import type { JsonOperation } from "../conformance/program.ts";
+import type { CheckResult } from "../conformance/runner.ts";
+import type { Json } from "../conformance/trace_json.ts";
 
 /** What the supervisor asks a child to do. */
 export type ChildJob =
@@ -23,9 +24,10 @@ export type ChildJob =
     timeLimitMs: number;
   }
   | {
-    kind: "replay";
+    kind: "execute";
     source: { module: string } | { reference: string };
-    counterexample: Pick<Counterexample, "program">;
+    /** The program, as JSON. */
+    program: JsonOperation[];
   };
 
 /** A message from a child. */
@@ -34,7 +36,7 @@ export type ChildEvent =
   | { type: "loadError"; message: string }
   | { type: "begin"; check: string }
   | { type: "result"; result: CheckResult }
-  | { type: "replayed"; steps: string[]; violation?: Violation };
+  | { type: "traced"; trace: Record<string, unknown>; profile: Json };
 
 /** The marker that starts every protocol line. */
 export function marker(nonce: string): string {

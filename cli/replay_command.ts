@@ -10,7 +10,9 @@ import { programFromJson } from "../conformance/program.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { EXIT_FAILED, EXIT_OK, LoadError, UsageError } from "./exit_codes.ts";
 import type { Io } from "./conform.ts";
-import { superviseReplay } from "./supervisor.ts";
+import { superviseProgram } from "./supervisor.ts";
+import { judgeTrace } from "../conformance/judge.ts";
+import { formatTrace } from "../conformance/print.ts";
 
 async function readCounterexample(file: string): Promise<Counterexample> {
   let text: string;
@@ -72,7 +74,7 @@ export async function replayCommand(
     }
     ({ steps, violation } = replayInProcess(target, counterexample));
   } else {
-    const outcome = await superviseReplay({ module: sourceText }, counterexample, timeoutMs);
+    const outcome = await superviseProgram({ module: sourceText }, counterexample.program, timeoutMs);
     if (outcome.loadError) throw new LoadError(outcome.loadError);
     if (outcome.target !== undefined && outcome.target !== counterexample.target) {
       throw new UsageError(
@@ -83,7 +85,9 @@ export async function replayCommand(
       io.err(`halconf: ${outcome.problem}\n`);
       return EXIT_FAILED;
     }
-    ({ steps, violation, output } = outcome);
+    violation = judgeTrace(outcome.trace!, outcome.profile!);
+    steps = formatTrace(outcome.trace!, violation);
+    output = outcome.output;
   }
   const reproduced = violation !== undefined;
   if (format === "json") {

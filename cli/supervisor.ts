@@ -9,8 +9,11 @@
  */
 
 import type { Check } from "../conformance/check.ts";
-import type { Violation } from "../conformance/judge.ts";
-import { type CheckResult, type Counterexample, deniedPermission, deriveSeed } from "../conformance/runner.ts";
+import type { Trace } from "../conformance/executor.ts";
+import { type ResolvedProfile, validateProfile } from "../conformance/profile.ts";
+import type { JsonOperation } from "../conformance/program.ts";
+import { type CheckResult, deniedPermission, deriveSeed } from "../conformance/runner.ts";
+import { decodeValue, traceFromJson } from "../conformance/trace_json.ts";
 import { type ChildEvent, type ChildJob, decodeLine } from "./protocol.ts";
 
 /** The halconf checkout, for the child's `--config` and read access. */
@@ -282,32 +285,35 @@ export async function superviseTarget(run: SupervisedRun): Promise<SupervisedOut
   return { target: name };
 }
 
-/** What a supervised replay found. */
-export interface SupervisedReplay {
+/** What a program run in a child process gave back. */
+export interface SupervisedProgram {
   /** The target's name. */
   target?: string;
   /** Set when the module could not be loaded. */
   loadError?: string;
-  /** The steps as run. */
-  steps?: string[];
-  /** The broken clause, if it still breaks. */
-  violation?: Violation;
-  /** Why the replay gave no answer (timeout, crash). */
+  /** The trace, judged here. */
+  trace?: Trace;
+  /** The HAL's profile, validated here. */
+  profile?: ResolvedProfile;
+  /** Why there is no trace (timeout, crash). */
   problem?: string;
   /** What the HAL printed. */
   output?: string;
 }
 
-/** Replays a counterexample's program in a child process, with the same sandbox and a deadline. */
-export async function superviseReplay(
+/**
+ * Runs one program whole in a sandboxed child process and returns its trace:
+ * the executor over a process boundary, with the same sandbox and a deadline.
+ */
+export async function superviseProgram(
   source: HalSource,
-  counterexample: Pick<Counterexample, "program">,
+  program: JsonOperation[],
   timeoutMs: number,
-): Promise<SupervisedReplay> {
+): Promise<SupervisedProgram> {
   const nonce = crypto.randomUUID();
-  const child = spawn({ kind: "replay", source, counterexample }, source, nonce);
+  const child = spawn({ kind: "execute", source, program }, source, nonce);
   const output = new OutputBuffer();
-  const outcome: SupervisedReplay = {};
+  const outcome: SupervisedProgram = {};
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -321,9 +327,9 @@ export async function superviseReplay(
       if (printed || !event) output.add(`${printed}\n`);
       if (event?.type === "loaded") outcome.target = event.target;
       if (event?.type === "loadError") outcome.loadError = event.message;
-      if (event?.type === "replayed") {
-        outcome.steps = event.steps;
-        outcome.violation = event.violation;
+      if (event?.type === "traced") {
+        outcome.trace = traceFromJson(event.trace);
+        outcome.profile = validateProfile(decodeValue(event.profile));
       }
     }
   })();
@@ -334,9 +340,9 @@ export async function superviseReplay(
   await Promise.allSettled([readStdout, readStderr]);
   clearTimeout(timer);
   if (!output.empty) outcome.output = output.text();
-  if (!outcome.loadError && !outcome.steps) {
+  if (!outcome.loadError && !outcome.trace) {
     outcome.problem = timedOut
-      ? `the replay did not finish within ${timeoutMs / 1000} s: the HAL process was killed`
+      ? `the program did not finish within ${timeoutMs / 1000} s: the HAL process was killed`
       : `the HAL process exited with code ${status.code}: ${output.text().trim().split("\n").at(-1) ?? ""}`;
   }
   return outcome;

@@ -50,6 +50,7 @@ export {
 export { type ExecuteOptions, executeProgram, type ThrownError, type Trace, type TraceStep } from "./executor.ts";
 export { describeValue, HARNESS_ERROR, judgeTrace, type Violation } from "./judge.ts";
 export { formatStep, formatTrace } from "./print.ts";
+export { decodeValue, encodeValue, type Json, traceFromJson, traceToJson } from "./trace_json.ts";
 export type { OperationMix, ProgramShape } from "./arbitraries.ts";
 export { type Check, defineCheck, type Need } from "./check.ts";
 export { CHECKS, DEFAULT_EXHAUSTION_LIMIT, selectChecks, unmetNeed } from "./catalogue.ts";

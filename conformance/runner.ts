@@ -105,6 +105,8 @@ export interface RunOptions {
   exhaustionLimit?: number;
   /** Called with each result as it is produced. */
   onResult?: (result: CheckResult) => void;
+  /** fast-check's path to a failure (a counterexample's `path`): with the same seed, goes straight to it. */
+  path?: string;
 }
 
 /** The structured report of a run. */
@@ -259,6 +261,7 @@ export function runCheck(target: HalTarget, check: Check, options: RunOptions = 
     numRuns,
     interruptAfterTimeLimit: options.timeLimitMs ?? 30_000,
     markInterruptAsFailure: false,
+    ...(options.path ? { path: options.path } : {}),
   });
   if (outcome.failed && outcome.counterexample) {
     const shrunk = outcome.counterexample[0] as Program;

@@ -55,3 +55,12 @@ Deno.test("deniedPermission reads Deno's permission messages", () => {
   assert.equal(deniedPermission("Requires ffi access, run again"), "ffi access");
   assert.equal(deniedPermission("something else"), undefined);
 });
+
+Deno.test("seed and path replay a failure straight away", () => {
+  const [check] = selectChecks(["alloc.unique"]);
+  const found = runCheck(freeListSlip, check, { seed: 5 });
+  const again = runCheck(freeListSlip, check, { seed: 5, path: found.counterexample!.path });
+  assert.equal(again.status, "fail");
+  assert.ok(again.runs <= found.runs);
+  assert.deepEqual(again.counterexample!.program, found.counterexample!.program);
+});

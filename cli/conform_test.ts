@@ -373,3 +373,23 @@ Deno.test("init scaffolds a HAL that passes conform, with its own test and CI wo
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a HAL that floods its output without newlines neither breaks results nor exhausts memory", async () => {
+  const run = await runCli([
+    "--hal",
+    "cli/testdata/floods_output.ts",
+    "--check",
+    "alloc.*",
+    "--runs",
+    "20",
+    "--format",
+    "json",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const results = JSON.parse(run.stdout).results as JsonResult[];
+  assert.deepEqual(results.map((r) => r.status), ["pass", "pass", "pass", "pass", "pass"]);
+  for (const result of results) {
+    assert.ok(result.output!.length < 80 * 1024, `${result.output!.length} characters kept`);
+    assert.match(result.output!, /characters omitted/);
+  }
+});

@@ -14,7 +14,7 @@ import { type ResolvedProfile, validateProfile } from "../conformance/profile.ts
 import type { JsonOperation } from "../conformance/program.ts";
 import { type CheckResult, deniedPermission, deriveSeed } from "../conformance/runner.ts";
 import { decodeValue, traceFromJson } from "../conformance/trace_json.ts";
-import { type ChildEvent, type ChildJob, decodeLine } from "./protocol.ts";
+import { type ChildEvent, type ChildJob, decodeLine, marker } from "./protocol.ts";
 
 /** The halconf checkout, for the child's `--config` and read access. */
 export const HALCONF_ROOT: URL = new URL("../", import.meta.url);
@@ -92,7 +92,10 @@ function readDirs(source: HalSource): string[] {
   return dirs;
 }
 
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/** The longest stretch without a newline kept in memory before it is passed on as output. */
+const LONGEST_LINE = 256 * 1024;
+
+async function* lines(stream: ReadableStream<Uint8Array>, marker = "\u001e"): AsyncGenerator<string> {
   let pending = "";
   for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
     pending += chunk;
@@ -100,6 +103,13 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
     while ((newline = pending.indexOf("\n")) >= 0) {
       yield pending.slice(0, newline);
       pending = pending.slice(newline + 1);
+    }
+    const at = pending.indexOf(marker);
+    const text = at >= 0 ? at : Math.max(0, pending.length - marker.length);
+    if (text > LONGEST_LINE) {
+      // A HAL printing without newlines: pass its text on, never splitting a protocol line.
+      yield pending.slice(0, text);
+      pending = pending.slice(text);
     }
   }
   if (pending) yield pending;
@@ -210,7 +220,7 @@ export async function superviseTarget(run: SupervisedRun): Promise<SupervisedOut
       }
     };
     const readStdout = (async () => {
-      for await (const line of lines(child.stdout)) {
+      for await (const line of lines(child.stdout, marker(nonce))) {
         const { printed, event } = decodeLine(nonce, line);
         if (printed || !event) bufferFor().add(`${printed}\n`);
         if (event) onEvent(event);
@@ -322,7 +332,7 @@ export async function superviseProgram(
     } catch { /* gone */ }
   }, timeoutMs);
   const readStdout = (async () => {
-    for await (const line of lines(child.stdout)) {
+    for await (const line of lines(child.stdout, marker(nonce))) {
       const { printed, event } = decodeLine(nonce, line);
       if (printed || !event) output.add(`${printed}\n`);
       if (event?.type === "loaded") outcome.target = event.target;

@@ -12,6 +12,7 @@
 
 import type { CheckResult, CheckStatus } from "../conformance/runner.ts";
 import { UsageError } from "./exit_codes.ts";
+import { readJsonFile } from "./read_json.ts";
 
 /** One expected outcome. */
 export interface Expectation {
@@ -40,18 +41,7 @@ const STATUSES: readonly CheckStatus[] = ["pass", "fail", "skip", "error", "time
 
 /** Reads and checks an expectations file. */
 export async function readExpectations(path: string): Promise<Expectations> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new UsageError(`Cannot read expectations file "${path}": ${(error as Error).message.split("\n")[0]}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`Expectations file "${path}" is not JSON: ${(error as Error).message}`);
-  }
+  const data = await readJsonFile(path, "expectations file");
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new UsageError(
       `Expectations file "${path}" must be an object: { "<target>": { "<check>": { "status": ... } } }`,

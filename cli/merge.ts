@@ -7,22 +7,12 @@
 
 import { summarize } from "../conformance/runner.ts";
 import { UsageError } from "./exit_codes.ts";
+import { readJsonFile } from "./read_json.ts";
 import type { ReportedResult } from "./expectations.ts";
 import { buildReport, type CliReport } from "./report.ts";
 
 async function readReport(path: string): Promise<CliReport> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new UsageError(`Cannot read report "${path}": ${(error as Error).message.split("\n")[0]}`);
-  }
-  let data: Partial<CliReport>;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`Report "${path}" is not JSON: ${(error as Error).message}`);
-  }
+  const data = await readJsonFile(path, "report") as Partial<CliReport>;
   if (
     typeof data !== "object" || data === null || typeof data.version !== "string" || typeof data.seed !== "number" ||
     !Array.isArray(data.targets) || !Array.isArray(data.results)

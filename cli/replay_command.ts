@@ -10,23 +10,13 @@ import { programFromJson } from "../conformance/program.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { EXIT_FAILED, EXIT_OK, LoadError, UsageError } from "./exit_codes.ts";
 import type { Io } from "./conform.ts";
+import { readJsonFile } from "./read_json.ts";
 import { superviseProgram } from "./supervisor.ts";
 import { judgeTrace } from "../conformance/judge.ts";
 import { formatTrace } from "../conformance/print.ts";
 
 async function readCounterexample(file: string): Promise<Counterexample> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (error) {
-    throw new UsageError(`Cannot read counterexample "${file}": ${(error as Error).message.split("\n")[0]}`);
-  }
-  let data: Partial<Counterexample>;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`Counterexample "${file}" is not JSON: ${(error as Error).message}`);
-  }
+  const data = await readJsonFile(file, "counterexample") as Partial<Counterexample>;
   if (typeof data !== "object" || data === null || !Array.isArray(data.program) || typeof data.target !== "string") {
     throw new UsageError(`"${file}" is not a halconf counterexample (expected target, program, violation)`);
   }

@@ -1,19 +1,10 @@
 /** Spawns a process when freeing. */
 import { identityHal } from "../../impls/mod.ts";
-import type { HalTarget } from "../../conformance/hal.ts";
+import { patched } from "../../conformance/testdata/mutants/_mutant.ts";
 
-const base = identityHal({ name: "spawns-process" });
-const target: HalTarget = {
-  ...base,
-  create(host) {
-    const hal = base.create(host);
-    return {
-      ...hal,
-      deallocFrame(paddr) {
-        new Deno.Command("true").outputSync();
-        hal.deallocFrame(paddr);
-      },
-    };
+export default patched("spawns-process", identityHal(), (hal) => ({
+  deallocFrame(paddr) {
+    new Deno.Command("true").outputSync();
+    hal.deallocFrame(paddr);
   },
-};
-export default target;
+}));

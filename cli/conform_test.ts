@@ -13,8 +13,14 @@ interface JsonResult {
   counterexample?: { steps: string[]; violation: { clause: string } };
 }
 
-async function tempDir(): Promise<string> {
-  return await Deno.makeTempDir({ prefix: "halconf_test_" });
+/** Runs `body` with a fresh temporary directory, removed afterwards whatever happens. */
+async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "halconf_test_" });
+  try {
+    await body(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 Deno.test("a HAL stuck in while (true) is reported timeout, and the other checks still run", async () => {
@@ -105,8 +111,7 @@ Deno.test("reference HALs run isolated with --isolate and give the same results"
 });
 
 Deno.test("shards 1/3, 2/3 and 3/3 merged equal the unsharded report", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const common = [
       "--target",
       "identity",
@@ -137,14 +142,11 @@ Deno.test("shards 1/3, 2/3 and 3/3 merged equal the unsharded report", async () 
     const shard1 = JSON.parse(await Deno.readTextFile(`${dir}/shard1.json`));
     assert.equal(shard1.shard, "1/3");
     assert.ok(shard1.results.length > 0 && shard1.results.length < expected.results.length);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("merge refuses reports of different seeds or suite versions, and files that are not reports", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const report = { version: "0.1.0", seed: 1, targets: ["identity"], results: [], summary: {} };
     await Deno.writeTextFile(`${dir}/a.json`, JSON.stringify(report));
     await Deno.writeTextFile(`${dir}/b.json`, JSON.stringify({ ...report, seed: 2 }));
@@ -164,14 +166,11 @@ Deno.test("merge refuses reports of different seeds or suite versions, and files
       assert.match(run.stderr.trim(), new RegExp(`^halconf: Cannot (merge|read)|^halconf: Report|^halconf: ".*"`));
       assert.match(run.stderr, message);
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("--save-failures writes counterexamples that replay reproduces", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const run = await runCli([
       "--hal",
       "conformance/testdata/mutants/drops_third_pending.ts",
@@ -196,14 +195,11 @@ Deno.test("--save-failures writes counterexamples that replay reproduces", async
     const fixed = await runCli(["replay", file, "--hal", "conformance/testdata/legal/random_placement.ts"]);
     assert.equal(fixed.code, 2, "a counterexample replayed against another HAL is a mismatch");
     assert.match(fixed.stderr, /is for HAL "drops-third-pending", but .* is "random-placement"/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("replay rejects malformed files with exit 2", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const cases: [string, RegExp][] = [
       ["{ nope", /is not JSON/],
       [JSON.stringify({ hello: 1 }), /is not a halconf counterexample/],
@@ -222,9 +218,7 @@ Deno.test("replay rejects malformed files with exit 2", async () => {
       assert.match(run.stderr, message);
       assert.equal(run.stderr.trim().split("\n").length, 1);
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("JUnit output parses as XML with one testsuite per target", async () => {
@@ -254,8 +248,7 @@ Deno.test("JUnit output parses as XML with one testsuite per target", async () =
 });
 
 Deno.test("TAP and GitHub formats; GitHub writes the step summary", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const tap = await runCli([
       "--hal",
       "conformance/testdata/mutants/silent_double_free.ts",
@@ -280,14 +273,11 @@ Deno.test("TAP and GitHub formats; GitHub writes the step summary", async () => 
       await Deno.readTextFile(summary),
       /## halconf: contract broken[\s\S]*\| silent-double-free \| `free\.strict` \| fail \|/,
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("expectations turn known failures into a passing gate and report unexpected passes", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const expect = `${dir}/expect.json`;
     const args = ["--hal", "conformance/testdata/mutants/silent_double_free.ts", "--check", "free.*", "--seed", "1"];
     const written = await runCli([...args, "--update-expectations", expect]);
@@ -307,14 +297,11 @@ Deno.test("expectations turn known failures into a passing gate and report unexp
     const malformed = await runCli([...args, "--expect", expect]);
     assert.equal(malformed.code, 2);
     assert.match(malformed.stderr, /needs a "status" among pass, fail, skip, error, timeout/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("Ctrl-C writes the partial report and exits 130", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const report = `${dir}/partial.json`;
     const child = spawnCli([
       "--hal",
@@ -339,14 +326,11 @@ Deno.test("Ctrl-C writes the partial report and exits 130", async () => {
     assert.equal(partial.interrupted, true);
     assert.deepEqual(partial.results.map((r: JsonResult) => [r.check, r.status]), [["alloc.unique", "pass"]]);
     assert.match(new TextDecoder().decode(output.stderr), /interrupted; 1 of 2 results kept/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("init scaffolds a HAL that passes conform, with its own test and CI workflow", async () => {
-  const dir = await tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const init = await runCli(["init", `${dir}/my-hal`]);
     assert.equal(init.code, 0, init.stderr);
     for (const file of ["hal.ts", "hal_test.ts", "deno.json", ".github/workflows/halconf.yml"]) {
@@ -369,9 +353,7 @@ Deno.test("init scaffolds a HAL that passes conform, with its own test and CI wo
       await Deno.readTextFile(`${dir}/my-hal/deno.json`),
       new RegExp(`${ROOT}cli/main\\.ts conform --hal \\./hal\\.ts`),
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a HAL that floods its output without newlines neither breaks results nor exhausts memory", async () => {

@@ -158,3 +158,23 @@ Deno.test("two HALs with the same name are refused with exit 3, their results ke
   assert.match(run.stderr, /are both named "free-list-slip": give each a distinct name/);
   assert.equal(JSON.parse(run.stdout).results.length, 2);
 });
+
+Deno.test("the README's custom HAL runs as written and fails only where its comment says (FREE-2)", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  const source = /```ts ignore\n(import type \{ HalTarget \}[\s\S]*?)```/.exec(readme)![1];
+  const dir = await Deno.makeTempDir({ dir: `${ROOT}cli/testdata`, prefix: "readme_" });
+  try {
+    await Deno.writeTextFile(`${dir}/my_hal.ts`, source);
+    const run = await runCli(["--hal", `${dir}/my_hal.ts`, "--seed", "1", "--format", "json"]);
+    assert.equal(run.code, EXIT.failed, run.stderr);
+    const failing = JSON.parse(run.stdout).results.filter((r: { status: string }) =>
+      r.status !== "pass" && r.status !== "skip"
+    );
+    assert.ok(failing.length > 0);
+    for (const result of failing) {
+      assert.equal(result.counterexample.violation.clause, "FREE-2", `${result.check}: ${result.reason}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

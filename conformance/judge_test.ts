@@ -86,3 +86,19 @@ Deno.test("a permission error is a harness error, whatever the method", () => {
   assert.equal(violation.clause, "ERROR");
   assert.match(violation.message, /physToVirt was denied by the sandbox: Requires read access/);
 });
+
+Deno.test("an instance that starts exhausted is pointed at shared state", () => {
+  let shared = 0x1000n;
+  const base = identityHal({ memory: [{ start: 0x1000n, size: 0x2000n }] });
+  const leaky: HalTarget = {
+    ...base,
+    create: (host) => ({
+      ...base.create(host),
+      allocFrame: () => shared < 0x3000n ? (shared += 0x1000n) - 0x1000n : null,
+    }),
+  };
+  assert.equal(judge(leaky, [{ op: "fill" }]), undefined);
+  const violation = judge(leaky, [{ op: "alloc" }])!;
+  assert.equal(violation.clause, "ALLOC-7");
+  assert.match(violation.message, /does create\(\) share state between instances\?/);
+});

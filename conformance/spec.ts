@@ -16,7 +16,7 @@ This is the contract halconf checks: what an implementation of the ArceOS
 hypervisor's \`AxVCpuHal\` trait (crate \`axvcpu\`) must do, clause by clause.
 Each clause has a stable id, a level (MUST or SHOULD, as in RFC 2119), a
 rule, the reason for it, and the checks that enforce it
-(\`deno task conform -- explain <check>\` prints one).
+(\`deno task halconf explain <check>\` prints one).
 
 This file is generated from \`conformance/clauses.ts\` and the check catalogue
 by \`deno task spec\`; a test fails when it is out of date.

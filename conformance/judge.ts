@@ -263,9 +263,13 @@ class Model {
           "null",
         );
       }
+      const hint = this.handedOut.size === 0
+        ? " (on a fresh instance: does create() share state between instances?)"
+        : "";
       return at(
         "ALLOC-7",
-        `allocFrame returned null with ${this.live.size} of ${this.capacity} usable frames live; never handed out: ${this.neverHandedOut()}`,
+        `allocFrame returned null with ${this.live.size} of ${this.capacity} usable frames live; ` +
+          `never handed out: ${this.neverHandedOut()}${hint}`,
         `a frame: all ${this.capacity} usable frames must be allocatable`,
         "null",
       );

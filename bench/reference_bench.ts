@@ -135,7 +135,7 @@ for (const [label, size] of [["1 MiB", 1n << 20n], ["1 TiB", TIB]] as const) {
 globalThis.addEventListener("unload", () => {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
   for (const [name, target] of oneTib) measureHeap(target, name);
-  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`.padStart(10);
+  const mib = (bytes: number) => `${Math.max(0, bytes / 2 ** 20).toFixed(1)} MiB`.padStart(10);
   console.log("\nalloc+free on a 1 TiB profile (1,000,000 allocations, then 1,000,000 frees, a run):");
   console.log("  HAL        alloc+free ops/s   HAL heap, 1M live   HAL heap, all freed   process RSS");
   for (const [name, sample] of samples) {

@@ -1,0 +1,123 @@
+/**
+ * Judging what `allocFrame` returned (ALLOC, NUMA, and FREE-2/FREE-4 where a
+ * failed allocation is the symptom of a bad free).
+ *
+ * @module
+ */
+
+import { formatAddress } from "../address.ts";
+import type { TraceStep } from "../executor.ts";
+import { type ContractModel, describeValue, type Report, type Violation } from "./state.ts";
+
+const hex = formatAddress;
+
+/** Judges one value `allocFrame` returned in `step`, then records it. */
+export function judgeAllocation(
+  model: ContractModel,
+  value: unknown,
+  step: TraceStep,
+  at: Report,
+): Violation | undefined {
+  const fs = model.frameSize;
+  if (value === null) {
+    const free = model.capacity - model.live.size;
+    if (free <= 0) return undefined;
+    const local = model.profile.cpuNodes[model.cpu];
+    if (model.profile.numa && model.nodeFree(local) === 0) {
+      const other = [...model.nodeCapacity.keys()].find((node) => model.nodeFree(node) > 0)!;
+      return at(
+        "NUMA-2",
+        `allocFrame returned null on CPU ${model.cpu} (node ${local}, empty) while node ${other} has ${
+          model.nodeFree(other)
+        } free frames`,
+        "a frame from another node",
+        "null",
+      );
+    }
+    if (model.freedFree.size > 0) {
+      const [frame, freedAt] = model.freedFree.entries().next().value!;
+      return at(
+        "FREE-2",
+        `allocFrame returned null, but ${model.freedFree.size} freed frame(s) are free, e.g. ${
+          hex(frame)
+        } freed at step ${freedAt + 1}`,
+        "a frame (a freed frame must become allocatable again)",
+        "null",
+      );
+    }
+    const hint = model.handedOut.size === 0
+      ? " (on a fresh instance: does create() share state between instances?)"
+      : "";
+    return at(
+      "ALLOC-7",
+      `allocFrame returned null with ${model.live.size} of ${model.capacity} usable frames live; ` +
+        `never handed out: ${model.neverHandedOut()}${hint}`,
+      `a frame: all ${model.capacity} usable frames must be allocatable`,
+      "null",
+    );
+  }
+  if (typeof value !== "bigint") {
+    return at(
+      "ALLOC-2",
+      `allocFrame returned ${describeValue(value)}`,
+      "a bigint address, or exactly null",
+      describeValue(value),
+    );
+  }
+  if (value % fs !== 0n) {
+    return at(
+      "ALLOC-3",
+      `allocFrame returned ${hex(value)}, not aligned to the frame size ${fs}`,
+      `a multiple of ${hex(fs)}`,
+      hex(value),
+    );
+  }
+  if (value === 0n) {
+    return at("ALLOC-5", "allocFrame returned address 0, which callers treat as invalid", "a non-zero frame", "0x0");
+  }
+  const region = model.regionOf(value);
+  if (!region || value + fs > region.end) {
+    return at(
+      "ALLOC-4",
+      `allocFrame returned ${hex(value)}, which is not wholly inside a declared region`,
+      model.profile.memory.map((r) => `[${hex(r.start)}, ${hex(r.end)})`).join(" or "),
+      hex(value),
+    );
+  }
+  const owner = model.live.get(value);
+  if (owner !== undefined) {
+    if (model.rejected.has(value)) {
+      return at(
+        "FREE-4",
+        `allocFrame returned ${hex(value)}, live since step ${
+          owner + 1
+        }: an earlier rejected free of it changed the allocator`,
+        "a frame that is not live",
+        hex(value),
+      );
+    }
+    return at(
+      "ALLOC-6",
+      `allocFrame returned ${hex(value)}, which is still live (handed out at step ${owner + 1})`,
+      "a frame that is not live",
+      hex(value),
+    );
+  }
+  const local = model.profile.cpuNodes[model.cpu];
+  if (model.profile.numa && region.node !== local && model.nodeFree(local) > 0) {
+    return at(
+      "NUMA-1",
+      `allocFrame on CPU ${model.cpu} (node ${local}) returned ${
+        hex(value)
+      } from node ${region.node} while node ${local} has ${model.nodeFree(local)} free frames`,
+      `a frame of node ${local}`,
+      `${hex(value)} (node ${region.node})`,
+    );
+  }
+  model.live.set(value, step.index);
+  model.handedOut.add(value);
+  model.freedFree.delete(value);
+  model.nodeLive.set(region.node, model.nodeLive.get(region.node)! + 1);
+  model.memory.set(value, { zeroed: model.profile.zeroedFrames, bytes: new Map() });
+  return undefined;
+}

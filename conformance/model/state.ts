@@ -1,0 +1,160 @@
+/**
+ * The reference model the judge keeps while it walks a trace: which frames
+ * are live, which were freed, what each frame translates to, what memory
+ * holds, which IRQ lines are pending. Each operation's rules live in a
+ * module of their own beside this one.
+ *
+ * @module
+ */
+
+import { formatAddress } from "../address.ts";
+import { capacityOf, type ResolvedProfile, type ResolvedRegion } from "../profile.ts";
+
+/** The clause id for a failure of the harness to drive the HAL (reported as `error`). */
+export const HARNESS_ERROR = "ERROR";
+
+/** A broken clause, at a step. */
+export interface Violation {
+  /** 0-based index of the step, or -1 for `create`. */
+  step: number;
+  /** The SPEC.md clause (`ALLOC-6`), or `ERROR` when the harness could not drive the HAL. */
+  clause: string;
+  /** What went wrong, in one sentence. */
+  message: string;
+  /** What the contract required. */
+  expected?: string;
+  /** What the HAL did. */
+  actual?: string;
+}
+
+/** Builds the violation of one step: clause, message, expected, actual. */
+export type Report = (clause: string, message: string, expected?: string, actual?: string) => Violation;
+
+/** What the model knows of one live frame's bytes. */
+export interface FrameMemory {
+  /** Whether unwritten bytes are known to be zero (zeroedFrames). */
+  zeroed: boolean;
+  /** Bytes written, by offset, with the step that wrote them. */
+  bytes: Map<number, { value: number; step: number }>;
+}
+
+/**
+ * Describes any value for a message: bigints as addresses.
+ *
+ * @example
+ * ```ts
+ * import { describeValue } from "@halconf/halconf";
+ *
+ * describeValue(0x8000_1000n); // "0x8000_1000"
+ * describeValue(4096); // "4096 (a number)"
+ * ```
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === "bigint") return formatAddress(value);
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (typeof value === "number") return `${value} (a number)`;
+  if (value instanceof Uint8Array) return `[${[...value].join(", ")}]`;
+  if (typeof value === "string") return JSON.stringify(value);
+  return typeof value;
+}
+
+const hex = formatAddress;
+
+/** The state of the contract's reference model after the steps judged so far. */
+export class ContractModel {
+  /** The profile the HAL declared. */
+  readonly profile: ResolvedProfile;
+  readonly frameSize: bigint;
+  /** Usable frames in all. */
+  readonly capacity: number;
+  /** Usable frames per NUMA node. */
+  readonly nodeCapacity = new Map<number, number>();
+  /** Live frames per NUMA node. */
+  readonly nodeLive = new Map<number, number>();
+  /** Live frames, with the step that handed each out. */
+  readonly live = new Map<bigint, number>();
+  /** Every frame handed out at least once. */
+  readonly handedOut = new Set<bigint>();
+  /** Frames freed and not handed out since, with the step that freed them. */
+  readonly freedFree = new Map<bigint, number>();
+  /** Frames a rejected (strict) free named. */
+  readonly rejected = new Set<bigint>();
+  /** Each frame's translation as first seen: its virtual page, and the offset and step it was seen at. */
+  readonly xlate = new Map<bigint, { virtBase: bigint; offset: bigint; step: number }>();
+  /** The same, by virtual page. */
+  readonly virtPages = new Map<bigint, { physBase: bigint; step: number }>();
+  /** What each live frame is known to hold. */
+  readonly memory = new Map<bigint, FrameMemory>();
+  /** Pending IRQ lines, in the order they became pending. */
+  readonly pending: number[] = [];
+  /** The step that last dispatched each line. */
+  readonly lastDispatch = new Map<number, number>();
+  /** The last irqFetch result since the pending set last changed. */
+  lastFetch: { irq: number; step: number } | undefined;
+  /** The CPU the program runs on. */
+  cpu = 0;
+  /** Set after an operation whose effect the contract leaves undefined. */
+  tainted = false;
+
+  /** An empty model: nothing live, nothing pending. */
+  constructor(profile: ResolvedProfile) {
+    this.profile = profile;
+    this.frameSize = BigInt(profile.frameSize);
+    this.capacity = Number(capacityOf(profile));
+    for (const region of profile.memory) {
+      const frames = Number(region.size / this.frameSize) - (region.start === 0n ? 1 : 0);
+      this.nodeCapacity.set(region.node, (this.nodeCapacity.get(region.node) ?? 0) + frames);
+      this.nodeLive.set(region.node, 0);
+    }
+  }
+
+  /** The declared region holding `address`. */
+  regionOf(address: bigint): ResolvedRegion | undefined {
+    return this.profile.memory.find((region) => address >= region.start && address < region.end);
+  }
+
+  /** Usable frames of `node` that are not live. */
+  nodeFree(node: number): number {
+    return (this.nodeCapacity.get(node) ?? 0) - (this.nodeLive.get(node) ?? 0);
+  }
+
+  /** A few frames never handed out, for messages. */
+  neverHandedOut(): string {
+    const examples: string[] = [];
+    for (const region of this.profile.memory) {
+      let seen = 0;
+      for (let frame = region.start; frame < region.end && seen < 100_000; frame += this.frameSize, seen++) {
+        if (frame !== 0n && !this.handedOut.has(frame)) {
+          examples.push(hex(frame));
+          break;
+        }
+      }
+      if (examples.length >= 3) break;
+    }
+    return examples.join(", ") || "(none found)";
+  }
+
+  /** Why `paddr` is not a live frame, for messages. */
+  whyNotLive(paddr: bigint): string {
+    if (paddr % this.frameSize !== 0n) return "an unaligned address";
+    if (!this.regionOf(paddr)) return "an address outside declared RAM";
+    if (this.freedFree.has(paddr)) return `a double free (freed at step ${this.freedFree.get(paddr)! + 1})`;
+    return "a frame that was never allocated";
+  }
+
+  /** The line the declared order serves next (`none` when idle; undefined for order any). */
+  expectedCurrent(): number | undefined {
+    if (this.pending.length === 0) return this.profile.irq?.none;
+    switch (this.profile.irq?.order) {
+      case "lowest-first":
+        return Math.min(...this.pending);
+      case "highest-first":
+        return Math.max(...this.pending);
+      case "fifo":
+        return this.pending[0];
+      default:
+        return undefined;
+    }
+  }
+}

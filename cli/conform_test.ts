@@ -318,7 +318,7 @@ Deno.test("Ctrl-C writes the partial report and exits 130", async () => {
       "json",
     ]);
     // Wait until the run is past the first check: the hanging one keeps it busy until the signal.
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await new Promise((resolve) => setTimeout(resolve, 6000));
     child.kill("SIGINT");
     const output = await child.output();
     assert.equal(output.code, 130, new TextDecoder().decode(output.stderr));

@@ -51,6 +51,8 @@ export interface SupervisedOutcome {
 }
 
 const OUTPUT_LIMIT = 64 * 1024;
+/** The least time a child is given to start and load the HAL module. */
+const LOAD_TIMEOUT_MS = 30_000;
 
 /** Keeps the head and the tail of what a HAL printed, so a HAL that prints in a loop cannot exhaust memory. */
 class OutputBuffer {
@@ -154,6 +156,8 @@ interface ChildSession {
  */
 export async function superviseTarget(run: SupervisedRun): Promise<SupervisedOutcome> {
   let remaining = run.checks.map((check) => check.id);
+  // Starting a child and loading the module is not the HAL's check: a short --timeout must not cut it off.
+  const loadTimeoutMs = Math.max(run.timeoutMs, LOAD_TIMEOUT_MS);
   let name = run.label;
   // A run with no check still loads the HAL once: that validates it and tells its name.
   do {
@@ -173,14 +177,14 @@ export async function superviseTarget(run: SupervisedRun): Promise<SupervisedOut
     const preamble = new OutputBuffer();
     const bufferFor = () => session.current ? outputs.get(session.current.check)! : preamble;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const arm = (label: string) => {
+    const arm = (label: string, ms: number) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         session.timedOut = label;
         try {
           child.kill("SIGKILL");
         } catch { /* already gone */ }
-      }, run.timeoutMs);
+      }, ms);
     };
     const abort = () => {
       try {
@@ -188,7 +192,7 @@ export async function superviseTarget(run: SupervisedRun): Promise<SupervisedOut
       } catch { /* already gone */ }
     };
     run.signal?.addEventListener("abort", abort);
-    arm("load");
+    arm("load", loadTimeoutMs);
     const emit = (result: CheckResult) => {
       const output = outputs.get(result.check);
       const printed = output && !output.empty ? output.text() : undefined;
@@ -209,7 +213,7 @@ export async function superviseTarget(run: SupervisedRun): Promise<SupervisedOut
           session.current = { check: event.check, started: performance.now() };
           outputs.set(event.check, new OutputBuffer());
           if (!preamble.empty) outputs.get(event.check)!.add(preamble.text());
-          arm(event.check);
+          arm(event.check, run.timeoutMs);
           break;
         case "result":
           clearTimeout(timer);
@@ -239,7 +243,7 @@ export async function superviseTarget(run: SupervisedRun): Promise<SupervisedOut
       if (run.signal?.aborted) return { target: name };
       const printed = preamble.text().trim().split("\n").filter(Boolean);
       const why = session.timedOut
-        ? `it did not finish loading within ${run.timeoutMs / 1000} s`
+        ? `it did not finish loading within ${loadTimeoutMs / 1000} s`
         : `the process exited with code ${status.code} while loading: ${printed.at(-1) ?? "no output"}`;
       return { target: name, loadError: `Cannot load HAL "${run.label}": ${why}` };
     }

@@ -175,11 +175,12 @@ function fileSafe(text: string): string {
  */
 export async function conform(options: ConformOptions, io: Io): Promise<number> {
   const started = performance.now();
+  // Validate everything the user typed before creating any output file.
+  const planned = plan(options);
+  const expectations: Expectations | undefined = options.expect ? await readExpectations(options.expect) : undefined;
   if (options.report) await ensureWritable(options.report, "the report");
   if (options.updateExpectations) await ensureWritable(options.updateExpectations, "expectations");
   if (options.saveFailures) await ensureDirectory(options.saveFailures);
-  const expectations: Expectations | undefined = options.expect ? await readExpectations(options.expect) : undefined;
-  const planned = plan(options);
   await checkModulesExist(options);
   const seed = options.seed ?? randomSeed();
   const total = planned.reduce((sum, target) => sum + target.checks.length, 0);

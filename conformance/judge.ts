@@ -10,14 +10,14 @@
  * @module
  */
 
-import { ADDRESS_LIMIT, formatAddress } from "./address.ts";
+import { formatAddress } from "./address.ts";
 import type { Trace, TraceStep } from "./executor.ts";
 import { judgeAllocation } from "./model/allocation.ts";
 import { judgeFree } from "./model/free.ts";
 import { judgeFetch, judgeHandle } from "./model/interrupts.ts";
 import { judgeMemoryAccess } from "./model/memory.ts";
-import { ContractModel, describeValue, HARNESS_ERROR, type Violation } from "./model/state.ts";
-import { judgeTranslation } from "./model/translation.ts";
+import { ContractModel, HARNESS_ERROR, type Violation } from "./model/state.ts";
+import { judgeReverseTranslation, judgeTranslation } from "./model/translation.ts";
 import type { ResolvedProfile } from "./profile.ts";
 
 export { describeValue, HARNESS_ERROR, type Violation } from "./model/state.ts";
@@ -120,39 +120,8 @@ function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined
       }
       return judgeTranslation(model, step.paddr!, step.result, step, at);
     }
-    case "v2p": {
-      const paddr = step.paddr!, vaddr = step.vaddr!;
-      if (step.threw) {
-        return at(
-          "XLATE-1",
-          `virtToPhys(${hex(vaddr)}) ${threw}, though physToVirt returned that page at step ${step.source! + 1}`,
-          hex(paddr),
-          threw,
-        );
-      }
-      const result = step.result;
-      if (typeof result !== "bigint" || result < 0n || result >= ADDRESS_LIMIT) {
-        return at(
-          "XLATE-6",
-          `virtToPhys(${hex(vaddr)}) returned ${describeValue(result)}`,
-          "a bigint in [0, 2^64)",
-          describeValue(result),
-        );
-      }
-      if (result !== paddr) {
-        const source = model.xlate.get(paddr - paddr % model.frameSize);
-        const sameOffset = source === undefined || source.offset === paddr % model.frameSize;
-        return at(
-          sameOffset ? "XLATE-2" : "XLATE-3",
-          sameOffset
-            ? `virtToPhys(physToVirt(${hex(paddr)})) returned ${hex(result)}: the round trip does not come back`
-            : `virtToPhys(${hex(vaddr)}) returned ${hex(result)}: the offset inside the page was not kept`,
-          hex(paddr),
-          hex(result),
-        );
-      }
-      return undefined;
-    }
+    case "v2p":
+      return judgeReverseTranslation(model, step, at, threw);
     case "raise":
       if (step.threw) {
         return at(HARNESS_ERROR, `raiseIrq(${step.op.irq}) ${threw}: the test port rejected a declared line`);

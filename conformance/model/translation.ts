@@ -1,5 +1,5 @@
 /**
- * Judging `physToVirt` results (XLATE-3 to XLATE-6) against the translations
+ * Judging `physToVirt` and `virtToPhys` results (XLATE-3 to XLATE-6) against the translations
  * seen so far: no linear map is assumed, only stability, offsets and
  * disjoint pages.
  *
@@ -21,14 +21,7 @@ export function judgeTranslation(
   at: Report,
 ): Violation | undefined {
   const fs = model.frameSize;
-  if (typeof result !== "bigint" || result < 0n || result >= ADDRESS_LIMIT) {
-    return at(
-      "XLATE-6",
-      `physToVirt(${hex(paddr)}) returned ${describeValue(result)}`,
-      "a bigint in [0, 2^64)",
-      describeValue(result),
-    );
-  }
+  if (!isAddress(result)) return outOfRange(`physToVirt(${hex(paddr)})`, result, at);
   const base = paddr - paddr % fs, offset = paddr % fs;
   const known = model.xlate.get(base);
   if (known) {
@@ -78,4 +71,44 @@ export function judgeTranslation(
   model.xlate.set(base, { virtBase, offset, step: step.index });
   model.virtPages.set(virtBase, { physBase: base, step: step.index });
   return undefined;
+}
+
+/** Whether a HAL's answer is an exact 64-bit address (XLATE-6). */
+function isAddress(value: unknown): value is bigint {
+  return typeof value === "bigint" && value >= 0n && value < ADDRESS_LIMIT;
+}
+
+function outOfRange(call: string, result: unknown, at: Report): Violation {
+  return at("XLATE-6", `${call} returned ${describeValue(result)}`, "a bigint in [0, 2^64)", describeValue(result));
+}
+
+/** Judges a `v2p` step: `virtToPhys` of a page `physToVirt` returned must come back to the physical address. */
+export function judgeReverseTranslation(
+  model: ContractModel,
+  step: TraceStep,
+  at: Report,
+  threw: string,
+): Violation | undefined {
+  const paddr = step.paddr!, vaddr = step.vaddr!;
+  if (step.threw) {
+    return at(
+      "XLATE-1",
+      `virtToPhys(${hex(vaddr)}) ${threw}, though physToVirt returned that page at step ${step.source! + 1}`,
+      hex(paddr),
+      threw,
+    );
+  }
+  const result = step.result;
+  if (!isAddress(result)) return outOfRange(`virtToPhys(${hex(vaddr)})`, result, at);
+  if (result === paddr) return undefined;
+  const source = model.xlate.get(paddr - paddr % model.frameSize);
+  const sameOffset = source === undefined || source.offset === paddr % model.frameSize;
+  return at(
+    sameOffset ? "XLATE-2" : "XLATE-3",
+    sameOffset
+      ? `virtToPhys(physToVirt(${hex(paddr)})) returned ${hex(result)}: the round trip does not come back`
+      : `virtToPhys(${hex(vaddr)}) returned ${hex(result)}: the offset inside the page was not kept`,
+    hex(paddr),
+    hex(result),
+  );
 }

@@ -64,8 +64,3 @@ export function withController(
 }
 
 export { InterruptController };
-
-/** The frame's region in a resolved profile. */
-export function regionOf(profile: ResolvedProfile, paddr: bigint) {
-  return profile.memory.find((region) => paddr >= region.start && paddr < region.end);
-}

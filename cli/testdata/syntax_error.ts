@@ -1,1 +1,0 @@
-export default { name: "broken", profile: { memory: [ }, create() {} };

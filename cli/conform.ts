@@ -1,15 +1,20 @@
 /**
  * The `conform` command: runs the suite against reference HALs (in process,
- * or isolated) and custom HAL modules (always isolated), in parallel, with
- * shards, expectations and every output format.
+ * or isolated) and custom HAL modules (always behind the driver protocol, in
+ * a sandboxed process), in parallel, with shards, expectations and every
+ * output format. Programs are generated, judged and shrunk here, never in a
+ * process a custom HAL can reach.
  *
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { selectChecks } from "../conformance/catalogue.ts";
 import type { Check } from "../conformance/check.ts";
 import type { HalTarget } from "../conformance/hal.ts";
-import { type CheckResult, randomSeed, runCheck } from "../conformance/runner.ts";
+import { inProcessExecutor, type ProgramExecutor } from "../conformance/program_executor.ts";
+import { type CheckResult, deniedPermission, randomSeed, runCheckWith } from "../conformance/runner.ts";
+import { DriverLoadError, DriverSession, type DriverSource } from "../driver/session.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { EXIT_INTERRUPTED, EXIT_LOAD, LoadError, UsageError } from "./exit_codes.ts";
 import {
@@ -32,7 +37,6 @@ import {
   formatTap,
   githubSummary,
 } from "./report.ts";
-import { type HalSource, superviseTarget } from "./supervisor.ts";
 
 /** Where the command writes: stdout and stderr, replaceable in tests. */
 export interface Io {
@@ -69,7 +73,7 @@ export const SELF_COMMAND: string = `deno run -A ${decodeURIComponent(new URL(".
 
 interface PlannedTarget {
   label: string;
-  source: HalSource;
+  source: DriverSource;
   reference?: HalTarget;
   checks: Check[];
 }
@@ -112,11 +116,11 @@ function plan(options: ConformOptions): PlannedTarget[] {
   const planned: PlannedTarget[] = [
     ...chosen.map((target) => ({
       label: target.name,
-      source: { reference: target.name } as HalSource,
+      source: { reference: target.name } as DriverSource,
       reference: target,
       checks: selected,
     })),
-    ...options.hals.map((path) => ({ label: path, source: { module: path } as HalSource, checks: selected })),
+    ...options.hals.map((path) => ({ label: path, source: { module: path } as DriverSource, checks: selected })),
   ];
   if (options.shard) {
     const { index, count } = options.shard;
@@ -138,20 +142,67 @@ async function checkModulesExist(options: ConformOptions): Promise<void> {
   }
 }
 
-/** Runs a reference HAL in this process: trusted code, no sandbox, results between checks. */
-async function runInProcess(
-  target: HalTarget,
-  checks: readonly Check[],
+/** What running one target gave: its name as the HAL declares it, or why it could not be run. */
+interface TargetOutcome {
+  name?: string;
+  loadError?: string;
+}
+
+/**
+ * Runs the checks of one target: a trusted reference HAL in this process,
+ * anything else through a driver session. Results go to `onResult` as each
+ * check ends, with what the HAL printed during it.
+ */
+async function runTarget(
+  target: PlannedTarget,
   options: ConformOptions,
   seed: number,
   signal: AbortSignal,
   onResult: (result: CheckResult) => void,
-): Promise<void> {
-  for (const check of checks) {
-    if (signal.aborted) return;
-    onResult(runCheck(target, check, { seed, runs: options.runs, timeLimitMs: options.timeoutSeconds * 1000 * 0.8 }));
-    await new Promise((resolve) => setTimeout(resolve, 0));
+): Promise<TargetOutcome> {
+  let executor: ProgramExecutor;
+  let session: DriverSession | undefined;
+  if (target.reference && !options.isolate) {
+    executor = inProcessExecutor(target.reference);
+  } else {
+    try {
+      session = await DriverSession.start({
+        source: target.source,
+        label: target.label,
+        memoryMiB: options.memoryMiB,
+        loadTimeoutMs: Math.max(options.timeoutSeconds * 1000, 30_000),
+      });
+    } catch (error) {
+      if (error instanceof DriverLoadError || error instanceof LoadError) return { loadError: error.message };
+      throw error;
+    }
+    executor = session;
   }
+  const kill = () => session?.kill();
+  signal.addEventListener("abort", kill);
+  try {
+    const timeoutMs = options.timeoutSeconds * 1000;
+    for (const check of target.checks) {
+      if (signal.aborted) break;
+      const result = await runCheckWith(executor, check, {
+        seed,
+        runs: options.runs,
+        timeLimitMs: timeoutMs * 0.8,
+        deadlineMs: timeoutMs,
+      });
+      // A check cut short by Ctrl-C has no result: the partial report keeps only finished ones.
+      if (signal.aborted) break;
+      const output = executor.takeOutput();
+      const denied = result.denied ?? (output ? deniedPermission(output) : undefined);
+      onResult({ ...result, ...(output ? { output } : {}), ...(denied ? { denied } : {}) });
+      // Lets Ctrl-C through between checks of a HAL that runs in this process.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  } finally {
+    signal.removeEventListener("abort", kill);
+    await session?.close();
+  }
+  return { name: executor.name };
 }
 
 async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -206,26 +257,11 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   };
 
   try {
-    const inProcess = planned.filter((target) => target.reference && !options.isolate);
-    const isolated = planned.filter((target) => !(target.reference && !options.isolate));
-    for (const target of inProcess) {
-      sources.set(target.label, "reference");
-      await runInProcess(target.reference!, target.checks, options, seed, controller.signal, collect);
-    }
-    await pool(isolated, options.jobs, async (target) => {
+    await pool(planned, options.jobs, async (target) => {
       if (controller.signal.aborted) return;
-      const outcome = await superviseTarget({
-        source: target.source,
-        label: target.label,
-        checks: target.checks,
-        seed,
-        runs: options.runs,
-        timeoutMs: options.timeoutSeconds * 1000,
-        onResult: collect,
-        signal: controller.signal,
-      });
-      names.set(target, outcome.target);
-      sources.set(outcome.target, "module" in target.source ? target.source.module : "reference");
+      const outcome = await runTarget(target, options, seed, controller.signal, collect);
+      if (outcome.name !== undefined) names.set(target, outcome.name);
+      sources.set(names.get(target)!, "module" in target.source ? target.source.module : "reference");
       if (outcome.loadError) loadErrors.push(outcome.loadError);
     });
   } finally {
@@ -259,7 +295,7 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     return EXIT_INTERRUPTED;
   }
   if (loadErrors.length > 0) return EXIT_LOAD;
-  return exitCodeOf(report);
+  return exitCodeOf(report, options);
 }
 
 async function writeOutputs(
@@ -277,9 +313,7 @@ async function writeOutputs(
       const source = sources.get(result.target);
       const counterexample = {
         ...result.counterexample,
-        source: source && source !== "reference"
-          ? decodeURIComponent(moduleUrl(source).pathname)
-          : `reference:${result.target}`,
+        source: source && source !== "reference" ? fileURLToPath(moduleUrl(source)) : `reference:${result.target}`,
       };
       await Deno.writeTextFile(path, JSON.stringify(counterexample, null, 2) + "\n");
       saved.set(result, path);

@@ -37,7 +37,7 @@ export interface ReportedResult extends CheckResult {
   unexpected: boolean;
 }
 
-const STATUSES: readonly CheckStatus[] = ["pass", "fail", "skip", "error", "timeout"];
+const STATUSES: readonly CheckStatus[] = ["pass", "fail", "skip", "error", "timeout", "incomplete"];
 
 /** Reads and checks an expectations file. */
 export async function readExpectations(path: string): Promise<Expectations> {

@@ -7,7 +7,7 @@
  */
 
 import { UsageError } from "./exit_codes.ts";
-import { HALCONF_ROOT } from "./supervisor.ts";
+import { HALCONF_ROOT } from "../driver/session.ts";
 
 const HAL_TEMPLATE = `/**
  * A HAL for halconf: identity-mapped RAM, a bump allocator with a free list,

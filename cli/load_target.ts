@@ -5,14 +5,22 @@
  * @module
  */
 
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { HalTarget } from "../conformance/hal.ts";
 import { validateTarget } from "../conformance/profile.ts";
 import { LoadError } from "./exit_codes.ts";
 
-/** The absolute file URL of a module path given on the command line. */
+/**
+ * The absolute file URL of a module path given on the command line. A path
+ * is a path: `#` and `%` in it are characters of a file name, not URL syntax.
+ */
 export function moduleUrl(path: string, base: string = Deno.cwd()): URL {
-  if (/^(file|https?):/.test(path)) return new URL(path);
-  return new URL(path.startsWith("/") ? `file://${path}` : path, `file://${base.replace(/\/?$/, "/")}`);
+  if (/^file:/.test(path)) return new URL(path);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+    throw new LoadError(`Cannot load HAL module "${path}": only local files are loaded (download it first)`);
+  }
+  return pathToFileURL(resolve(base, path));
 }
 
 function firstLine(error: unknown): string {
@@ -31,8 +39,8 @@ function firstLine(error: unknown): string {
  * const target = await loadHalModule("./my_hal.ts");
  * ```
  */
-export async function loadHalModule(path: string): Promise<HalTarget> {
-  const url = moduleUrl(path);
+export async function loadHalModule(path: string, base?: string): Promise<HalTarget> {
+  const url = moduleUrl(path, base);
   if (url.protocol === "file:") {
     try {
       const info = await Deno.stat(url);

@@ -6,6 +6,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { DEFAULT_MEMORY_MIB } from "../driver/session.ts";
 import { UsageError } from "./exit_codes.ts";
 
 /** The output formats of `conform` and `merge`. */
@@ -56,6 +57,10 @@ export interface ConformOptions {
   updateExpectations?: string;
   /** Run one slice of the (target, check) pairs. */
   shard?: Shard;
+  /** Memory cap of each HAL process, in MiB. */
+  memoryMiB: number;
+  /** Accept `incomplete` results (budget spent, clauses not reached) in the exit code. */
+  allowIncomplete: boolean;
 }
 
 /** A parsed command line. */
@@ -85,6 +90,8 @@ const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
     expect: { type: "string" },
     "update-expectations": { type: "string" },
     shard: { type: "string" },
+    memory: { type: "string" },
+    "allow-incomplete": { type: "boolean" },
   },
   list: { format: { type: "string" } },
   explain: {},
@@ -102,10 +109,16 @@ function integer(flag: string, value: string, min: number, max = Number.MAX_SAFE
   return number;
 }
 
+/** The longest --timeout: a day (timers cannot wait longer than 2^31 ms anyway). */
+export const MAX_TIMEOUT_SECONDS = 86_400;
+
 function positiveSeconds(flag: string, value: string): number {
   const number = Number(value);
   if (value.trim() === "" || !Number.isFinite(number) || number <= 0) {
     throw new UsageError(`--${flag} must be a positive number of seconds, got "${value}"`);
+  }
+  if (number > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`--${flag} must be at most ${MAX_TIMEOUT_SECONDS} seconds (a day), got ${value}`);
   }
   return number;
 }
@@ -216,6 +229,10 @@ export function parseCommandLine(
           expect: text("expect"),
           updateExpectations: text("update-expectations"),
           shard: text("shard") === undefined ? undefined : parseShard(text("shard")!),
+          memoryMiB: text("memory") === undefined
+            ? DEFAULT_MEMORY_MIB
+            : integer("memory", text("memory")!, 512, 1 << 20),
+          allowIncomplete: values["allow-incomplete"] === true,
         },
       };
     case "list":

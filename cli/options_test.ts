@@ -21,6 +21,8 @@ Deno.test("conform is the default command, with documented defaults", () => {
     expect: undefined,
     updateExpectations: undefined,
     shard: undefined,
+    memoryMiB: 2048,
+    allowIncomplete: false,
   });
 });
 

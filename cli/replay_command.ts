@@ -5,15 +5,16 @@
  * @module
  */
 
-import { type Counterexample, replay as replayInProcess, SUITE_VERSION } from "../conformance/runner.ts";
-import { programFromJson } from "../conformance/program.ts";
-import { referenceHals } from "../impls/mod.ts";
-import { EXIT_FAILED, EXIT_OK, LoadError, UsageError } from "./exit_codes.ts";
-import type { Io } from "./conform.ts";
-import { readJsonFile } from "./read_json.ts";
-import { superviseProgram } from "./supervisor.ts";
 import { judgeTrace } from "../conformance/judge.ts";
 import { formatTrace } from "../conformance/print.ts";
+import { programFromJson } from "../conformance/program.ts";
+import { capacityOf } from "../conformance/profile.ts";
+import { type Counterexample, replay as replayInProcess, SUITE_VERSION } from "../conformance/runner.ts";
+import { DriverLoadError, DriverSession } from "../driver/session.ts";
+import { referenceHals } from "../impls/mod.ts";
+import type { Io } from "./conform.ts";
+import { EXIT_FAILED, EXIT_OK, LoadError, UsageError } from "./exit_codes.ts";
+import { readJsonFile } from "./read_json.ts";
 
 async function readCounterexample(file: string): Promise<Counterexample> {
   const data = await readJsonFile(file, "counterexample") as Partial<Counterexample>;
@@ -48,6 +49,7 @@ export async function replayCommand(
   format: "pretty" | "json",
   io: Io,
   timeoutMs = 60_000,
+  memoryMiB?: number,
 ): Promise<number> {
   const counterexample = await readCounterexample(file);
   const sourceText = halOverride ?? counterexample.source;
@@ -64,20 +66,35 @@ export async function replayCommand(
     }
     ({ steps, violation } = replayInProcess(target, counterexample));
   } else {
-    const outcome = await superviseProgram({ module: sourceText }, counterexample.program, timeoutMs);
-    if (outcome.loadError) throw new LoadError(outcome.loadError);
-    if (outcome.target !== undefined && outcome.target !== counterexample.target) {
-      throw new UsageError(
-        `Counterexample "${file}" is for HAL "${counterexample.target}", but "${sourceText}" is "${outcome.target}"`,
-      );
+    // The program runs in the HAL's sandboxed driver; its trace is judged here, like in conform.
+    let session: DriverSession;
+    try {
+      session = await DriverSession.start({ source: { module: sourceText }, label: sourceText, memoryMiB });
+    } catch (error) {
+      if (error instanceof DriverLoadError || error instanceof LoadError) throw new LoadError(error.message);
+      throw error;
     }
-    if (outcome.problem) {
-      io.err(`halconf: ${outcome.problem}\n`);
-      return EXIT_FAILED;
+    try {
+      if (session.name !== counterexample.target) {
+        throw new UsageError(
+          `Counterexample "${file}" is for HAL "${counterexample.target}", but "${sourceText}" is "${session.name}"`,
+        );
+      }
+      const fillLimit = Math.min(Number(capacityOf(session.profile)) + 1, 1 << 20);
+      const outcome = await session.execute([programFromJson(counterexample.program)], {
+        fillLimit,
+        deadline: performance.now() + timeoutMs,
+      });
+      output = session.takeOutput();
+      if (outcome.failure) {
+        io.err(`halconf: ${outcome.failure.reason}\n`);
+        return EXIT_FAILED;
+      }
+      violation = judgeTrace(outcome.traces[0], session.profile);
+      steps = formatTrace(outcome.traces[0], violation);
+    } finally {
+      await session.close();
     }
-    violation = judgeTrace(outcome.trace!, outcome.profile!);
-    steps = formatTrace(outcome.trace!, violation);
-    output = outcome.output;
   }
   const reproduced = violation !== undefined;
   if (format === "json") {

@@ -59,11 +59,14 @@ export function buildReport(
   };
 }
 
-/** 0 when every result passed, was skipped or was expected; 1 otherwise. */
-export function exitCodeOf(report: CliReport): number {
-  return report.results.some((result) => result.unexpected && result.status !== "pass" && result.status !== "skip")
-    ? EXIT_FAILED
-    : EXIT_OK;
+/**
+ * 0 when every result passed, was skipped or was expected (and, with
+ * `allowIncomplete`, when the rest are only incomplete); 1 otherwise.
+ */
+export function exitCodeOf(report: CliReport, options: { allowIncomplete?: boolean } = {}): number {
+  const accepted = (status: string) =>
+    status === "pass" || status === "skip" || (options.allowIncomplete === true && status === "incomplete");
+  return report.results.some((result) => result.unexpected && !accepted(result.status)) ? EXIT_FAILED : EXIT_OK;
 }
 
 /** Options of the pretty format. */
@@ -78,8 +81,15 @@ export interface PrettyOptions {
   elapsedMs?: number;
 }
 
-const LABEL: Record<string, string> = { pass: "PASS", fail: "FAIL", skip: "SKIP", error: "ERROR", timeout: "TIMEOUT" };
-const COLOR: Record<string, number> = { pass: 32, fail: 31, skip: 90, error: 35, timeout: 33 };
+const LABEL: Record<string, string> = {
+  pass: "PASS",
+  fail: "FAIL",
+  skip: "SKIP",
+  error: "ERROR",
+  timeout: "TIMEOUT",
+  incomplete: "INCOMPLETE",
+};
+const COLOR: Record<string, number> = { pass: 32, fail: 31, skip: 90, error: 35, timeout: 33, incomplete: 33 };
 
 /** The report for a person: one line per target and check, failures in full, then the summary. */
 export function formatPretty(report: CliReport, options: PrettyOptions): string {
@@ -131,7 +141,7 @@ export function formatPretty(report: CliReport, options: PrettyOptions): string 
     `${
       report.interrupted ? "Interrupted, partial results: " : ""
     }${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ` +
-      `${s.errors} errors, ${s.timeouts} timeouts` +
+      `${s.errors} errors, ${s.timeouts} timeouts, ${s.incomplete} incomplete` +
       (unexpectedPasses ? `, ${unexpectedPasses} unexpected passes (update the expectations)` : "") +
       (options.elapsedMs !== undefined ? ` (${(options.elapsedMs / 1000).toFixed(1)} s)` : ""),
   );
@@ -196,27 +206,36 @@ export function formatJunit(report: CliReport): string {
     });
     const skipped = results.filter((r) => r.status === "skip" || (!r.unexpected && r.status !== "pass")).length;
     return `  <testsuite name="${xml(target)}" tests="${results.length}" failures="${count("fail")}" errors="${
-      count("error") + count("timeout")
+      count("error") + count("timeout") + count("incomplete")
     }" skipped="${skipped}" time="${time.toFixed(3)}">\n${cases.join("\n")}\n  </testsuite>`;
   });
   const total = report.results.length;
   const failures = report.results.filter((r) => r.unexpected && r.status === "fail").length;
-  const errors = report.results.filter((r) => r.unexpected && (r.status === "error" || r.status === "timeout")).length;
+  const errors =
+    report.results.filter((r) =>
+      r.unexpected && (r.status === "error" || r.status === "timeout" || r.status === "incomplete")
+    ).length;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="halconf" tests="${total}" failures="${failures}" errors="${errors}">\n${
     suites.join("\n")
   }\n</testsuites>\n`;
+}
+
+/** Text for a TAP description: one line, and no `#` that a consumer would read as a directive (`# TODO`). */
+function tapText(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u001f]+/g, " ").replaceAll("\\", "\\\\").replaceAll("#", "\\#");
 }
 
 /** TAP version 14. */
 export function formatTap(report: CliReport): string {
   const lines = ["TAP version 14", `1..${report.results.length}`];
   report.results.forEach((result, index) => {
-    const name = `${result.target} ${result.check}`;
+    const name = tapText(`${result.target} ${result.check}`);
     const n = index + 1;
-    if (result.status === "skip") lines.push(`ok ${n} - ${name} # SKIP ${result.reason ?? ""}`);
+    if (result.status === "skip") lines.push(`ok ${n} - ${name} # SKIP ${tapText(result.reason ?? "")}`);
     else if (result.status === "pass") lines.push(`ok ${n} - ${name}`);
     else if (!result.unexpected) {
-      lines.push(`not ok ${n} - ${name} # TODO expected ${result.status}: ${result.expectedReason ?? ""}`);
+      lines.push(`not ok ${n} - ${name} # TODO expected ${result.status}: ${tapText(result.expectedReason ?? "")}`);
     } else {
       lines.push(`not ok ${n} - ${name}`, "  ---", `  status: ${result.status}`);
       if (result.counterexample) lines.push(`  clause: ${result.counterexample.violation.clause}`);
@@ -256,7 +275,8 @@ export function formatGithub(report: CliReport, sources: Map<string, string> = n
   }
   const s = report.summary;
   lines.push(
-    `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.errors} errors, ${s.timeouts} timeouts`,
+    `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.errors} errors, ${s.timeouts} timeouts, ` +
+      `${s.incomplete} incomplete`,
   );
   return lines.join("\n") + "\n";
 }
@@ -265,9 +285,15 @@ export function formatGithub(report: CliReport, sources: Map<string, string> = n
 export function githubSummary(report: CliReport): string {
   const s = report.summary;
   const lines = [
-    `## halconf: ${s.failed + s.errors + s.timeouts === 0 ? "contract kept" : "contract broken"}`,
+    `## halconf: ${
+      s.failed + s.errors + s.timeouts > 0
+        ? "contract broken"
+        : s.incomplete > 0
+        ? "not fully checked"
+        : "contract kept"
+    }`,
     "",
-    `Seed ${report.seed} · ${s.passed} passed · ${s.failed} failed · ${s.skipped} skipped · ${s.errors} errors · ${s.timeouts} timeouts`,
+    `Seed ${report.seed} · ${s.passed} passed · ${s.failed} failed · ${s.skipped} skipped · ${s.errors} errors · ${s.timeouts} timeouts · ${s.incomplete} incomplete`,
     "",
     "| target | check | status | detail |",
     "| --- | --- | --- | --- |",

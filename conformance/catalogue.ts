@@ -13,7 +13,6 @@ import { memChecks } from "./checks/mem.ts";
 import { numaChecks } from "./checks/numa.ts";
 import { stateChecks } from "./checks/state.ts";
 import { xlateChecks } from "./checks/xlate.ts";
-import type { HalInstance } from "./hal.ts";
 import { capacityOf, type ResolvedProfile } from "./profile.ts";
 
 /** Every check, in catalogue order. */
@@ -49,21 +48,21 @@ export function selectChecks(patterns: readonly string[] = []): Check[] {
   return CHECKS.filter((check) => matchers.some((matcher) => matcher.test(check.id)));
 }
 
-/** Why a need is not met, or `undefined` when it is. */
+/** Why a need is not met, or `undefined` when it is; `methods` are the optional methods the HAL declared. */
 export function unmetNeed(
   need: Need,
   profile: ResolvedProfile,
-  instance: HalInstance,
+  methods: ReadonlySet<string>,
   exhaustionLimit: number = DEFAULT_EXHAUSTION_LIMIT,
 ): string | undefined {
   switch (need) {
     case "irq":
       if (!profile.irq) return "profile declares no irq";
-      if (typeof instance.irqFetch !== "function" || typeof instance.irqHandler !== "function") {
+      if (!methods.has("irqFetch") || !methods.has("irqHandler")) {
         return "IRQ not implemented: the HAL keeps the trait defaults (irq_fetch returns 0, irq_hanlder is " +
           "unimplemented!())";
       }
-      if (typeof instance.raiseIrq !== "function") return "the HAL has no raiseIrq test port";
+      if (!methods.has("raiseIrq")) return "the HAL has no raiseIrq test port";
       return undefined;
     case "irq-order":
       return profile.irq?.order === "any" ? "profile declares irq order any" : undefined;
@@ -77,7 +76,7 @@ export function unmetNeed(
         ? "profile declares a single NUMA node"
         : undefined;
     case "memory-ports":
-      return typeof instance.readMemory === "function" && typeof instance.writeMemory === "function"
+      return methods.has("readMemory") && methods.has("writeMemory")
         ? undefined
         : "the HAL has no readMemory/writeMemory test ports";
     case "exhaustible": {

@@ -7,8 +7,9 @@
  */
 
 import type { HalHost, HalInstance, HalTarget } from "./hal.ts";
-import type { Operation, Pick, Program } from "./program.ts";
+import type { Operation, Program } from "./program.ts";
 import { capacityOf, type ResolvedProfile } from "./profile.ts";
+import { StepResolver } from "./step_resolver.ts";
 
 /** An exception a HAL threw, as data. */
 export interface ThrownError {
@@ -44,8 +45,12 @@ export interface TraceStep {
   threw?: ThrownError;
   /** IRQs the HAL dispatched to the host during the step. */
   dispatched: number[];
-  /** Why the step did nothing (a pick with nothing to pick). */
+  /** Why the step did nothing (a pick with nothing to pick, a method the HAL does not declare). */
   skipped?: string;
+  /** A method the HAL declared (its first instance has it) that this instance lacks. */
+  missing?: string;
+  /** Permissions the sandbox denied the HAL during the step (`net access to "127.0.0.1:9"`). */
+  denied?: string[];
 }
 
 /** What a program did on one instance. */
@@ -56,30 +61,38 @@ export interface Trace {
   createError?: ThrownError;
   /** IRQs dispatched to the host while no step ran (during `create`). */
   strayDispatches: number[];
+  /** Permissions the sandbox denied the HAL during `create`. */
+  denied?: string[];
 }
+
+/** The optional methods and ports a HAL may have; the executor reports which one an instance lacks. */
+export const OPTIONAL_METHODS = ["irqFetch", "irqHandler", "raiseIrq", "readMemory", "writeMemory"] as const;
+
+/** One optional method or port. */
+export type OptionalMethod = typeof OPTIONAL_METHODS[number];
 
 /** Options of the executor. */
 export interface ExecuteOptions {
   /** The most `allocFrame` calls one `fill` makes (default: capacity + 1, at most 2^20). */
   fillLimit?: number;
+  /**
+   * The optional methods the HAL declared (those of its first instance). An
+   * instance without one of them gets `missing` steps, which the judge
+   * reports; without this option every absent method is a skipped step.
+   */
+  methods?: ReadonlySet<string>;
+  /** Called as each step starts (a driver charges asynchronous events to it). */
+  onStep?: (index: number) => void;
 }
 
-interface Pickable {
-  paddr: bigint;
-  step: number;
-  nth: number;
-}
-
-/** The entry a pick resolves to: an index modulo the length (negative from the end), or a step reference. */
-function resolve<T extends { step: number; nth: number }>(list: readonly T[], pick: Pick): T | undefined {
-  if (typeof pick === "number") {
-    return list.length === 0 ? undefined : list[((pick % list.length) + list.length) % list.length];
-  }
-  return list.find((entry) => entry.step === pick.step && entry.nth === pick.nth);
+/** The optional methods an instance has. */
+export function methodsOf(instance: object): Set<OptionalMethod> {
+  const record = instance as Record<string, unknown>;
+  return new Set(OPTIONAL_METHODS.filter((method) => typeof record[method] === "function"));
 }
 
 function thrown(method: string, error: unknown): ThrownError {
-  if (error instanceof Error) return { method, name: error.name, message: error.message };
+  if (error instanceof Error) return { method, name: String(error.name), message: String(error.message) };
   return { method, name: "non-Error", message: String(error) };
 }
 
@@ -102,13 +115,12 @@ export function executeProgram(
   options: ExecuteOptions = {},
 ): Trace {
   const fillLimit = options.fillLimit ?? Math.min(Number(capacityOf(profile)) + 1, 1 << 20);
-  const frameSize = BigInt(profile.frameSize);
-  let cpu = 0;
+  const resolver = new StepResolver(profile);
   let sink: number[] | undefined;
   const trace: Trace = { steps: [], strayDispatches: [] };
   const host: HalHost = {
     dispatchIrq: (irq) => void (sink ?? trace.strayDispatches).push(irq),
-    currentCpu: () => cpu,
+    currentCpu: () => resolver.cpu,
   };
   let hal: HalInstance;
   try {
@@ -120,23 +132,9 @@ export function executeProgram(
     trace.createError = thrown("create", error);
     return trace;
   }
-  const live: Pickable[] = [];
-  const freed: Pickable[] = [];
-  const translated: { paddr: bigint; vaddr: bigint; step: number; nth: number }[] = [];
-  const handedOut = (value: unknown, step: number, nth: number) => {
-    if (typeof value !== "bigint") return;
-    live.push({ paddr: value, step, nth });
-    const again = freed.findIndex((entry) => entry.paddr === value);
-    if (again >= 0) freed.splice(again, 1);
-  };
-  const released = (paddr: bigint, step: number) => {
-    const at = live.findIndex((entry) => entry.paddr === paddr);
-    if (at >= 0) live.splice(at, 1);
-    freed.push({ paddr, step, nth: 0 });
-  };
 
   // The helpers below act on the step being run; they are made once, not per step.
-  let step: TraceStep = { index: -1, op: { op: "fetch" }, cpu, dispatched: [] };
+  let step: TraceStep = { index: -1, op: { op: "fetch" }, cpu: 0, dispatched: [] };
   const call = (method: string, fn: () => unknown): unknown => {
     try {
       return fn();
@@ -145,35 +143,32 @@ export function executeProgram(
       return undefined;
     }
   };
-  const missing = (method: keyof HalInstance): boolean => {
+  const absent = (method: OptionalMethod): boolean => {
     if (typeof hal[method] === "function") return false;
-    step.skipped = `the HAL has no ${method}`;
+    if (options.methods?.has(method)) step.missing = method;
+    else step.skipped = `the HAL has no ${method}`;
     return true;
   };
-  const pickFrom = <T extends { step: number; nth: number }>(list: readonly T[], pick: Pick, what: string) => {
-    const entry = resolve(list, pick);
-    if (entry === undefined) {
-      step.skipped = typeof pick === "number"
-        ? `no ${what} to pick`
-        : `step ${pick.step + 1} left no ${what} #${pick.nth}`;
-      return undefined;
-    }
-    step.source = entry.step;
-    step.sourceNth = entry.nth;
-    return entry;
-  };
-  const pickLive = (pick: Pick): Pickable | undefined => pickFrom(live, pick, "live frame");
 
-  for (const [index, op] of program.entries()) {
-    step = { index, op, cpu, dispatched: [] };
+  for (let index = 0; index < program.length; index++) {
+    const op = program[index];
+    step = { index, op, cpu: resolver.cpu, dispatched: [] };
     sink = step.dispatched;
     trace.steps.push(step);
+    options.onStep?.(index);
     switch (op.op) {
-      case "alloc": {
+      case "raise":
+      case "fetch":
+      case "handle":
+      case "write":
+      case "read":
+        if (absent(METHOD_OF[op.op])) continue;
+    }
+    if (!resolver.resolve(step)) continue;
+    switch (op.op) {
+      case "alloc":
         step.result = call("allocFrame", () => hal.allocFrame());
-        if (!step.threw) handedOut(step.result, index, 0);
         break;
-      }
       case "fill": {
         const values: unknown[] = [];
         for (let n = 0; n < fillLimit; n++) {
@@ -181,96 +176,63 @@ export function executeProgram(
           if (step.threw) break;
           values.push(value);
           if (value === null || value === undefined) break;
-          handedOut(value, index, n);
         }
         step.result = values;
         break;
       }
       case "free":
-      case "freeAgain": {
-        const entry = op.op === "free" ? pickLive(op.frame) : pickFrom(freed, op.frame, "freed frame");
-        if (entry === undefined) break;
-        step.paddr = entry.paddr;
-        call("deallocFrame", () => hal.deallocFrame(entry.paddr));
-        if (!step.threw) released(entry.paddr, index);
-        break;
-      }
+      case "freeAgain":
       case "freeRaw": {
-        step.paddr = op.addr;
-        call("deallocFrame", () => hal.deallocFrame(op.addr));
-        if (!step.threw) released(op.addr, index);
+        const paddr = step.paddr!;
+        call("deallocFrame", () => hal.deallocFrame(paddr));
         break;
       }
       case "p2v":
       case "p2vRaw": {
-        let paddr: bigint;
-        if (op.op === "p2v") {
-          const entry = pickLive(op.frame);
-          if (entry === undefined) break;
-          paddr = entry.paddr + BigInt(op.offset % profile.frameSize);
-        } else {
-          paddr = op.addr;
-        }
-        step.paddr = paddr;
+        const paddr = step.paddr!;
         step.result = call("physToVirt", () => hal.physToVirt(paddr));
-        if (!step.threw && typeof step.result === "bigint") {
-          translated.push({ paddr, vaddr: step.result, step: index, nth: 0 });
-        }
         break;
       }
       case "v2p": {
-        const entry = pickFrom(translated, op.pick, "p2v result");
-        if (entry === undefined) break;
-        const offset = BigInt(op.offset % profile.frameSize);
-        step.vaddr = entry.vaddr - entry.paddr % frameSize + offset;
-        step.paddr = entry.paddr - entry.paddr % frameSize + offset;
-        const vaddr = step.vaddr;
+        const vaddr = step.vaddr!;
         step.result = call("virtToPhys", () => hal.virtToPhys(vaddr));
         break;
       }
-      case "raise": {
-        if (missing("raiseIrq")) break;
+      case "raise":
         call("raiseIrq", () => hal.raiseIrq!(op.irq));
         break;
-      }
-      case "fetch": {
-        if (missing("irqFetch")) break;
+      case "fetch":
         step.result = call("irqFetch", () => hal.irqFetch!());
         break;
-      }
-      case "handle": {
-        if (missing("irqHandler")) break;
+      case "handle":
         call("irqHandler", () => hal.irqHandler!());
         break;
-      }
-      case "setCpu": {
-        cpu = op.cpu % profile.cpus;
-        step.cpu = cpu;
+      case "setCpu":
         break;
-      }
       case "write":
       case "read": {
-        if (missing(op.op === "write" ? "writeMemory" : "readMemory")) break;
-        const entry = pickLive(op.frame);
-        if (entry === undefined) break;
-        const size = op.op === "write" ? op.bytes.length : op.length;
-        const offset = Math.min(op.offset % profile.frameSize, profile.frameSize - size);
-        step.paddr = entry.paddr + BigInt(offset);
-        const base = call("physToVirt", () => hal.physToVirt(entry.paddr));
+        const frame = resolver.pickedFrame;
+        const base = call("physToVirt", () => hal.physToVirt(frame));
         step.translated = base;
         if (step.threw || typeof base !== "bigint") break;
-        step.vaddr = base + BigInt(offset);
-        if (op.op === "write") {
-          const vaddr = step.vaddr;
-          call("writeMemory", () => hal.writeMemory!(vaddr, Uint8Array.from(op.bytes)));
-        } else {
-          const vaddr = step.vaddr;
-          step.result = call("readMemory", () => hal.readMemory!(vaddr, op.length));
-        }
+        const vaddr = base + (step.paddr! - frame);
+        step.vaddr = vaddr;
+        if (op.op === "write") call("writeMemory", () => hal.writeMemory!(vaddr, Uint8Array.from(op.bytes)));
+        else step.result = call("readMemory", () => hal.readMemory!(vaddr, op.length));
         break;
       }
     }
+    resolver.settle(step);
   }
   sink = undefined;
   return trace;
 }
+
+/** The optional method each IRQ and memory operation calls. */
+export const METHOD_OF: Record<"raise" | "fetch" | "handle" | "write" | "read", OptionalMethod> = {
+  raise: "raiseIrq",
+  fetch: "irqFetch",
+  handle: "irqHandler",
+  write: "writeMemory",
+  read: "readMemory",
+};

@@ -16,7 +16,7 @@ import { judgeAllocation } from "./model/allocation.ts";
 import { judgeFree } from "./model/free.ts";
 import { judgeFetch, judgeHandle } from "./model/interrupts.ts";
 import { judgeMemoryAccess } from "./model/memory.ts";
-import { ContractModel, HARNESS_ERROR, type Violation } from "./model/state.ts";
+import { ContractModel, HARNESS_ERROR, type Report, type Violation } from "./model/state.ts";
 import { judgeReverseTranslation, judgeTranslation } from "./model/translation.ts";
 import type { ResolvedProfile } from "./profile.ts";
 
@@ -39,39 +39,100 @@ const hex = formatAddress;
  * ```
  */
 export function judgeTrace(trace: Trace, profile: ResolvedProfile): Violation | undefined {
+  return judgeTraceReach(trace, profile).violation;
+}
+
+/** A judged trace: the first violation, and the clauses the steps judged before it exercised. */
+export interface Judgement {
+  /** The first broken clause, if any. */
+  violation?: Violation;
+  /** Clauses a judged step could have broken (see `ContractModel.reached`). */
+  reached: ReadonlySet<string>;
+}
+
+/**
+ * Judges a trace and says which clauses it exercised: a check passes only
+ * when its programs reached its clauses.
+ *
+ * @example
+ * ```ts
+ * import { executeProgram, identityHal, judgeTraceReach, validateProfile } from "@halconf/halconf";
+ *
+ * const target = identityHal();
+ * const profile = validateProfile(target.profile);
+ * const trace = executeProgram(target, profile, [{ op: "alloc" }, { op: "alloc" }]);
+ * judgeTraceReach(trace, profile).reached.has("ALLOC-6"); // true
+ * ```
+ */
+export function judgeTraceReach(trace: Trace, profile: ResolvedProfile): Judgement {
+  const model = new ContractModel(profile);
+  if (trace.denied?.length) {
+    return {
+      violation: {
+        step: -1,
+        clause: HARNESS_ERROR,
+        message: `create() asked for ${trace.denied.join(", ")}: denied by the sandbox`,
+        denied: trace.denied[0],
+      },
+      reached: model.reached,
+    };
+  }
   if (trace.createError) {
     const { name, message } = trace.createError;
-    return { step: -1, clause: HARNESS_ERROR, message: `create() threw ${name}: ${message}` };
+    return {
+      violation: { step: -1, clause: HARNESS_ERROR, message: `create() threw ${name}: ${message}` },
+      reached: model.reached,
+    };
   }
   if (trace.strayDispatches.length > 0) {
     return {
-      step: -1,
-      clause: "IRQ-5",
-      message: `create() dispatched IRQ ${trace.strayDispatches.join(", ")} to the host outside irqHandler`,
+      violation: {
+        step: -1,
+        clause: "IRQ-5",
+        message: `create() dispatched IRQ ${trace.strayDispatches.join(", ")} to the host outside irqHandler`,
+      },
+      reached: model.reached,
     };
   }
-  const model = new ContractModel(profile);
   for (const step of trace.steps) {
     const violation = judgeStep(model, step);
-    if (violation) return violation;
-    if (model.tainted) return undefined;
+    if (violation) return { violation, reached: model.reached };
+    if (!step.skipped) model.reach("STATE-1");
+    if (model.tainted) break;
   }
-  return undefined;
+  return { reached: model.reached };
 }
 
 /** Judges one step against the model, dispatching to the rules of its operation. */
 function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined {
-  if (step.skipped) return undefined;
-  const at = (clause: string, message: string, expected?: string, actual?: string): Violation => ({
+  const at: Report = (clause, message, expected, actual, also) => ({
     step: step.index,
     clause,
     message,
-    expected,
-    actual,
+    ...(expected !== undefined ? { expected, actual } : {}),
+    ...(also ? { also } : {}),
   });
+  if (step.denied?.length) {
+    return {
+      ...at(HARNESS_ERROR, `the HAL asked for ${step.denied.join(", ")}: denied by the sandbox`),
+      denied: step.denied[0],
+    };
+  }
+  if (step.missing) {
+    return at(
+      HARNESS_ERROR,
+      `this instance has no ${step.missing}, though the HAL's first instance had it: every instance must ` +
+        "have the same methods",
+    );
+  }
+  if (step.skipped) return undefined;
   model.cpu = step.cpu;
   if (step.threw && (step.threw.name === "NotCapable" || step.threw.name === "PermissionDenied")) {
-    return at(HARNESS_ERROR, `${step.threw.method} was denied by the sandbox: ${step.threw.message}`);
+    const denied = /Requires (\w+ access(?: to "[^"]*")?)/.exec(step.threw.message)?.[1];
+    return {
+      ...at(HARNESS_ERROR, `${step.threw.method} was denied by the sandbox: ${step.threw.message}`),
+      ...(denied ? { denied } : {}),
+    };
   }
   if (step.op.op !== "handle" && step.dispatched.length > 0) {
     return at(
@@ -110,6 +171,7 @@ function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined
     case "p2v":
     case "p2vRaw": {
       if (!model.regionOf(step.paddr!)) return undefined;
+      model.reach("XLATE-1");
       if (step.threw) {
         return at(
           "XLATE-1",

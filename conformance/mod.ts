@@ -7,7 +7,7 @@
  * import { identityHal } from "@halconf/halconf";
  * import { runConformance } from "@halconf/halconf/conformance";
  *
- * const report = runConformance(identityHal(), { seed: 1, runs: 10 });
+ * const report = await runConformance(identityHal(), { seed: 1, runs: 10 });
  * report.summary.failed; // 0
  * ```
  *
@@ -31,6 +31,7 @@ export { ADDRESS_LIMIT, alignDown, alignUp, formatAddress, isAligned, parseAddre
 export {
   capacityOf,
   IRQ_ORDERS,
+  nameProblem,
   type ResolvedProfile,
   type ResolvedRegion,
   validateProfile,
@@ -47,9 +48,25 @@ export {
   programToJson,
   type StepRef,
 } from "./program.ts";
-export { type ExecuteOptions, executeProgram, type ThrownError, type Trace, type TraceStep } from "./executor.ts";
-export { describeValue, HARNESS_ERROR, judgeTrace, type Violation } from "./judge.ts";
-export { formatStep, formatTrace } from "./print.ts";
+export {
+  type ExecuteOptions,
+  executeProgram,
+  methodsOf,
+  OPTIONAL_METHODS,
+  type OptionalMethod,
+  type ThrownError,
+  type Trace,
+  type TraceStep,
+} from "./executor.ts";
+export { describeValue, HARNESS_ERROR, type Judgement, judgeTrace, judgeTraceReach, type Violation } from "./judge.ts";
+export { formatProgram, formatStep, formatTrace } from "./print.ts";
+export {
+  type BatchOptions,
+  type BatchOutcome,
+  type ExecutionFailure,
+  inProcessExecutor,
+  type ProgramExecutor,
+} from "./program_executor.ts";
 export { decodeValue, encodeValue, type Json, traceFromJson, traceToJson } from "./trace_json.ts";
 export type { OperationMix, ProgramShape } from "./arbitraries.ts";
 export { type Check, defineCheck, type Need } from "./check.ts";
@@ -69,6 +86,7 @@ export {
   type ReplayResult,
   type ReportSummary,
   runCheck,
+  runCheckWith,
   runConformance,
   type RunOptions,
   SUITE_VERSION,

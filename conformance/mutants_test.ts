@@ -19,11 +19,13 @@ Deno.test("the mutant corpus has at least 20 mutants and covers every clause the
 });
 
 for (const mutant of mutants) {
-  Deno.test(`mutant ${mutant.target.name} is caught for ${mutant.breaks[0]} on ${SEEDS.length} seeds, in at most 8 steps`, () => {
+  Deno.test(`mutant ${mutant.target.name} is caught for ${mutant.breaks[0]} on ${SEEDS.length} seeds, in at most 8 steps`, async () => {
     const checks = CHECKS.filter((check) => check.clauses.some((clause) => mutant.breaks.includes(clause)));
     assert.ok(checks.length > 0);
     for (const seed of SEEDS) {
-      const caught = checks.map((check) => runCheck(mutant.target, check, { seed })).filter((result) =>
+      const results = [];
+      for (const check of checks) results.push(await runCheck(mutant.target, check, { seed }));
+      const caught = results.filter((result) =>
         result.status === "fail" &&
         (mutant.breaks.includes(result.counterexample!.violation.clause) ||
           (result.check === "state.model" && mutant.breaks.includes("STATE-1")))

@@ -7,6 +7,7 @@
 import { formatAddress } from "./address.ts";
 import type { Trace, TraceStep } from "./executor.ts";
 import { describeValue, HARNESS_ERROR, type Violation } from "./judge.ts";
+import type { Pick, Program } from "./program.ts";
 
 const hex = formatAddress;
 
@@ -109,6 +110,50 @@ export function formatStep(step: TraceStep): string {
     }
   }
   return `${n} ${text}${dispatched}`;
+}
+
+/**
+ * A program as numbered steps, without results (for a program that never
+ * finished: a crash, a timeout).
+ *
+ * @example
+ * ```ts
+ * import { formatProgram } from "@halconf/halconf";
+ *
+ * formatProgram([{ op: "alloc" }, { op: "free", frame: 0 }]); // ["1. alloc()", "2. free(live frame #0)"]
+ * ```
+ */
+export function formatProgram(program: Program): string[] {
+  const pick = (value: Pick, what: string) =>
+    typeof value === "number" ? `${what} #${value}` : `the ${what} of step ${value.step + 1}`;
+  return program.map((op, index) => {
+    const n = `${index + 1}.`;
+    switch (op.op) {
+      case "free":
+      case "freeAgain":
+        return `${n} ${op.op === "free" ? "free" : "free again"}(${
+          pick(op.frame, op.op === "free" ? "live frame" : "freed frame")
+        })`;
+      case "freeRaw":
+        return `${n} free(${hex(op.addr)})`;
+      case "p2v":
+        return `${n} p2v(${pick(op.frame, "live frame")} + ${op.offset})`;
+      case "p2vRaw":
+        return `${n} p2v(${hex(op.addr)})`;
+      case "v2p":
+        return `${n} v2p(${pick(op.pick, "p2v result")} + ${op.offset})`;
+      case "raise":
+        return `${n} raise(${op.irq})`;
+      case "setCpu":
+        return `${n} setCpu(${op.cpu})`;
+      case "write":
+        return `${n} write(${pick(op.frame, "live frame")} + ${op.offset}, [${op.bytes.join(", ")}])`;
+      case "read":
+        return `${n} read(${pick(op.frame, "live frame")} + ${op.offset}, ${op.length})`;
+      default:
+        return `${n} ${op.op}()`;
+    }
+  });
 }
 
 /**

@@ -231,6 +231,26 @@ export function validateProfile(profile: unknown): ResolvedProfile {
 }
 
 /**
+ * Why a HAL name cannot be used, or `undefined` when it can: names appear
+ * in every report format, so they must be one printable line.
+ *
+ * @example
+ * ```ts
+ * import { nameProblem } from "@halconf/halconf";
+ *
+ * nameProblem("my-hal"); // undefined
+ * nameProblem("a\nb"); // "must be one line of printable characters"
+ * ```
+ */
+export function nameProblem(name: unknown): string | undefined {
+  if (typeof name !== "string" || name.trim() === "") return "must be a non-empty string";
+  if (name.length > 100) return "must be at most 100 characters";
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return "must be one line of printable characters";
+  return undefined;
+}
+
+/**
  * Checks that a value has the shape of a `HalTarget` and a valid profile.
  *
  * @example
@@ -246,9 +266,8 @@ export function validateTarget(value: unknown, source: string): HalTarget {
     throw new TypeError(`${prefix} the default export must be a HalTarget object, got ${describe(value)}`);
   }
   const target = value as Partial<HalTarget>;
-  if (typeof target.name !== "string" || target.name.trim() === "") {
-    throw new TypeError(`${prefix} "name" must be a non-empty string, got ${describe(target.name)}`);
-  }
+  const problem = nameProblem(target.name);
+  if (problem) throw new TypeError(`${prefix} "name" ${problem}, got ${describe(target.name)}`);
   if (typeof target.create !== "function") {
     throw new TypeError(`${prefix} "create" must be a function (host) => HalInstance, got ${describe(target.create)}`);
   }

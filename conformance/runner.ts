@@ -12,9 +12,10 @@ import { programArbitrary } from "./arbitraries.ts";
 import { CHECKS, DEFAULT_EXHAUSTION_LIMIT, unmetNeed } from "./catalogue.ts";
 import type { Check } from "./check.ts";
 import { executeProgram, type Trace } from "./executor.ts";
-import type { HalHost, HalInstance, HalTarget } from "./hal.ts";
-import { HARNESS_ERROR, judgeTrace, type Violation } from "./judge.ts";
-import { formatTrace } from "./print.ts";
+import type { HalTarget } from "./hal.ts";
+import { HARNESS_ERROR, judgeTrace, judgeTraceReach, type Violation } from "./judge.ts";
+import { formatProgram, formatTrace } from "./print.ts";
+import { type ExecutionFailure, inProcessExecutor, type ProgramExecutor } from "./program_executor.ts";
 import {
   type JsonOperation,
   type Operation,
@@ -31,8 +32,12 @@ export const DEFAULT_RUNS = 200;
 /** The version of the suite; reports and counterexamples carry it. */
 export const SUITE_VERSION = "0.1.0";
 
-/** The outcome of one check on one target. */
-export type CheckStatus = "pass" | "fail" | "skip" | "error" | "timeout";
+/**
+ * The outcome of one check on one target. `incomplete`: the check did not
+ * run to its end (time budget spent, or its clauses never exercised); it
+ * did not pass, and fails a gate unless the user accepts it.
+ */
+export type CheckStatus = "pass" | "fail" | "skip" | "error" | "timeout" | "incomplete";
 
 /** A failure, shrunk, with everything needed to replay it. */
 export interface Counterexample {
@@ -82,6 +87,10 @@ export interface CheckResult {
   denied?: string;
   /** What the HAL printed while the check ran (isolated runs only). */
   output?: string;
+  /** The clauses the check's programs exercised (of those it enforces). */
+  reached?: string[];
+  /** Programs that broke another check's clause first, and so were judged no further. */
+  blocked?: number;
 }
 
 /** The permission named in a Deno permission error message, if any. */
@@ -97,8 +106,10 @@ export interface RunOptions {
   runs?: number;
   /** Longest program (default: each check's own). */
   maxLength?: number;
-  /** Time budget per check in milliseconds (default 30,000): generation stops when it is spent. */
+  /** Time budget per check in milliseconds (default 30,000): no new batch of programs starts once it is spent. */
   timeLimitMs?: number;
+  /** Hard deadline per check in milliseconds (default 1.25 x the budget): a driver still running then is stopped. */
+  deadlineMs?: number;
   /** Checks to run (default: all). */
   checks?: readonly Check[];
   /** Most frames a check allocates to exhaust RAM (default 65,536). */
@@ -135,6 +146,8 @@ export interface ReportSummary {
   errors: number;
   /** Timed out. */
   timeouts: number;
+  /** Stopped before their end (budget spent, or clauses never reached). */
+  incomplete: number;
 }
 
 /**
@@ -163,23 +176,11 @@ export function randomSeed(): number {
   return Math.floor(Math.random() * 0x7fff_ffff);
 }
 
-const silentHost: HalHost = { dispatchIrq() {}, currentCpu: () => 0 };
-
-function probe(target: HalTarget): HalInstance | string {
-  try {
-    const instance = target.create(silentHost);
-    if (typeof instance !== "object" || instance === null) return `create() returned ${String(instance)}`;
-    return instance;
-  } catch (error) {
-    return `create() threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
-  }
-}
-
 /** The operations a check may generate for this profile and instance. */
 function fittedShape(
   shape: ProgramShape,
   profile: ResolvedProfile,
-  instance: HalInstance,
+  methods: ReadonlySet<string>,
   options: RunOptions,
 ): ProgramShape {
   const mix = { ...shape.mix };
@@ -189,12 +190,12 @@ function fittedShape(
     delete mix.freeAgain;
     delete mix.freeRaw;
   }
-  if (unmetNeed("irq", profile, instance)) {
+  if (unmetNeed("irq", profile, methods)) {
     delete mix.raise;
     delete mix.fetch;
     delete mix.handle;
   }
-  if (unmetNeed("memory-ports", profile, instance)) {
+  if (unmetNeed("memory-ports", profile, methods)) {
     delete mix.read;
     delete mix.write;
   }
@@ -204,31 +205,72 @@ function fittedShape(
     ...shape,
     mix,
     maxLength: options.maxLength ?? shape.maxLength,
-    then: shape.then && fittedShape(shape.then, profile, instance, options),
+    then: shape.then && fittedShape(shape.then, profile, methods, options),
   };
 }
 
 function fails(check: Check, violation: Violation | undefined): boolean {
   if (!violation) return false;
-  return violation.clause === HARNESS_ERROR || check.judgesAll === true || check.clauses.includes(violation.clause);
+  return violation.clause === HARNESS_ERROR || check.judgesAll === true ||
+    check.clauses.includes(violation.clause) || (violation.also ?? []).some((clause) => check.clauses.includes(clause));
+}
+
+/** The most programs in one batch; fewer when fills are large, so a batch holds about 2^20 frames at most. */
+const MAX_BATCH = 128;
+const FRAMES_PER_BATCH = 1 << 20;
+
+/** What the runner remembers of a program it ran: enough to answer fast-check again without running it. */
+interface Verdict {
+  violation?: Violation;
+  fails: boolean;
+}
+
+/** The key a program is remembered by (programs hold bigints, so JSON needs a replacer). */
+function programKey(program: Program): string {
+  return JSON.stringify(program, (_key, value) => typeof value === "bigint" ? `0x${value.toString(16)}` : value);
 }
 
 /**
- * Runs one check against one target.
+ * Runs one check against one target **in this process** (a HAL you trust).
  *
  * @example
  * ```ts
  * import { identityHal, runCheck, selectChecks } from "@halconf/halconf";
  *
  * const [check] = selectChecks(["alloc.unique"]);
- * runCheck(identityHal(), check, { seed: 1, runs: 20 }).status; // "pass"
+ * (await runCheck(identityHal(), check, { seed: 1, runs: 20 })).status; // "pass"
  * ```
  */
-export function runCheck(target: HalTarget, check: Check, options: RunOptions = {}): CheckResult {
+export function runCheck(target: HalTarget, check: Check, options: RunOptions = {}): Promise<CheckResult> {
+  return runCheckWith(inProcessExecutor(target), check, options);
+}
+
+/**
+ * Runs one check on a HAL behind any executor (in process, or a driver
+ * process). Programs are generated, judged and shrunk here; the executor
+ * only runs them. Generated programs travel in batches; only shrinking
+ * sends candidates one at a time.
+ *
+ * A check passes only when all its programs ran and they exercised its
+ * clauses; otherwise it is `incomplete` with the reason.
+ *
+ * @example
+ * ```ts
+ * import { identityHal, inProcessExecutor, runCheckWith, selectChecks } from "@halconf/halconf";
+ *
+ * const [check] = selectChecks(["free.accept"]);
+ * (await runCheckWith(inProcessExecutor(identityHal()), check, { seed: 1, runs: 20 })).status; // "pass"
+ * ```
+ */
+export async function runCheckWith(
+  executor: ProgramExecutor,
+  check: Check,
+  options: RunOptions = {},
+): Promise<CheckResult> {
   const started = performance.now();
   const runSeed = options.seed ?? 0;
-  const seed = deriveSeed(runSeed, target.name, check.id);
-  const base = { target: target.name, check: check.id, clauses: check.clauses, seed };
+  const seed = deriveSeed(runSeed, executor.name, check.id);
+  const base = { target: executor.name, check: check.id, clauses: check.clauses, seed };
   const done = (status: CheckStatus, runs: number, extra: Partial<CheckResult> = {}): CheckResult => ({
     ...base,
     status,
@@ -236,67 +278,202 @@ export function runCheck(target: HalTarget, check: Check, options: RunOptions = 
     durationMs: Math.round(performance.now() - started),
     ...extra,
   });
-  const profile = validateProfile(target.profile);
-  const instance = probe(target);
-  if (typeof instance === "string") {
-    const denied = deniedPermission(instance);
-    return done("error", 0, { reason: instance, ...(denied ? { denied } : {}) });
+  const profile = executor.profile;
+  if (executor.probeError) {
+    const denied = deniedPermission(executor.probeError);
+    return done("error", 0, { reason: executor.probeError, ...(denied ? { denied } : {}) });
   }
+  const exhaustionLimit = options.exhaustionLimit ?? DEFAULT_EXHAUSTION_LIMIT;
   for (const need of check.needs) {
-    const reason = unmetNeed(need, profile, instance, options.exhaustionLimit);
+    const reason = unmetNeed(need, profile, executor.methods, exhaustionLimit);
     if (reason) return done("skip", 0, { reason });
   }
-  const shape = fittedShape(check.shape, profile, instance, options);
-  const executeOptions = {
-    fillLimit: Math.min(Number(capacityOf(profile)) + 1, options.exhaustionLimit ?? DEFAULT_EXHAUSTION_LIMIT),
-  };
-  let runs = 0;
-  const property = fc.property(programArbitrary(profile, shape), (program: Program) => {
-    runs++;
-    return !fails(check, judgeTrace(executeProgram(target, profile, program, executeOptions), profile));
-  });
+  const shape = fittedShape(check.shape, profile, executor.methods, options);
+  const arbitrary = programArbitrary(profile, shape);
+  const fillLimit = Math.min(Number(capacityOf(profile)) + 1, exhaustionLimit);
+  const budgetMs = options.timeLimitMs ?? 30_000;
+  const deadline = started + (options.deadlineMs ?? budgetMs * 1.25);
   const numRuns = options.runs ?? DEFAULT_RUNS;
-  const outcome = fc.check(property, {
-    seed,
-    numRuns,
-    interruptAfterTimeLimit: options.timeLimitMs ?? 30_000,
-    markInterruptAsFailure: false,
-    ...(options.path ? { path: options.path } : {}),
-  });
-  if (outcome.failed && outcome.counterexample) {
-    const shrunk = outcome.counterexample[0] as Program;
-    const found = replayProgram(target, profile, shrunk);
-    const clause = found.violation?.clause;
-    const program = clause === undefined ? shrunk : dropNeedlessSteps(
-      pinPicks(shrunk, found.trace),
-      (candidate) => replayProgram(target, profile, candidate).violation?.clause === clause,
-    );
-    const { trace, violation } = replayProgram(target, profile, program);
-    if (outcome.errorInstance !== undefined && !violation) {
-      return done("error", outcome.numRuns, { reason: `internal error: ${String(outcome.errorInstance)}` });
+  const verdicts = new Map<string, Verdict>();
+
+  // Generated programs, in batches that grow while the HAL keeps up.
+  let ran = 0;
+  let blocked = 0;
+  const blockers = new Map<string, number>();
+  const reached = new Set<string>();
+  let failing = options.path !== undefined;
+  if (!failing) {
+    const programs = fc.sample(arbitrary, { seed, numRuns });
+    const usesFill = hasFill(shape);
+    const batchCap = usesFill ? Math.max(1, Math.min(MAX_BATCH, Math.floor(FRAMES_PER_BATCH / fillLimit))) : MAX_BATCH;
+    let size = Math.min(8, batchCap);
+    while (ran < programs.length && !failing) {
+      if (performance.now() - started > budgetMs) break;
+      const batch = programs.slice(ran, ran + size);
+      const outcome = await executor.execute(batch, { fillLimit, deadline });
+      for (const [index, trace] of outcome.traces.entries()) {
+        const judgement = judgeTraceReach(trace, profile);
+        const fail = fails(check, judgement.violation);
+        verdicts.set(programKey(batch[index]), { violation: judgement.violation, fails: fail });
+        ran++;
+        for (const clause of judgement.reached) reached.add(clause);
+        if (fail) {
+          failing = true;
+          break;
+        }
+        if (judgement.violation) {
+          blocked++;
+          blockers.set(judgement.violation.clause, (blockers.get(judgement.violation.clause) ?? 0) + 1);
+        }
+      }
+      if (!failing && outcome.failure) {
+        const failure = outcome.failure.status === "timeout"
+          ? {
+            ...outcome.failure,
+            reason: `no result within ${(deadline - started) / 1000} s: ${outcome.failure.reason}`,
+          }
+          : outcome.failure;
+        return executionFailed(done, ran + 1, failure, batch[outcome.traces.length], executor, check, {
+          runSeed,
+          seed,
+        });
+      }
+      size = Math.min(size * 2, batchCap);
     }
-    const counterexample: Counterexample = {
-      version: SUITE_VERSION,
-      target: target.name,
-      check: check.id,
-      runSeed,
-      seed,
-      path: outcome.counterexamplePath ?? "",
-      program: programToJson(program),
-      steps: formatTrace(trace, violation),
-      violation: violation!,
+  }
+  const exercised = { reached: check.clauses.filter((clause) => reached.has(clause)), ...(blocked ? { blocked } : {}) };
+
+  if (failing) {
+    const replayOne = async (program: Program) => {
+      if (performance.now() > deadline) return undefined;
+      const outcome = await executor.execute([program], { fillLimit, deadline });
+      if (outcome.failure) return undefined;
+      const trace = outcome.traces[0];
+      return { trace, violation: judgeTrace(trace, profile) };
     };
-    const status = violation!.clause === HARNESS_ERROR ? "error" : "fail";
-    const denied = status === "error" ? deniedPermission(violation!.message) : undefined;
-    return done(status, outcome.numRuns, { counterexample, reason: violation!.message, ...(denied ? { denied } : {}) });
+    // fast-check regenerates the same programs (same seed): answered from memory until the failing one.
+    const property = fc.asyncProperty(arbitrary, async (program: Program) => {
+      const key = programKey(program);
+      let verdict = verdicts.get(key);
+      if (!verdict) {
+        const replayed = await replayOne(program);
+        // A candidate that crashed or ran out of time is not taken as a smaller failure.
+        verdict = { violation: replayed?.violation, fails: replayed ? fails(check, replayed.violation) : false };
+        verdicts.set(key, verdict);
+      }
+      return !verdict.fails;
+    });
+    const outcome = await fc.check(property, {
+      seed,
+      numRuns,
+      interruptAfterTimeLimit: Math.max(1_000, deadline - performance.now()),
+      markInterruptAsFailure: false,
+      ...(options.path ? { path: options.path } : {}),
+    });
+    if (outcome.failed && outcome.counterexample) {
+      const shrunk = outcome.counterexample[0] as Program;
+      const found = await replayOne(shrunk);
+      const clause = found?.violation?.clause;
+      const program = found === undefined || clause === undefined ? shrunk : await dropNeedlessSteps(
+        pinPicks(shrunk, found.trace),
+        async (candidate) => (await replayOne(candidate))?.violation?.clause === clause,
+      );
+      const final = await replayOne(program);
+      const runs = Math.max(ran, outcome.numRuns);
+      if (!final?.violation) {
+        return done("error", runs, {
+          reason: `a failing program did not fail again when replayed: the HAL is not deterministic (${
+            outcome.errorInstance ? String(outcome.errorInstance) : "same program, another outcome"
+          })`,
+        });
+      }
+      const violation = final.violation;
+      const counterexample: Counterexample = {
+        version: SUITE_VERSION,
+        target: executor.name,
+        check: check.id,
+        runSeed,
+        seed,
+        path: outcome.counterexamplePath ?? "",
+        program: programToJson(program),
+        steps: formatTrace(final.trace, violation),
+        violation,
+      };
+      const status = violation.clause === HARNESS_ERROR ? "error" : "fail";
+      const denied = status === "error" ? violation.denied ?? deniedPermission(violation.message) : undefined;
+      return done(status, runs, {
+        counterexample,
+        reason: violation.message,
+        ...(denied ? { denied } : {}),
+        ...exercised,
+      });
+    }
+    if (outcome.failed) {
+      return done("error", ran, { reason: `internal error: ${String(outcome.errorInstance)}` });
+    }
+    if (!options.path) {
+      return done("error", ran, {
+        reason: "a failing program passed when fast-check generated it again: the HAL is not deterministic",
+      });
+    }
+    return done("pass", outcome.numRuns, exercised);
   }
-  if (outcome.failed) {
-    return done("error", outcome.numRuns, { reason: `internal error: ${String(outcome.errorInstance)}` });
+
+  if (ran < numRuns) {
+    return done("incomplete", ran, { reason: `time budget spent after ${ran} of ${numRuns} programs`, ...exercised });
   }
-  const extra = outcome.interrupted
-    ? { reason: `time budget spent after ${outcome.numRuns} of ${numRuns} programs` }
-    : {};
-  return done("pass", outcome.numRuns, extra);
+  const [topBlocker] = [...blockers.entries()].sort((a, b) => b[1] - a[1]);
+  const blockerText = topBlocker
+    ? `${topBlocker[0]} (${CHECKS.find((other) => other.clauses.includes(topBlocker[0]))?.id ?? "see SPEC.md"})`
+    : "";
+  if (ran > 0 && blocked === ran) {
+    return done("incomplete", ran, {
+      reason: `every program broke ${blockerText} before this check's clauses could be judged: fix that first`,
+      ...exercised,
+    });
+  }
+  const unreached = check.judgesAll
+    ? (reached.has("STATE-1") ? [] : ["STATE-1"])
+    : check.clauses.filter((clause) => !reached.has(clause));
+  if (unreached.length > 0) {
+    return done("incomplete", ran, {
+      reason: `no program exercised ${unreached.join(", ")} (${ran} programs${
+        blocked ? `; ${blocked} stopped early at ${blockerText}` : ""
+      }): more --runs, or a HAL that gets there`,
+      ...exercised,
+    });
+  }
+  return done("pass", ran, exercised);
+}
+
+function hasFill(shape: ProgramShape): boolean {
+  return (shape.mix.fill ?? 0) > 0 || (shape.then !== undefined && hasFill(shape.then));
+}
+
+/** The result of a check whose program crashed the HAL or ran out of time: it names the program. */
+function executionFailed(
+  done: (status: CheckStatus, runs: number, extra?: Partial<CheckResult>) => CheckResult,
+  runs: number,
+  failure: ExecutionFailure,
+  program: Program,
+  executor: ProgramExecutor,
+  check: Check,
+  seeds: { runSeed: number; seed: number },
+): CheckResult {
+  const violation: Violation = { step: -1, clause: HARNESS_ERROR, message: failure.reason };
+  return done(failure.status, runs, {
+    reason: failure.reason,
+    counterexample: {
+      version: SUITE_VERSION,
+      target: executor.name,
+      check: check.id,
+      ...seeds,
+      path: "",
+      program: programToJson(program),
+      steps: formatProgram(program),
+      violation,
+    },
+  });
 }
 
 const PICK_FIELDS = ["frame", "pick"] as const;
@@ -341,13 +518,16 @@ function withoutStep(program: Program, index: number): Program | undefined {
  * after which the same clause still breaks. Steps after the violation go
  * first: running is deterministic and judging stops at the violation.
  */
-function dropNeedlessSteps(program: Program, stillBreaks: (candidate: Program) => boolean): Program {
+async function dropNeedlessSteps(
+  program: Program,
+  stillBreaks: (candidate: Program) => Promise<boolean>,
+): Promise<Program> {
   let current = program;
   for (let changed = true; changed;) {
     changed = false;
     for (let index = current.length - 1; index >= 0; index--) {
       const candidate = withoutStep(current, index);
-      if (candidate && stillBreaks(candidate)) {
+      if (candidate && await stillBreaks(candidate)) {
         current = candidate;
         changed = true;
       }
@@ -363,37 +543,45 @@ function replayProgram(target: HalTarget, profile: ResolvedProfile, program: Pro
 
 /** Counts results by status. */
 export function summarize(results: readonly CheckResult[]): ReportSummary {
-  const summary = { passed: 0, failed: 0, skipped: 0, errors: 0, timeouts: 0 };
+  const summary = { passed: 0, failed: 0, skipped: 0, errors: 0, timeouts: 0, incomplete: 0 };
   for (const result of results) {
     if (result.status === "pass") summary.passed++;
     else if (result.status === "fail") summary.failed++;
     else if (result.status === "skip") summary.skipped++;
     else if (result.status === "error") summary.errors++;
-    else summary.timeouts++;
+    else if (result.status === "timeout") summary.timeouts++;
+    else summary.incomplete++;
   }
   return summary;
 }
 
 /**
  * Runs the suite (or the checks chosen in `options`) against one or more
- * targets, in process, and returns the report.
+ * targets **in this process** and returns the report. The HAL shares this
+ * process with the judge, so use it for HALs you trust (your own, in your
+ * own tests); `halconf conform` runs every other HAL behind the driver
+ * protocol, in a sandboxed process of its own.
  *
  * @example
  * ```ts
  * import { identityHal, runConformance } from "@halconf/halconf";
  *
- * const report = runConformance(identityHal(), { seed: 7, runs: 10 });
+ * const report = await runConformance(identityHal(), { seed: 7, runs: 10 });
  * report.summary.failed; // 0
  * ```
  */
-export function runConformance(targets: HalTarget | readonly HalTarget[], options: RunOptions = {}): ConformanceReport {
+export async function runConformance(
+  targets: HalTarget | readonly HalTarget[],
+  options: RunOptions = {},
+): Promise<ConformanceReport> {
   const list = Array.isArray(targets) ? targets as readonly HalTarget[] : [targets as HalTarget];
   const seed = options.seed ?? randomSeed();
   const checks = options.checks ?? CHECKS;
   const results: CheckResult[] = [];
   for (const target of list) {
+    const executor = inProcessExecutor(target);
     for (const check of checks) {
-      const result = runCheck(target, check, { ...options, seed });
+      const result = await runCheckWith(executor, check, { ...options, seed });
       results.push(result);
       options.onResult?.(result);
     }

@@ -10,9 +10,9 @@ const SEEDS = Array.from({ length: 20 }, (_, i) => 1000 + i * 7919);
 const targets = [...referenceHals(), ...await loadLegalHals()];
 
 for (const target of targets) {
-  Deno.test(`${target.name} passes every applicable check across ${SEEDS.length} seeds`, () => {
+  Deno.test(`${target.name} passes every applicable check across ${SEEDS.length} seeds`, async () => {
     for (const seed of SEEDS) {
-      const report = runConformance(target, { seed });
+      const report = await runConformance(target, { seed });
       const bad = report.results.filter((result) => result.status !== "pass" && result.status !== "skip");
       assert.deepEqual(
         bad.map((r) => `${r.check} ${r.status} (seed ${seed}): ${r.reason}\n${r.counterexample?.steps.join("\n")}`),
@@ -38,13 +38,13 @@ Deno.test("every check is of some clause, and every clause has a check or is enf
 
 Deno.test("skips say why: missing claims, trait defaults, no ports", async () => {
   const legal = await loadLegalHals();
-  const reasons = (name: string) => {
-    const report = runConformance(legal.find((t) => t.name === name)!, { seed: 1, runs: 5 });
+  const reasons = async (name: string) => {
+    const report = await runConformance(legal.find((t) => t.name === name)!, { seed: 1, runs: 5 });
     return new Map(report.results.filter((r) => r.status === "skip").map((r) => [r.check, r.reason]));
   };
-  const defaults = reasons("trait-default-irq");
+  const defaults = await reasons("trait-default-irq");
   assert.match(defaults.get("irq.idle")!, /IRQ not implemented: the HAL keeps the trait defaults/);
-  const bare = reasons("bare-trait");
+  const bare = await reasons("bare-trait");
   assert.equal(bare.get("irq.idle"), "profile declares no irq");
   assert.equal(bare.get("free.strict"), "profile does not claim strictFree");
   assert.equal(bare.get("mem.readback"), "the HAL has no readMemory/writeMemory test ports");

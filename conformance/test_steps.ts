@@ -7,7 +7,8 @@
 
 import { CHECKS } from "./catalogue.ts";
 import type { HalTarget } from "./hal.ts";
-import { type CheckResult, runCheck, type RunOptions } from "./runner.ts";
+import { inProcessExecutor } from "./program_executor.ts";
+import { type CheckResult, runCheckWith, type RunOptions } from "./runner.ts";
 
 /** Thrown by a failing conformance step: the message is the printed counterexample. */
 export class ConformanceError extends Error {
@@ -38,7 +39,8 @@ export class ConformanceError extends Error {
 
 /**
  * Registers every check (or those in `options.checks`) as a step of the
- * current test. Skipped checks are reported as ignored steps with the reason
+ * current test. The HAL runs in the test's own process (it is your HAL, and
+ * this is the fast path); `halconf conform` is the isolated gate. Skipped checks are reported as ignored steps with the reason
  * in their name.
  *
  * @example In a HAL author's `hal_test.ts`
@@ -55,8 +57,9 @@ export async function testConformance(
   options: RunOptions = {},
 ): Promise<void> {
   const seed = options.seed ?? 0;
+  const executor = inProcessExecutor(target);
   for (const check of options.checks ?? CHECKS) {
-    const result = runCheck(target, check, { ...options, seed });
+    const result = await runCheckWith(executor, check, { ...options, seed });
     if (result.status === "skip") {
       await t.step({ name: `${check.id} (skipped: ${result.reason})`, ignore: true, fn: () => {} });
       continue;

@@ -19,9 +19,15 @@ export function judgeAllocation(
   at: Report,
 ): Violation | undefined {
   const fs = model.frameSize;
+  model.reach("ALLOC-2");
   if (value === null) {
     const free = model.capacity - model.live.size;
-    if (free <= 0) return undefined;
+    if (free <= 0) {
+      model.reach("ALLOC-1", "ALLOC-7");
+      if (model.frees > 0) model.reach("FREE-2");
+      if (model.profile.numa) model.reach("NUMA-2");
+      return undefined;
+    }
     const local = model.profile.cpuNodes[model.cpu];
     if (model.profile.numa && model.nodeFree(local) === 0) {
       const other = [...model.nodeCapacity.keys()].find((node) => model.nodeFree(node) > 0)!;
@@ -64,6 +70,10 @@ export function judgeAllocation(
       describeValue(value),
     );
   }
+  model.reach("ALLOC-3", "ALLOC-4", "ALLOC-5");
+  if (model.live.size > 0) model.reach("ALLOC-6");
+  if (model.rejected.size > 0) model.reach("FREE-4");
+  if (model.freedFree.has(value)) model.reach("FREE-2");
   if (value % fs !== 0n) {
     return at(
       "ALLOC-3",
@@ -104,6 +114,7 @@ export function judgeAllocation(
     );
   }
   const local = model.profile.cpuNodes[model.cpu];
+  if (model.profile.numa) model.reach(model.nodeFree(local) > 0 ? "NUMA-1" : "NUMA-2");
   if (model.profile.numa && region.node !== local && model.nodeFree(local) > 0) {
     return at(
       "NUMA-1",

@@ -15,6 +15,7 @@ export function judgeFree(model: ContractModel, step: TraceStep, at: Report, thr
   const paddr = step.paddr!;
   const owner = model.live.get(paddr);
   if (owner !== undefined) {
+    model.reach("FREE-1");
     if (step.threw) {
       return at(
         "FREE-1",
@@ -24,6 +25,7 @@ export function judgeFree(model: ContractModel, step: TraceStep, at: Report, thr
       );
     }
     model.live.delete(paddr);
+    model.frees++;
     model.freedFree.set(paddr, step.index);
     const node = model.regionOf(paddr)!.node;
     model.nodeLive.set(node, model.nodeLive.get(node)! - 1);
@@ -34,6 +36,7 @@ export function judgeFree(model: ContractModel, step: TraceStep, at: Report, thr
     model.tainted = true;
     return undefined;
   }
+  model.reach("FREE-3");
   if (!step.threw) {
     return at(
       "FREE-3",

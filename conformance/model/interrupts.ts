@@ -10,6 +10,10 @@ import { type ContractModel, describeValue, type Report, type Violation } from "
 /** Judges an `irqFetch` step. */
 export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, threw: string): Violation | undefined {
   const none = model.profile.irq!.none;
+  model.reach(model.pending.length ? "IRQ-2" : "IRQ-1");
+  if (model.pending.length) model.reach("IRQ-6");
+  if (model.lastFetch) model.reach("IRQ-4");
+  if (model.pending.length > 1 && model.expectedCurrent() !== undefined) model.reach("IRQ-3");
   if (step.threw) return at("IRQ-2", `irqFetch ${threw}`, "a line number", threw);
   const irq = step.result;
   if (typeof irq !== "number" || !Number.isInteger(irq)) {
@@ -66,6 +70,10 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
   const dispatched = step.dispatched;
   const fetched = model.lastFetch;
   model.lastFetch = undefined;
+  if (model.pending.length || dispatched.length) model.reach("IRQ-5");
+  if (model.pending.length) model.reach("IRQ-6");
+  if (fetched) model.reach("IRQ-4");
+  if (model.pending.length > 1 && model.expectedCurrent() !== undefined) model.reach("IRQ-3");
   if (step.threw) return at("IRQ-5", `irqHandler ${threw}`, "the current IRQ dispatched", threw);
   if (dispatched.length > 1) {
     return at(
@@ -73,6 +81,7 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
       `irqHandler dispatched ${dispatched.length} times (${dispatched.join(", ")}) in one call`,
       "exactly one dispatch",
       dispatched.join(", "),
+      ["IRQ-6"],
     );
   }
   const pending = model.pending.length ? `pending: ${model.pending.join(", ")}` : "nothing pending";
@@ -86,6 +95,7 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
         }`,
         `dispatch of ${fetched.irq}`,
         "no dispatch",
+        ["IRQ-6"],
       );
     }
     return at(
@@ -104,6 +114,7 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
         `irqHandler dispatched IRQ ${irq} again (${pending}): the dispatch at step ${last + 1} did not acknowledge it`,
         model.pending.length ? `one of ${model.pending.join(", ")}` : "no dispatch",
         `${irq}`,
+        ["IRQ-6"],
       );
     }
     return at(

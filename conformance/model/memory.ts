@@ -48,8 +48,15 @@ export function judgeMemoryAccess(
       describeValue(bytes),
     );
   }
+  let othersWritten = false;
+  for (const [otherBase, other] of model.memory) {
+    if (otherBase !== base && other.bytes.size > 0) othersWritten = true;
+  }
   for (let i = 0; i < length; i++) {
     const known = frame.bytes.get(offset + i);
+    if (known) model.reach("MEM-1");
+    else if (frame.zeroed) model.reach("ALLOC-8");
+    if (othersWritten) model.reach("MEM-2");
     const expected = known?.value ?? (frame.zeroed ? 0 : undefined);
     if (expected === undefined || bytes[i] === expected) continue;
     const where = `${hex(base)} + ${hex(BigInt(offset + i))}`;

@@ -25,10 +25,20 @@ export interface Violation {
   expected?: string;
   /** What the HAL did. */
   actual?: string;
+  /** Other clauses the same behaviour breaks (a dispatch repeated breaks IRQ-5 and IRQ-6). */
+  also?: string[];
+  /** The permission the sandbox denied the HAL (`net access to "127.0.0.1:9"`), for a harness error. */
+  denied?: string;
 }
 
 /** Builds the violation of one step: clause, message, expected, actual. */
-export type Report = (clause: string, message: string, expected?: string, actual?: string) => Violation;
+export type Report = (
+  clause: string,
+  message: string,
+  expected?: string,
+  actual?: string,
+  also?: string[],
+) => Violation;
 
 /** What the model knows of one live frame's bytes. */
 export interface FrameMemory {
@@ -96,6 +106,15 @@ export class ContractModel {
   cpu = 0;
   /** Set after an operation whose effect the contract leaves undefined. */
   tainted = false;
+  /** Clauses a judged step could have broken: what the program exercised. */
+  readonly reached = new Set<string>();
+  /** Frees accepted so far (FREE-2 is exercised only after one). */
+  frees = 0;
+
+  /** Marks clauses as exercised by the step being judged. */
+  reach(...clauses: string[]): void {
+    for (const clause of clauses) this.reached.add(clause);
+  }
 
   /** An empty model: nothing live, nothing pending. */
   constructor(profile: ResolvedProfile) {

@@ -21,10 +21,12 @@ export function judgeTranslation(
   at: Report,
 ): Violation | undefined {
   const fs = model.frameSize;
+  model.reach("XLATE-1", "XLATE-6");
   if (!isAddress(result)) return outOfRange(`physToVirt(${hex(paddr)})`, result, at);
   const base = paddr - paddr % fs, offset = paddr % fs;
   const known = model.xlate.get(base);
   if (known) {
+    model.reach(known.offset === offset ? "XLATE-5" : "XLATE-3");
     const expected = known.virtBase + offset;
     if (result === expected) return undefined;
     if (known.offset === offset) {
@@ -55,6 +57,7 @@ export function judgeTranslation(
       hex(result),
     );
   }
+  if (model.virtPages.size > 0) model.reach("XLATE-4");
   for (const [otherBase, other] of model.virtPages) {
     const distance = otherBase > virtBase ? otherBase - virtBase : virtBase - otherBase;
     if (distance < fs && other.physBase !== base) {
@@ -90,6 +93,7 @@ export function judgeReverseTranslation(
   threw: string,
 ): Violation | undefined {
   const paddr = step.paddr!, vaddr = step.vaddr!;
+  model.reach("XLATE-1", "XLATE-2", "XLATE-3", "XLATE-6");
   if (step.threw) {
     return at(
       "XLATE-1",

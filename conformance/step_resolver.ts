@@ -1,0 +1,162 @@
+/**
+ * What each step of a program operates on. A program names earlier results
+ * by pick (`free { frame: 2 }`); which address that is depends on what the
+ * HAL returned so far. Both sides of the driver protocol resolve picks with
+ * this one module: the executor (beside the HAL) to make its calls, and the
+ * trusted trace reader to check that the driver called what the program
+ * asked, and to rebuild the addresses of every step from results alone.
+ *
+ * @module
+ */
+
+import type { TraceStep } from "./executor.ts";
+import type { Pick } from "./program.ts";
+import type { ResolvedProfile } from "./profile.ts";
+
+interface Entry {
+  paddr: bigint;
+  step: number;
+  nth: number;
+}
+
+interface Translated extends Entry {
+  vaddr: bigint;
+}
+
+/** The entry a pick resolves to: an index modulo the length (negative from the end), or a step reference. */
+function resolve<T extends Entry>(list: readonly T[], pick: Pick): T | undefined {
+  if (typeof pick === "number") {
+    return list.length === 0 ? undefined : list[((pick % list.length) + list.length) % list.length];
+  }
+  return list.find((entry) => entry.step === pick.step && entry.nth === pick.nth);
+}
+
+/**
+ * Tracks live frames, freed frames and translations as a program runs, and
+ * resolves each step's picks against them.
+ *
+ * @example
+ * ```ts ignore
+ * const resolver = new StepResolver(profile);
+ * const step = { index: 0, op: { op: "alloc" }, cpu: 0, dispatched: [] };
+ * if (resolver.resolve(step)) { step.result = hal.allocFrame(); resolver.settle(step); }
+ * ```
+ */
+export class StepResolver {
+  readonly #frameSize: number;
+  readonly #cpus: number;
+  readonly #live: Entry[] = [];
+  readonly #freed: Entry[] = [];
+  readonly #translated: Translated[] = [];
+  /** The CPU `host.currentCpu()` reports. */
+  cpu = 0;
+  /** The frame the last resolved pick named (for `read`/`write`, whose `paddr` carries an offset). */
+  pickedFrame = 0n;
+
+  /** A resolver for a fresh instance: nothing live, CPU 0. */
+  constructor(profile: ResolvedProfile) {
+    this.#frameSize = profile.frameSize;
+    this.#cpus = profile.cpus;
+  }
+
+  /**
+   * Fills in what `step` operates on (`paddr`, `vaddr`, `source`, the CPU
+   * after `setCpu`). Returns false, with `step.skipped` set, when a pick has
+   * nothing to pick: the step then makes no call.
+   */
+  resolve(step: TraceStep): boolean {
+    const op = step.op;
+    const frameSize = this.#frameSize;
+    switch (op.op) {
+      case "free":
+        return this.#pick(step, this.#live, op.frame, "live frame", 0);
+      case "freeAgain":
+        return this.#pick(step, this.#freed, op.frame, "freed frame", 0);
+      case "freeRaw":
+      case "p2vRaw":
+        step.paddr = op.addr;
+        return true;
+      case "p2v":
+        return this.#pick(step, this.#live, op.frame, "live frame", op.offset % frameSize);
+      case "v2p": {
+        const entry = this.#choose(step, this.#translated, op.pick, "p2v result");
+        if (entry === undefined) return false;
+        const offset = BigInt(op.offset % frameSize);
+        const size = BigInt(frameSize);
+        step.vaddr = entry.vaddr - entry.paddr % size + offset;
+        step.paddr = entry.paddr - entry.paddr % size + offset;
+        return true;
+      }
+      case "write":
+      case "read": {
+        const size = op.op === "write" ? op.bytes.length : op.length;
+        return this.#pick(step, this.#live, op.frame, "live frame", Math.min(op.offset % frameSize, frameSize - size));
+      }
+      case "setCpu":
+        this.cpu = op.cpu % this.#cpus;
+        step.cpu = this.cpu;
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  /** Records the effect of a step that ran: frames handed out, freed, translated. */
+  settle(step: TraceStep): void {
+    switch (step.op.op) {
+      case "alloc":
+        if (!step.threw) this.#handedOut(step.result, step.index, 0);
+        break;
+      case "fill": {
+        const values = step.result as unknown[];
+        for (let nth = 0; nth < values.length; nth++) this.#handedOut(values[nth], step.index, nth);
+        break;
+      }
+      case "free":
+      case "freeAgain":
+      case "freeRaw":
+        if (!step.threw) this.#released(step.paddr!, step.index);
+        break;
+      case "p2v":
+      case "p2vRaw":
+        if (!step.threw && typeof step.result === "bigint") {
+          this.#translated.push({ paddr: step.paddr!, vaddr: step.result, step: step.index, nth: 0 });
+        }
+        break;
+    }
+  }
+
+  #choose<T extends Entry>(step: TraceStep, list: readonly T[], pick: Pick, what: string): T | undefined {
+    const entry = resolve(list, pick);
+    if (entry === undefined) {
+      step.skipped = typeof pick === "number"
+        ? `no ${what} to pick`
+        : `step ${pick.step + 1} left no ${what} #${pick.nth}`;
+      return undefined;
+    }
+    step.source = entry.step;
+    step.sourceNth = entry.nth;
+    return entry;
+  }
+
+  #pick(step: TraceStep, list: readonly Entry[], pick: Pick, what: string, offset: number): boolean {
+    const entry = this.#choose(step, list, pick, what);
+    if (entry === undefined) return false;
+    this.pickedFrame = entry.paddr;
+    step.paddr = entry.paddr + BigInt(offset);
+    return true;
+  }
+
+  #handedOut(value: unknown, step: number, nth: number): void {
+    if (typeof value !== "bigint") return;
+    this.#live.push({ paddr: value, step, nth });
+    const again = this.#freed.findIndex((entry) => entry.paddr === value);
+    if (again >= 0) this.#freed.splice(again, 1);
+  }
+
+  #released(paddr: bigint, step: number): void {
+    const at = this.#live.findIndex((entry) => entry.paddr === paddr);
+    if (at >= 0) this.#live.splice(at, 1);
+    this.#freed.push({ paddr, step, nth: 0 });
+  }
+}

@@ -1,0 +1,426 @@
+/**
+ * The supervisor's side of the driver protocol: starts a driver process in
+ * a sandbox, reads its handshake, sends it batches of programs and reads
+ * back traces that `TraceReader` checks step by step. A driver that crashes,
+ * hangs past the deadline, or says anything the protocol does not allow is
+ * killed; the batch reports which program it was running, and the next
+ * batch starts a fresh driver.
+ *
+ * Nothing a driver says is a verdict: the session only returns traces.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import type { Trace } from "../conformance/executor.ts";
+import type { BatchOptions, BatchOutcome, ProgramExecutor } from "../conformance/program_executor.ts";
+import type { Program } from "../conformance/program.ts";
+import { nameProblem, type ResolvedProfile, validateProfile } from "../conformance/profile.ts";
+import { moduleUrl } from "../cli/load_target.ts";
+import { LineReader } from "./line_reader.ts";
+import { OutputBuffer } from "./output_buffer.ts";
+import { TraceReader } from "./trace_reader.ts";
+import { decodeHandshake, encodeProgram, type Handshake, LIMITS, ProtocolError, show } from "./wire.ts";
+
+/** The halconf checkout: the TypeScript driver and the import map HAL modules may use. */
+export const HALCONF_ROOT: URL = new URL("../", import.meta.url);
+
+/** Where a driver comes from: a TypeScript HAL module, a reference HAL run isolated, or any driver executable. */
+export type DriverSource = { module: string } | { reference: string } | { command: string[] };
+
+/** How to start and bound a driver. */
+export interface SessionOptions {
+  /** The driver. */
+  source: DriverSource;
+  /** How the user named it (for messages before the handshake). */
+  label: string;
+  /** The most memory the driver process may use, in MiB (default 2048). */
+  memoryMiB?: number;
+  /** How long starting and the handshake may take, in milliseconds (default 30,000). */
+  loadTimeoutMs?: number;
+}
+
+/** The driver could not be started or did not complete its handshake: the HAL cannot be checked at all. */
+export class DriverLoadError extends Error {
+  /** An error whose message is one line naming the HAL and the problem. */
+  constructor(message: string) {
+    super(message);
+    this.name = "DriverLoadError";
+  }
+}
+
+/** Default memory cap of a driver, in MiB. */
+export const DEFAULT_MEMORY_MIB = 2048;
+/** How long a driver may take to exit after its input closes before it is killed. */
+const EXIT_GRACE_MS = 2_000;
+
+let denoDir: string | undefined;
+
+/** Deno's cache directory, so that a driver with a cleared environment still finds what halconf has cached. */
+async function cacheDir(): Promise<string> {
+  if (denoDir !== undefined) return denoDir;
+  const fromEnv = Deno.env.get("DENO_DIR");
+  if (fromEnv) return denoDir = fromEnv;
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json"],
+      stdout: "piped",
+      stderr: "null",
+    })
+      .output();
+    denoDir = String(JSON.parse(new TextDecoder().decode(output.stdout)).denoDir ?? "");
+  } catch {
+    denoDir = "";
+  }
+  return denoDir;
+}
+
+/** The directory of a module file, refused when Deno's comma-separated permission lists cannot express it. */
+export function moduleDir(file: string): string {
+  const dir = file.replace(/\/[^/]*$/, "/");
+  if (dir.includes(",")) {
+    throw new DriverLoadError(
+      `Cannot load HAL module "${file}": its folder "${dir}" contains a comma, which Deno's permission lists ` +
+        "cannot express (it would grant more than the folder); move or rename it",
+    );
+  }
+  return dir;
+}
+
+async function driverCommand(source: DriverSource, memoryMiB: number): Promise<string[]> {
+  if ("command" in source) return source.command;
+  const root = fileURLToPath(HALCONF_ROOT);
+  const readable = [root];
+  let target: string;
+  if ("module" in source) {
+    const file = fileURLToPath(moduleUrl(source.module));
+    readable.push(moduleDir(file));
+    target = `module:${source.module}`;
+  } else {
+    target = `reference:${source.reference}`;
+  }
+  if (root.includes(",")) throw new DriverLoadError(`halconf's own path "${root}" contains a comma: move it`);
+  return [
+    Deno.execPath(),
+    "run",
+    "--no-prompt",
+    "--quiet",
+    "--no-remote",
+    "--cached-only",
+    "--no-lock",
+    `--config=${root}deno.json`,
+    `--v8-flags=--max-old-space-size=${memoryMiB}`,
+    `--allow-read=${readable.join(",")}`,
+    `${root}driver/ts_driver.ts`,
+    target,
+    Deno.cwd(),
+  ];
+}
+
+/**
+ * One driver process and the HAL it holds, as a `ProgramExecutor`.
+ *
+ * @example
+ * ```ts ignore
+ * const session = await DriverSession.start({ source: { module: "./my_hal.ts" }, label: "./my_hal.ts" });
+ * const { traces } = await session.execute([[{ op: "alloc" }]], { fillLimit: 257, deadline: performance.now() + 5000 });
+ * await session.close();
+ * ```
+ */
+export class DriverSession implements ProgramExecutor {
+  readonly name: string;
+  readonly profile: ResolvedProfile;
+  readonly methods: ReadonlySet<string>;
+  readonly #options: SessionOptions;
+  readonly #handshake: Handshake;
+  readonly #output = new OutputBuffer(LIMITS.outputBytes);
+  #process: DriverProcess | undefined;
+
+  private constructor(options: SessionOptions, process: DriverProcess, handshake: Handshake) {
+    this.#options = options;
+    this.#process = process;
+    this.#handshake = handshake;
+    this.name = handshake.name;
+    this.methods = new Set(handshake.methods);
+    const problem = nameProblem(handshake.name);
+    if (problem) {
+      process.kill();
+      throw new DriverLoadError(`HAL "${options.label}": its name ${problem}, got ${JSON.stringify(handshake.name)}`);
+    }
+    try {
+      this.profile = validateProfile(handshake.profile);
+    } catch (error) {
+      process.kill();
+      throw new DriverLoadError(`HAL "${options.label}": ${(error as Error).message.split("\n")[0]}`);
+    }
+  }
+
+  /** Starts the driver and reads its handshake. Throws `DriverLoadError` when the HAL cannot be checked. */
+  static async start(options: SessionOptions): Promise<DriverSession> {
+    const output = new OutputBuffer(LIMITS.outputBytes);
+    const process = await DriverProcess.spawn(options, output);
+    const handshake = await process.handshake(options);
+    const session = new DriverSession(options, process, handshake);
+    const printed = output.take();
+    if (printed) session.#output.add(printed);
+    process.output = session.#output;
+    return session;
+  }
+
+  /** What the HAL printed since the last call (stderr, and stdout for TypeScript HALs), bounded. */
+  takeOutput(): string | undefined {
+    return this.#output.take();
+  }
+
+  /** Runs `programs`, each on a fresh instance, in one round trip. */
+  async execute(programs: readonly Program[], options: BatchOptions): Promise<BatchOutcome> {
+    if (programs.length > LIMITS.batchPrograms) {
+      throw new RangeError(`at most ${LIMITS.batchPrograms} programs a batch`);
+    }
+    let process = this.#process;
+    if (!process || process.dead) {
+      try {
+        process = await DriverProcess.spawn(this.#options, this.#output);
+        const handshake = await process.handshake(this.#options);
+        if (
+          handshake.name !== this.name ||
+          JSON.stringify(handshake, replacer) !== JSON.stringify(this.#handshake, replacer)
+        ) {
+          process.kill();
+          return { traces: [], failure: { status: "error", reason: "the restarted driver declared another HAL" } };
+        }
+        this.#process = process;
+      } catch (error) {
+        return { traces: [], failure: { status: "error", reason: (error as Error).message } };
+      }
+    }
+    return await process.run(programs, options, new TraceReader(this.profile, this.methods, options.fillLimit));
+  }
+
+  /** Kills the driver at once (Ctrl-C). */
+  kill(): void {
+    this.#process?.kill();
+  }
+
+  /** Closes the driver's input and waits briefly for it to exit; a driver that lingers is killed. */
+  async close(): Promise<void> {
+    await this.#process?.close();
+  }
+}
+
+function replacer(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? `0x${value.toString(16)}` : value;
+}
+
+/** One running driver process. */
+class DriverProcess {
+  readonly #child: Deno.ChildProcess;
+  readonly #stdout: LineReader;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #workDir: string;
+  readonly #label: string;
+  readonly #stderrDone: Promise<void>;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timedOut = false;
+  dead = false;
+  output: OutputBuffer;
+
+  private constructor(child: Deno.ChildProcess, workDir: string, label: string, output: OutputBuffer) {
+    this.#child = child;
+    this.#workDir = workDir;
+    this.#label = label;
+    this.output = output;
+    this.#stdout = new LineReader(child.stdout, LIMITS.lineBytes);
+    this.#stdin = child.stdin.getWriter();
+    this.#stdin.closed.catch(() => {});
+    this.#stderrDone = (async () => {
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of child.stderr) this.#print(decoder.decode(chunk, { stream: true }));
+      } catch {
+        // the process is gone
+      }
+    })();
+    child.status.then(() => this.dead = true);
+  }
+
+  #print(text: string): void {
+    this.output.add(text);
+  }
+
+  static async spawn(options: SessionOptions, output: OutputBuffer): Promise<DriverProcess> {
+    const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
+    const argv = await driverCommand(options.source, memoryMiB);
+    const workDir = await Deno.makeTempDir({ prefix: "halconf_driver_" });
+    const env: Record<string, string> = { NO_COLOR: "1", HOME: workDir, TMPDIR: workDir, PATH: "/usr/bin:/bin" };
+    const deno = await cacheDir();
+    if (deno) env.DENO_DIR = deno;
+    let child: Deno.ChildProcess;
+    try {
+      // ulimit -d caps the data segment (heap and array buffers) of the driver and of everything it starts.
+      child = new Deno.Command("/bin/sh", {
+        args: [
+          "-c",
+          'ulimit -d "$1" 2>/dev/null; shift; exec "$@"',
+          "halconf-driver",
+          String(memoryMiB * 1024),
+          ...argv,
+        ],
+        cwd: workDir,
+        clearEnv: true,
+        env,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (error) {
+      await Deno.remove(workDir, { recursive: true }).catch(() => {});
+      throw new DriverLoadError(`Cannot start the driver of "${options.label}": ${(error as Error).message}`);
+    }
+    return new DriverProcess(child, workDir, options.label, output);
+  }
+
+  /** Reads the handshake, within the load deadline. */
+  async handshake(options: SessionOptions): Promise<Handshake> {
+    const timeoutMs = options.loadTimeoutMs ?? 30_000;
+    this.#arm(performance.now() + timeoutMs);
+    const lines: string[] = [];
+    try {
+      while (true) {
+        const line = await this.#stdout.next();
+        if (line === null) {
+          const status = await this.#child.status;
+          const why = this.#timedOut
+            ? `it did not finish loading within ${timeoutMs / 1000} s`
+            : `the driver exited with ${describeStatus(status)} while loading: ${
+              this.output.lastLine() ?? "no output"
+            }`;
+          throw new DriverLoadError(`Cannot load HAL "${this.#label}": ${why}`);
+        }
+        if (line.startsWith("error ")) {
+          throw new DriverLoadError(
+            decodeURIComponent(line.slice(6)).split("\n")[0] || `Cannot load HAL "${this.#label}"`,
+          );
+        }
+        if (line === "ready") break;
+        lines.push(line);
+        if (lines.length > LIMITS.handshakeLines) throw new ProtocolError("the handshake has too many lines");
+      }
+      return decodeHandshake(lines);
+    } catch (error) {
+      this.kill();
+      await this.#cleanup();
+      if (error instanceof DriverLoadError) throw error;
+      throw new DriverLoadError(
+        `Cannot load HAL "${this.#label}": the driver broke the protocol: ${(error as Error).message}`,
+      );
+    } finally {
+      clearTimeout(this.#timer);
+    }
+  }
+
+  /** Sends a batch and reads one trace per program. */
+  async run(programs: readonly Program[], options: BatchOptions, reader: TraceReader): Promise<BatchOutcome> {
+    const traces: Trace[] = [];
+    const request = `run ${options.fillLimit} ${programs.length}\n${
+      programs.map((p) => encodeProgram(p) + "\n").join("")
+    }`;
+    this.#arm(options.deadline);
+    // Not awaited: a large batch fills the pipe while the driver is already answering.
+    this.#stdin.write(new TextEncoder().encode(request)).catch(() => {});
+    try {
+      for (const program of programs) {
+        const begin = await this.#expectLine(traces.length);
+        const trace = reader.begin(begin);
+        if (!trace.createError) {
+          const lines: string[] = [];
+          for (let i = 0; i < program.length; i++) lines.push(await this.#expectLine(traces.length));
+          reader.steps(trace, program, lines);
+        }
+        traces.push(trace);
+      }
+      const end = await this.#expectLine(traces.length);
+      if (end !== "end") throw new ProtocolError(`expected "end" after the batch, got ${show(end)}`);
+      return { traces };
+    } catch (error) {
+      this.kill();
+      const status = await this.#child.status;
+      await this.#cleanup();
+      const which = "the program below";
+      if (this.#timedOut) {
+        return {
+          traces,
+          failure: { status: "timeout", reason: `the HAL process was killed while it ran ${which}` },
+        };
+      }
+      if (error instanceof DriverExited) {
+        const tail = this.output.lastLine();
+        return {
+          traces,
+          failure: {
+            status: "error",
+            reason: `the HAL process exited (${describeStatus(status)}) while it ran ${which}${
+              tail ? `: ${tail}` : ""
+            }`,
+          },
+        };
+      }
+      return {
+        traces,
+        failure: { status: "error", reason: `the driver broke the protocol in ${which}: ${(error as Error).message}` },
+      };
+    } finally {
+      clearTimeout(this.#timer);
+    }
+  }
+
+  async #expectLine(program: number): Promise<string> {
+    const line = await this.#stdout.next();
+    if (line === null) throw new DriverExited(program);
+    if (line.startsWith("error ")) throw new ProtocolError(`the driver gave up: ${decodeURIComponent(line.slice(6))}`);
+    return line;
+  }
+
+  #arm(deadline: number): void {
+    clearTimeout(this.#timer);
+    const ms = Math.max(0, Math.min(deadline - performance.now(), 2 ** 31 - 1));
+    if (!Number.isFinite(deadline)) return;
+    this.#timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.kill();
+    }, ms);
+  }
+
+  kill(): void {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    this.dead = true;
+  }
+
+  async close(): Promise<void> {
+    await this.#stdin.close().catch(() => {});
+    const timer = setTimeout(() => this.kill(), EXIT_GRACE_MS);
+    await this.#child.status;
+    clearTimeout(timer);
+    await this.#cleanup();
+  }
+
+  async #cleanup(): Promise<void> {
+    await this.#stdout.cancel();
+    await this.#stderrDone;
+    await Deno.remove(this.#workDir, { recursive: true }).catch(() => {});
+  }
+}
+
+class DriverExited extends Error {
+  constructor(program: number) {
+    super(`the driver exited during program ${program + 1}`);
+  }
+}
+
+function describeStatus(status: Deno.CommandStatus): string {
+  return status.signal ? `signal ${status.signal}` : `code ${status.code}`;
+}

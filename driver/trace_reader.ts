@@ -1,0 +1,274 @@
+/**
+ * Reads a driver's answer into a trace, trusting nothing: every step must be
+ * what the program asked for (the address the driver called with is
+ * re-derived here from the results alone and compared), with results of the
+ * types and counts that operation allows and nothing extra. Anything else is
+ * a `ProtocolError`, which the runner reports as an `error` result, never as
+ * a pass.
+ *
+ * @module
+ */
+
+import { METHOD_OF, type ThrownError, type Trace, type TraceStep } from "../conformance/executor.ts";
+import type { Operation, Program } from "../conformance/program.ts";
+import type { ResolvedProfile } from "../conformance/profile.ts";
+import { StepResolver } from "../conformance/step_resolver.ts";
+import { decodeValue, hex, isValueToken, ProtocolError, show } from "./wire.ts";
+
+/** The HAL method each operation may report as having thrown. */
+const THROWING: Record<Operation["op"], readonly string[]> = {
+  alloc: ["allocFrame"],
+  fill: ["allocFrame"],
+  free: ["deallocFrame"],
+  freeAgain: ["deallocFrame"],
+  freeRaw: ["deallocFrame"],
+  p2v: ["physToVirt"],
+  p2vRaw: ["physToVirt"],
+  v2p: ["virtToPhys"],
+  raise: ["raiseIrq"],
+  fetch: ["irqFetch"],
+  handle: ["irqHandler"],
+  setCpu: [],
+  write: ["physToVirt", "writeMemory"],
+  read: ["physToVirt", "readMemory"],
+};
+
+const PICKS = new Set(["free", "freeAgain", "p2v", "v2p", "write", "read"]);
+
+interface Events {
+  echo?: bigint;
+  values: unknown[];
+  ok: number;
+  threw?: ThrownError;
+  dispatched: number[];
+  denied: string[];
+  skip: boolean;
+  missing?: string;
+  cpu?: number;
+}
+
+function unpct(text: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new ProtocolError(`${what}: bad percent-encoding in ${show(text)}`);
+  }
+}
+
+function parseEvents(tokens: readonly string[], what: string): Events {
+  const events: Events = { values: [], ok: 0, dispatched: [], denied: [], skip: false };
+  for (const [position, token] of tokens.entries()) {
+    if (token.startsWith("@")) {
+      if (position !== 0) throw new ProtocolError(`${what}: the address ${show(token)} must come first`);
+      const value = decodeValue(token.slice(1), what);
+      if (typeof value !== "bigint") throw new ProtocolError(`${what}: ${show(token)} is not an address`);
+      events.echo = value;
+    } else if (isValueToken(token)) {
+      if (events.threw) throw new ProtocolError(`${what}: a value after the throw`);
+      events.values.push(decodeValue(token, what));
+    } else if (token === "ok") {
+      events.ok++;
+    } else if (token === "skip") {
+      events.skip = true;
+    } else if (token.startsWith("throw:")) {
+      if (events.threw) throw new ProtocolError(`${what}: two throws in one step`);
+      const parts = token.split(":");
+      if (parts.length !== 4) throw new ProtocolError(`${what}: expected throw:<method>:<name>:<message>`);
+      events.threw = { method: parts[1], name: unpct(parts[2], what), message: unpct(parts[3], what) };
+    } else if (token.startsWith("irq:")) {
+      const irq = Number(token.slice(4));
+      if (token.length === 4 || Number.isNaN(irq) && token.slice(4) !== "NaN") {
+        throw new ProtocolError(`${what}: ${show(token)} is not an IRQ number`);
+      }
+      events.dispatched.push(irq);
+    } else if (token.startsWith("denied:")) {
+      events.denied.push(unpct(token.slice(7), what));
+    } else if (token.startsWith("missing:")) {
+      events.missing = token.slice(8);
+    } else if (token.startsWith("cpu:") && /^cpu:\d{1,9}$/.test(token)) {
+      events.cpu = Number(token.slice(4));
+    } else {
+      throw new ProtocolError(`${what}: unknown token ${show(token)}`);
+    }
+  }
+  return events;
+}
+
+/** Rebuilds traces from a driver's answer lines, one program at a time. */
+export class TraceReader {
+  readonly #profile: ResolvedProfile;
+  readonly #methods: ReadonlySet<string>;
+  readonly #fillLimit: number;
+
+  /** A reader for a HAL with this (validated) profile and these declared optional methods. */
+  constructor(profile: ResolvedProfile, methods: ReadonlySet<string>, fillLimit: number) {
+    this.#profile = profile;
+    this.#methods = methods;
+    this.#fillLimit = fillLimit;
+  }
+
+  /** Reads a program's `begin` line: the start of its trace. No step lines follow when `create` threw. */
+  begin(line: string): Trace {
+    const [keyword, ...tokens] = line.split(" ");
+    if (keyword !== "begin") throw new ProtocolError(`expected "begin", got ${show(line)}`);
+    const events = parseEvents(tokens, "begin");
+    if (events.values.length || events.ok || events.skip || events.missing || events.echo !== undefined) {
+      throw new ProtocolError(`begin: only a throw from create, irq: and denied: may follow, got ${show(line)}`);
+    }
+    if (events.threw && events.threw.method !== "create") {
+      throw new ProtocolError(`begin: the throw must be from create, not ${show(events.threw.method)}`);
+    }
+    return {
+      steps: [],
+      strayDispatches: events.dispatched,
+      ...(events.threw ? { createError: events.threw } : {}),
+      ...(events.denied.length ? { denied: events.denied } : {}),
+    };
+  }
+
+  /**
+   * Reads every step line of `program` into `trace`.
+   *
+   * @example
+   * ```ts ignore
+   * const reader = new TraceReader(profile, new Set(), 257);
+   * const trace = reader.begin("begin");
+   * reader.steps(trace, [{ op: "alloc" }], ["0x80000000"]);
+   * ```
+   */
+  steps(trace: Trace, program: Program, lines: readonly string[]): Trace {
+    if (lines.length !== program.length) {
+      throw new ProtocolError(`expected ${program.length} step lines, got ${lines.length}`);
+    }
+    const resolver = new StepResolver(this.#profile);
+    for (let index = 0; index < program.length; index++) {
+      const step: TraceStep = { index, op: program[index], cpu: resolver.cpu, dispatched: [] };
+      this.#step(step, resolver, lines[index]);
+      trace.steps.push(step);
+    }
+    return trace;
+  }
+
+  #step(step: TraceStep, resolver: StepResolver, line: string): void {
+    const op = step.op;
+    const what = `step ${step.index + 1} (${op.op})`;
+    const events = parseEvents(line === "" ? [] : line.split(" "), what);
+    step.dispatched = events.dispatched;
+    if (events.denied.length) step.denied = events.denied;
+    const nothingElse = (allowed: string) => {
+      if (events.values.length || events.ok || events.threw || events.echo !== undefined || events.cpu !== undefined) {
+        throw new ProtocolError(`${what}: expected ${allowed} only, got ${show(line)}`);
+      }
+    };
+    if (events.missing !== undefined) {
+      const method = (METHOD_OF as Record<string, string>)[op.op];
+      if (events.missing !== method) {
+        throw new ProtocolError(`${what}: ${show(events.missing)} is not the method this operation calls`);
+      }
+      nothingElse(`missing:${method}`);
+      if (this.#methods.has(method)) step.missing = method;
+      else step.skipped = `the HAL has no ${method}`;
+      return;
+    }
+    const runs = resolver.resolve(step);
+    if (events.skip) {
+      nothingElse("skip");
+      if (!PICKS.has(op.op) || runs) {
+        throw new ProtocolError(`${what}: the driver skipped a step that has something to operate on`);
+      }
+      return;
+    }
+    if (!runs) throw new ProtocolError(`${what}: the driver ran a step whose pick has nothing to pick (expected skip)`);
+    if (events.threw && !THROWING[op.op].includes(events.threw.method)) {
+      throw new ProtocolError(`${what}: ${show(events.threw.method)} is not a method this operation calls`);
+    }
+    const expectEcho = (address: bigint | undefined) => {
+      if (events.echo !== address) {
+        throw new ProtocolError(
+          `${what}: the driver called with ${events.echo === undefined ? "no address" : hex(events.echo)}, ` +
+            `but the program's pick resolves to ${address === undefined ? "none" : hex(address)}`,
+        );
+      }
+    };
+    const oneOutcome = (count: number, kind: string) => {
+      if (count + (events.threw ? 1 : 0) !== 1) {
+        throw new ProtocolError(`${what}: expected one ${kind} or one throw, got ${show(line)}`);
+      }
+    };
+    if (events.cpu !== undefined && op.op !== "setCpu") throw new ProtocolError(`${what}: unexpected cpu: token`);
+    switch (op.op) {
+      case "alloc":
+      case "fetch":
+      case "p2vRaw":
+      case "p2v":
+      case "v2p":
+        expectEcho(op.op === "p2v" ? step.paddr : op.op === "v2p" ? step.vaddr : undefined);
+        if (events.ok) throw new ProtocolError(`${what}: "ok" where a value is returned`);
+        oneOutcome(events.values.length, "value");
+        step.result = events.values[0];
+        break;
+      case "fill": {
+        expectEcho(undefined);
+        if (events.ok) throw new ProtocolError(`${what}: "ok" in a fill`);
+        const values = events.values;
+        if (values.length > this.#fillLimit) {
+          throw new ProtocolError(`${what}: ${values.length} allocations, more than the fill limit ${this.#fillLimit}`);
+        }
+        const stops = values.findIndex((value) => value === null || value === undefined);
+        const ended = events.threw !== undefined || values.length === this.#fillLimit;
+        if (stops >= 0 ? stops !== values.length - 1 || events.threw : !ended) {
+          throw new ProtocolError(`${what}: a fill goes on until null, a throw or the fill limit ${this.#fillLimit}`);
+        }
+        step.result = values;
+        break;
+      }
+      case "free":
+      case "freeAgain":
+      case "freeRaw":
+      case "raise":
+      case "handle":
+        expectEcho(op.op === "free" || op.op === "freeAgain" ? step.paddr : undefined);
+        if (events.values.length) throw new ProtocolError(`${what}: a value where the call returns nothing`);
+        oneOutcome(events.ok, `"ok"`);
+        break;
+      case "setCpu":
+        if (events.cpu !== resolver.cpu) {
+          throw new ProtocolError(`${what}: the driver is on CPU ${events.cpu ?? "?"}, the program on ${resolver.cpu}`);
+        }
+        if (events.values.length || events.ok || events.threw || events.echo !== undefined) {
+          throw new ProtocolError(`${what}: expected cpu:${resolver.cpu} only, got ${show(line)}`);
+        }
+        break;
+      case "write":
+      case "read": {
+        expectEcho(step.paddr);
+        const [translated, result] = events.values;
+        if (events.threw?.method === "physToVirt") {
+          if (events.values.length || events.ok) throw new ProtocolError(`${what}: nothing may follow the throw`);
+          step.translated = undefined;
+          break;
+        }
+        if (events.values.length === 0) throw new ProtocolError(`${what}: expected what physToVirt returned`);
+        step.translated = translated;
+        if (typeof translated !== "bigint") {
+          if (events.values.length > 1 || events.ok || events.threw) {
+            throw new ProtocolError(`${what}: no ${op.op} may follow a translation that is not an address`);
+          }
+          break;
+        }
+        step.vaddr = translated + (step.paddr! - resolver.pickedFrame);
+        if (op.op === "write") {
+          if (events.values.length !== 1) throw new ProtocolError(`${what}: writeMemory returns nothing`);
+          oneOutcome(events.ok, `"ok"`);
+        } else {
+          if (events.ok) throw new ProtocolError(`${what}: "ok" where readMemory returns bytes`);
+          oneOutcome(events.values.length - 1, "value");
+          step.result = result;
+        }
+        break;
+      }
+    }
+    if (events.threw) step.threw = events.threw;
+    resolver.settle(step);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The TypeScript driver: a process that holds one HAL module and executes
+ * the programs the supervisor sends it, answering with what the HAL did.
+ * It is the only code that imports the user's module, and it decides
+ * nothing: it has no catalogue, no model, no judge and no fast-check to
+ * patch. Started by the supervisor in a sandbox, never by hand:
+ *
+ * ```sh
+ * deno run --no-prompt ... driver/ts_driver.ts module:/abs/path/hal.ts
+ * deno run --no-prompt ... driver/ts_driver.ts reference:identity
+ * ```
+ *
+ * @module
+ */
+
+import { executeProgram, methodsOf, OPTIONAL_METHODS, type Trace } from "../conformance/executor.ts";
+import type { HalTarget } from "../conformance/hal.ts";
+import { validateProfile } from "../conformance/profile.ts";
+import { referenceHals } from "../impls/mod.ts";
+import { loadHalModule } from "../cli/load_target.ts";
+import { LineReader } from "./line_reader.ts";
+import {
+  decodeProgram,
+  encodeBegin,
+  encodeHandshake,
+  encodeStep,
+  LIMITS,
+  pct,
+  PROTOCOL_VERSION,
+  ProtocolError,
+} from "./wire.ts";
+
+// Taken before the HAL module loads, so that what it prints or patches cannot reach the protocol stream.
+const protocolOut = Deno.stdout;
+const exit: (code?: number) => never = Deno.exit;
+const encoder = new TextEncoder();
+
+function send(text: string): void {
+  const bytes = encoder.encode(text);
+  for (let written = 0; written < bytes.length;) written += protocolOut.writeSync(bytes.subarray(written));
+}
+
+/** Every way a HAL prints to stdout goes to stderr instead, which the supervisor keeps as the HAL's output. */
+function redirectPrinting(): void {
+  Object.defineProperty(Deno, "stdout", { value: Deno.stderr, configurable: true, writable: true });
+  const console = globalThis.console as unknown as Record<string, (...args: unknown[]) => void>;
+  const toStderr = console.error.bind(globalThis.console);
+  for (const method of ["log", "info", "debug", "dir", "dirxml", "table", "group", "groupCollapsed", "timeLog"]) {
+    console[method] = (...args: unknown[]) => toStderr(...args);
+  }
+}
+
+/**
+ * Charges every permission the sandbox denies to the step that asked for it,
+ * the same way whatever the machine's load: calls into `Deno` and `fetch`
+ * are wrapped so that a synchronous denial is recorded at once, and the
+ * promise of an asynchronous one is awaited before the program's answer is
+ * sent.
+ */
+class DenialLedger {
+  /** The step running now: -1 during `create`, `undefined` between programs. */
+  step: number | undefined;
+  readonly #pending: Promise<unknown>[] = [];
+  readonly #denied: { step: number | undefined; permission: string }[] = [];
+
+  install(): void {
+    const deno = Deno as unknown as Record<string, unknown>;
+    for (const key of Object.keys(deno)) {
+      if (!/^[a-z]/.test(key) || key === "exit" || key === "inspect") continue;
+      if (typeof deno[key] === "function") deno[key] = this.#wrap(deno[key] as (...args: unknown[]) => unknown);
+    }
+    const command = Deno.Command.prototype as unknown as Record<string, unknown>;
+    for (const key of ["output", "outputSync", "spawn"]) {
+      command[key] = this.#wrap(command[key] as (...args: unknown[]) => unknown);
+    }
+    globalThis.fetch = this.#wrap(globalThis.fetch as (...args: unknown[]) => unknown) as typeof fetch;
+    // A last resort for what no wrapper sees (a dynamic import, a WebSocket): charged when it arrives.
+    globalThis.addEventListener("unhandledrejection", (event) => {
+      event.preventDefault();
+      this.#record(event.reason, this.step);
+    });
+  }
+
+  /** Waits for the asynchronous calls the program started, then hands out the denials, by step. */
+  async settle(): Promise<Map<number | undefined, string[]>> {
+    while (this.#pending.length) await Promise.allSettled(this.#pending.splice(0));
+    const byStep = new Map<number | undefined, string[]>();
+    for (const { step, permission } of this.#denied.splice(0)) {
+      byStep.set(step, [...byStep.get(step) ?? [], permission]);
+    }
+    return byStep;
+  }
+
+  #record(error: unknown, step: number | undefined): void {
+    if (!(error instanceof Error)) return;
+    if (error.name !== "NotCapable" && error.name !== "PermissionDenied") return;
+    const permission = /Requires (\w+ access(?: to "[^"]*")?)/.exec(error.message)?.[1] ?? error.message.split("\n")[0];
+    this.#denied.push({ step, permission });
+  }
+
+  #wrap(original: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+    const ledger = this;
+    return function (this: unknown, ...args: unknown[]) {
+      const step = ledger.step;
+      let result: unknown;
+      try {
+        result = Reflect.apply(original, this, args);
+      } catch (error) {
+        ledger.#record(error, step);
+        throw error;
+      }
+      if (result instanceof Promise) ledger.#pending.push(result.catch((error) => ledger.#record(error, step)));
+      return result;
+    };
+  }
+}
+
+/** The HAL named by `module:<path>` (relative to `base`, the supervisor's working directory) or `reference:<name>`. */
+async function load(source: string, base: string): Promise<HalTarget> {
+  if (source.startsWith("module:")) return await loadHalModule(source.slice("module:".length), base);
+  const name = source.slice("reference:".length);
+  const target = referenceHals().find((candidate) => candidate.name === name);
+  if (!target) throw new Error(`no reference HAL named ${name}`);
+  return target;
+}
+
+function fail(message: string): never {
+  send(`error ${pct(message.split("\n")[0])}\n`);
+  exit(1);
+}
+
+function answer(trace: Trace, denied: Map<number | undefined, string[]>): string {
+  const lines = [encodeBegin(trace, [...denied.get(-1) ?? [], ...denied.get(undefined) ?? []])];
+  if (!trace.createError) {
+    for (const step of trace.steps) {
+      const charged = denied.get(step.index);
+      lines.push(encodeStep(charged ? { ...step, denied: [...step.denied ?? [], ...charged] } : step));
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+async function main(): Promise<void> {
+  const source = Deno.args[0] ?? "";
+  const input = new LineReader(Deno.stdin.readable, LIMITS.lineBytes);
+  const ledger = new DenialLedger();
+  redirectPrinting();
+  ledger.install();
+  let target: HalTarget;
+  try {
+    target = await load(source, Deno.args[1] ?? "/");
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  const profile = validateProfile(target.profile);
+  let methods: string[] = [];
+  try {
+    methods = [...methodsOf(target.create({ dispatchIrq() {}, currentCpu: () => 0 }))];
+  } catch {
+    // Every program's create() will throw too, and be reported there.
+  }
+  send(
+    encodeHandshake({ version: PROTOCOL_VERSION, name: target.name, profile: target.profile, methods }).join("\n") +
+      "\n",
+  );
+  const allMethods = new Set<string>(OPTIONAL_METHODS);
+  while (true) {
+    const header = await input.next();
+    if (header === null) return exit(0);
+    const run = /^run (\d+) (\d+)$/.exec(header);
+    if (!run) fail(`expected "run <fillLimit> <count>", got ${JSON.stringify(header.slice(0, 60))}`);
+    const fillLimit = Math.min(Number(run[1]), LIMITS.fillFrames);
+    const count = Number(run[2]);
+    for (let n = 0; n < count; n++) {
+      const line = await input.next();
+      if (line === null) fail("the input ended inside a batch");
+      let program;
+      try {
+        program = decodeProgram(line);
+      } catch (error) {
+        fail(error instanceof ProtocolError ? error.message : String(error));
+      }
+      ledger.step = -1;
+      const trace = executeProgram(target, profile, program, {
+        fillLimit,
+        methods: allMethods,
+        onStep: (index) => ledger.step = index,
+      });
+      ledger.step = undefined;
+      send(answer(trace, await ledger.settle()));
+    }
+    send("end\n");
+  }
+}
+
+if (import.meta.main) await main();

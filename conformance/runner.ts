@@ -292,7 +292,8 @@ export async function runCheckWith(
   const arbitrary = programArbitrary(profile, shape);
   const fillLimit = Math.min(Number(capacityOf(profile)) + 1, exhaustionLimit);
   const budgetMs = options.timeLimitMs ?? 30_000;
-  const deadline = started + (options.deadlineMs ?? budgetMs * 1.25);
+  const deadlineMs = options.deadlineMs ?? budgetMs * 1.25;
+  const deadline = started + deadlineMs;
   const numRuns = options.runs ?? DEFAULT_RUNS;
   const verdicts = new Map<string, Verdict>();
 
@@ -330,7 +331,7 @@ export async function runCheckWith(
         const failure = outcome.failure.status === "timeout"
           ? {
             ...outcome.failure,
-            reason: `no result within ${(deadline - started) / 1000} s: ${outcome.failure.reason}`,
+            reason: `no result within ${Number((deadlineMs / 1000).toFixed(3))} s: ${outcome.failure.reason}`,
           }
           : outcome.failure;
         return executionFailed(done, ran + 1, failure, batch[outcome.traces.length], executor, check, {

@@ -87,7 +87,7 @@ export function moduleDir(file: string): string {
   return dir;
 }
 
-async function driverCommand(source: DriverSource, memoryMiB: number): Promise<string[]> {
+function driverCommand(source: DriverSource, memoryMiB: number): string[] {
   if ("command" in source) return source.command;
   const root = fileURLToPath(HALCONF_ROOT);
   const readable = [root];
@@ -250,7 +250,7 @@ class DriverProcess {
 
   static async spawn(options: SessionOptions, output: OutputBuffer): Promise<DriverProcess> {
     const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
-    const argv = await driverCommand(options.source, memoryMiB);
+    const argv = driverCommand(options.source, memoryMiB);
     const workDir = await Deno.makeTempDir({ prefix: "halconf_driver_" });
     const env: Record<string, string> = { NO_COLOR: "1", HOME: workDir, TMPDIR: workDir, PATH: "/usr/bin:/bin" };
     const deno = await cacheDir();

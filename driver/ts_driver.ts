@@ -99,17 +99,19 @@ class DenialLedger {
   }
 
   #wrap(original: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
-    const ledger = this;
+    const current = () => this.step;
+    const record = (error: unknown, step: number | undefined) => this.#record(error, step);
+    const pending = this.#pending;
     return function (this: unknown, ...args: unknown[]) {
-      const step = ledger.step;
+      const step = current();
       let result: unknown;
       try {
         result = Reflect.apply(original, this, args);
       } catch (error) {
-        ledger.#record(error, step);
+        record(error, step);
         throw error;
       }
-      if (result instanceof Promise) ledger.#pending.push(result.catch((error) => ledger.#record(error, step)));
+      if (result instanceof Promise) pending.push(result.catch((error) => record(error, step)));
       return result;
     };
   }

@@ -91,6 +91,39 @@ export function methodsOf(instance: object): Set<OptionalMethod> {
   return new Set(OPTIONAL_METHODS.filter((method) => typeof record[method] === "function"));
 }
 
+/** What a HAL's first instance says about it: the optional methods it has, or why it could not be created. */
+export interface Probe {
+  /** The optional methods and ports of the first instance. */
+  methods: Set<OptionalMethod>;
+  /** Why `create` failed, as a sentence; every check is then an error. */
+  probeError?: string;
+}
+
+/**
+ * Creates a HAL's first instance to learn which optional methods it has
+ * (the driver declares them in its handshake; every later instance must
+ * have the same).
+ *
+ * @example
+ * ```ts
+ * import { identityHal, probeTarget } from "@halconf/halconf";
+ *
+ * probeTarget(identityHal()).methods.has("irqFetch"); // true
+ * ```
+ */
+export function probeTarget(target: HalTarget): Probe {
+  try {
+    const instance = target.create({ dispatchIrq() {}, currentCpu: () => 0 });
+    if (typeof instance !== "object" || instance === null) {
+      return { methods: new Set(), probeError: `create() returned ${String(instance)}, not a HAL instance` };
+    }
+    return { methods: methodsOf(instance) };
+  } catch (error) {
+    const { name, message } = thrown("create", error);
+    return { methods: new Set(), probeError: `create() threw ${name}: ${message}` };
+  }
+}
+
 function thrown(method: string, error: unknown): ThrownError {
   if (error instanceof Error) return { method, name: String(error.name), message: String(error.message) };
   return { method, name: "non-Error", message: String(error) };

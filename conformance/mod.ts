@@ -54,6 +54,8 @@ export {
   methodsOf,
   OPTIONAL_METHODS,
   type OptionalMethod,
+  type Probe,
+  probeTarget,
   type ThrownError,
   type Trace,
   type TraceStep,

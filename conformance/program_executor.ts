@@ -7,7 +7,7 @@
  * @module
  */
 
-import { executeProgram, methodsOf, type Trace } from "./executor.ts";
+import { executeProgram, probeTarget, type Trace } from "./executor.ts";
 import type { HalTarget } from "./hal.ts";
 import type { Program } from "./program.ts";
 import { type ResolvedProfile, validateProfile } from "./profile.ts";
@@ -75,17 +75,7 @@ export interface ProgramExecutor {
  */
 export function inProcessExecutor(target: HalTarget): ProgramExecutor {
   const profile = validateProfile(target.profile);
-  let methods = new Set<string>();
-  let probeError: string | undefined;
-  try {
-    const instance = target.create({ dispatchIrq() {}, currentCpu: () => 0 });
-    if (typeof instance !== "object" || instance === null) throw new TypeError(`create() returned ${String(instance)}`);
-    methods = methodsOf(instance);
-  } catch (error) {
-    probeError = error instanceof Error && error.message.startsWith("create() returned")
-      ? error.message
-      : `create() threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
-  }
+  const { methods, probeError } = probeTarget(target);
   return {
     name: target.name,
     profile,

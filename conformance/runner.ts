@@ -303,6 +303,8 @@ export async function runCheckWith(
   const blockers = new Map<string, number>();
   const reached = new Set<string>();
   let failing = options.path !== undefined;
+  // The first failing program as it ran: the counterexample if shrinking cannot finish before the deadline.
+  let firstFailure: { program: Program; trace: Trace; violation: Violation } | undefined;
   if (!failing) {
     const programs = fc.sample(arbitrary, { seed, numRuns });
     const usesFill = hasFill(shape);
@@ -311,6 +313,7 @@ export async function runCheckWith(
     while (ran < programs.length && !failing) {
       if (performance.now() - started > budgetMs) break;
       const batch = programs.slice(ran, ran + size);
+      const batchStarted = performance.now();
       const outcome = await executor.execute(batch, { fillLimit, deadline });
       for (const [index, trace] of outcome.traces.entries()) {
         const judgement = judgeTraceReach(trace, profile);
@@ -320,6 +323,7 @@ export async function runCheckWith(
         for (const clause of judgement.reached) reached.add(clause);
         if (fail) {
           failing = true;
+          firstFailure = { program: batch[index], trace, violation: judgement.violation! };
           break;
         }
         if (judgement.violation) {
@@ -339,7 +343,10 @@ export async function runCheckWith(
           seed,
         });
       }
-      size = Math.min(size * 2, batchCap);
+      // Grow while the HAL keeps up, but never past what the rest of the budget can run at the pace just seen.
+      const perProgram = (performance.now() - batchStarted) / Math.max(1, outcome.traces.length);
+      const affordable = Math.floor((budgetMs - (performance.now() - started)) / Math.max(perProgram, 1e-3));
+      size = Math.max(1, Math.min(size * 2, batchCap, affordable));
     }
   }
   const exercised = { reached: check.clauses.filter((clause) => reached.has(clause)), ...(blocked ? { blocked } : {}) };
@@ -381,30 +388,35 @@ export async function runCheckWith(
       );
       const final = await replayOne(program);
       const runs = Math.max(ran, outcome.numRuns);
-      if (!final?.violation) {
+      const outOfTime = performance.now() > deadline;
+      let shown: { program: Program; trace: Trace; violation: Violation } | undefined;
+      if (final?.violation) shown = { program, trace: final.trace, violation: final.violation };
+      else if (found?.violation) shown = { program: shrunk, trace: found.trace, violation: found.violation };
+      else if (outOfTime) shown = firstFailure;
+      if (!shown) {
         return done("error", runs, {
-          reason: `a failing program did not fail again when replayed: the HAL is not deterministic (${
-            outcome.errorInstance ? String(outcome.errorInstance) : "same program, another outcome"
-          })`,
+          reason: "a failing program did not fail again when replayed: the HAL is not deterministic " +
+            "(same program, another outcome)",
         });
       }
-      const violation = final.violation;
+      const { violation } = shown;
       const counterexample: Counterexample = {
         version: SUITE_VERSION,
         target: executor.name,
         check: check.id,
         runSeed,
         seed,
-        path: outcome.counterexamplePath ?? "",
-        program: programToJson(program),
-        steps: formatTrace(final.trace, violation),
+        path: shown === firstFailure ? "" : outcome.counterexamplePath ?? "",
+        program: programToJson(shown.program),
+        steps: formatTrace(shown.trace, violation),
         violation,
       };
       const status = violation.clause === HARNESS_ERROR ? "error" : "fail";
       const denied = status === "error" ? violation.denied ?? deniedPermission(violation.message) : undefined;
+      const unshrunk = shown !== firstFailure ? "" : " (not shrunk: the check's deadline passed while shrinking)";
       return done(status, runs, {
         counterexample,
-        reason: violation.message,
+        reason: violation.message + unshrunk,
         ...(denied ? { denied } : {}),
         ...exercised,
       });

@@ -105,9 +105,12 @@ export function traceFromJson(value: unknown): Trace {
   if (typeof data !== "object" || data === null || !Array.isArray(data.steps)) {
     throw new TypeError("Invalid trace: expected { steps, strayDispatches }");
   }
-  const steps = (data.steps as Record<string, unknown>[]).map((raw) => {
-    const { op, result, translated, paddr, vaddr, ...rest } = raw;
-    const step = { ...rest, op: programFromJson([op])[0] } as unknown as TraceStep;
+  const raws = data.steps as Record<string, unknown>[];
+  // The operations are read as one program: a pinned pick may name any earlier step.
+  const program = programFromJson(raws.map((raw) => raw.op));
+  const steps = raws.map((raw, index) => {
+    const { op: _op, result, translated, paddr, vaddr, ...rest } = raw;
+    const step = { ...rest, op: program[index] } as unknown as TraceStep;
     if (typeof paddr === "string") step.paddr = parseAddress(paddr);
     if (typeof vaddr === "string") step.vaddr = parseAddress(vaddr);
     if ("result" in raw) step.result = decodeValue(result as Json);

@@ -45,3 +45,13 @@ Deno.test("undefined, numbers and bigints stay apart through JSON", () => {
   assert.equal(back.steps[1].result, 4096);
   assert.equal(judgeTrace(back, profile)?.clause, "ALLOC-2");
 });
+
+Deno.test("a trace whose steps free a frame pinned to an earlier step reads back", () => {
+  const target = identityHal();
+  const trace = executeProgram(target, validateProfile(target.profile), [
+    { op: "alloc" },
+    { op: "free", frame: { step: 0, nth: 0 } },
+  ]);
+  const back = traceFromJson(JSON.parse(JSON.stringify(traceToJson(trace))));
+  assert.deepEqual(back.steps[1].op, { op: "free", frame: { step: 0, nth: 0 } });
+});

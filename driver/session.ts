@@ -131,17 +131,20 @@ export class DriverSession implements ProgramExecutor {
   readonly name: string;
   readonly profile: ResolvedProfile;
   readonly methods: ReadonlySet<string>;
+  readonly probeError?: string;
   readonly #options: SessionOptions;
   readonly #handshake: Handshake;
-  readonly #output = new OutputBuffer(LIMITS.outputBytes);
+  readonly #output: OutputBuffer;
   #process: DriverProcess | undefined;
 
-  private constructor(options: SessionOptions, process: DriverProcess, handshake: Handshake) {
+  private constructor(options: SessionOptions, process: DriverProcess, handshake: Handshake, output: OutputBuffer) {
     this.#options = options;
+    this.#output = output;
     this.#process = process;
     this.#handshake = handshake;
     this.name = handshake.name;
     this.methods = new Set(handshake.methods);
+    if (handshake.probeError !== undefined) this.probeError = handshake.probeError;
     const problem = nameProblem(handshake.name);
     if (problem) {
       process.kill();
@@ -160,11 +163,7 @@ export class DriverSession implements ProgramExecutor {
     const output = new OutputBuffer(LIMITS.outputBytes);
     const process = await DriverProcess.spawn(options, output);
     const handshake = await process.handshake(options);
-    const session = new DriverSession(options, process, handshake);
-    const printed = output.take();
-    if (printed) session.#output.add(printed);
-    process.output = session.#output;
-    return session;
+    return new DriverSession(options, process, handshake, output);
   }
 
   /** What the HAL printed since the last call (stderr, and stdout for TypeScript HALs), bounded. */
@@ -223,7 +222,7 @@ class DriverProcess {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timedOut = false;
   dead = false;
-  output: OutputBuffer;
+  readonly output: OutputBuffer;
 
   private constructor(child: Deno.ChildProcess, workDir: string, label: string, output: OutputBuffer) {
     this.#child = child;

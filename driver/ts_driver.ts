@@ -13,7 +13,7 @@
  * @module
  */
 
-import { executeProgram, methodsOf, OPTIONAL_METHODS, type Trace } from "../conformance/executor.ts";
+import { executeProgram, OPTIONAL_METHODS, probeTarget, type Trace } from "../conformance/executor.ts";
 import type { HalTarget } from "../conformance/hal.ts";
 import { validateProfile } from "../conformance/profile.ts";
 import { referenceHals } from "../impls/mod.ts";
@@ -155,16 +155,15 @@ async function main(): Promise<void> {
     fail(error instanceof Error ? error.message : String(error));
   }
   const profile = validateProfile(target.profile);
-  let methods: string[] = [];
-  try {
-    methods = [...methodsOf(target.create({ dispatchIrq() {}, currentCpu: () => 0 }))];
-  } catch {
-    // Every program's create() will throw too, and be reported there.
-  }
-  send(
-    encodeHandshake({ version: PROTOCOL_VERSION, name: target.name, profile: target.profile, methods }).join("\n") +
-      "\n",
-  );
+  const { methods, probeError } = probeTarget(target);
+  const handshake = {
+    version: PROTOCOL_VERSION,
+    name: target.name,
+    profile: target.profile,
+    methods: [...methods],
+    ...(probeError ? { probeError } : {}),
+  };
+  send(encodeHandshake(handshake).join("\n") + "\n");
   const allMethods = new Set<string>(OPTIONAL_METHODS);
   while (true) {
     const header = await input.next();

@@ -308,6 +308,8 @@ export interface Handshake {
   profile: HalProfile;
   /** The optional methods and ports the HAL has (`irqFetch`, `raiseIrq`, ...). */
   methods: string[];
+  /** Why the HAL's first instance could not be created, if it could not: every check is then an error. */
+  probeError?: string;
 }
 
 /**
@@ -333,7 +335,9 @@ export function encodeHandshake(handshake: Handshake): string[] {
   if (profile.irq) lines.push(`irq ${profile.irq.lines} ${profile.irq.none} ${profile.irq.order}`);
   if (profile.zeroedFrames) lines.push("zeroedFrames");
   if (profile.strictFree) lines.push("strictFree");
-  lines.push(`methods ${handshake.methods.join(" ")}`.trimEnd(), "ready");
+  lines.push(`methods ${handshake.methods.join(" ")}`.trimEnd());
+  if (handshake.probeError !== undefined) lines.push(`probeError ${pct(handshake.probeError)}`);
+  lines.push("ready");
   return lines;
 }
 
@@ -349,6 +353,7 @@ export const HANDSHAKE_KEYWORDS = [
   "zeroedFrames",
   "strictFree",
   "methods",
+  "probeError",
   "ready",
 ] as const;
 
@@ -414,6 +419,10 @@ export function decodeHandshake(lines: readonly string[]): Handshake {
         break;
       case "methods":
         handshake.methods = args;
+        break;
+      case "probeError":
+        count(1);
+        handshake.probeError = unpct(args[0], what);
         break;
       default:
         throw new ProtocolError(

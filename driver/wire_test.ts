@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { programArbitrary } from "../conformance/arbitraries.ts";
+import { CHECKS } from "../conformance/catalogue.ts";
+import { validateProfile } from "../conformance/profile.ts";
+import { numaHal } from "../impls/mod.ts";
+import {
+  decodeHandshake,
+  decodeProgram,
+  decodeValue,
+  encodeHandshake,
+  encodeProgram,
+  encodeValue,
+  PROTOCOL_VERSION,
+  ProtocolError,
+} from "./wire.ts";
+
+const profile = validateProfile({
+  ...numaHal().profile,
+  irq: { lines: 64, none: 1023, order: "fifo" },
+  strictFree: true,
+});
+const everyOperation = programArbitrary(profile, CHECKS.find((check) => check.id === "state.model")!.shape);
+
+Deno.test("every generated program survives the wire unchanged", () => {
+  fc.assert(
+    fc.property(everyOperation, (program) => {
+      assert.deepEqual(decodeProgram(encodeProgram(program)), program);
+    }),
+    { numRuns: 300, seed: 7 },
+  );
+});
+
+Deno.test("values keep their type across the wire", () => {
+  const values: unknown[] = [
+    0n,
+    0x8000_1000n,
+    (1n << 64n) - 1n,
+    -1n,
+    null,
+    undefined,
+    0,
+    -0,
+    2147483648,
+    1.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    Uint8Array.of(0, 255, 16),
+    "a b:c%\n",
+  ];
+  for (const value of values) {
+    const token = encodeValue(value);
+    assert.ok(!/[\s]/.test(token), `${token} holds no whitespace`);
+    assert.deepEqual(decodeValue(token, "test"), value, token);
+  }
+  assert.equal(encodeValue({}), "o:object");
+  assert.equal(encodeValue(true), "o:boolean");
+});
+
+Deno.test("malformed programs and values are refused with the reason", () => {
+  const cases: [() => unknown, RegExp][] = [
+    [() => decodeProgram("alloc jump"), /step 2: unknown operation "jump"/],
+    [() => decodeProgram("free:@0.0"), /refers to step 1, not an earlier one/],
+    [() => decodeProgram("p2v:1"), /expected 2 argument/],
+    [() => decodeProgram("freeRaw:0xZZ"), /expected a hex address/],
+    [() => decodeProgram("write:0:0:abc"), /pairs of hex digits/],
+    [() => decodeValue("n:1e", "x"), /is not a number/],
+    [() => decodeValue("s:%E0%A4%A", "x"), /bad percent-encoding/],
+    [() => decodeValue("q:1", "x"), /is not a value/],
+  ];
+  for (const [call, message] of cases) {
+    assert.throws(call, (error: Error) => error instanceof ProtocolError && message.test(error.message));
+  }
+});
+
+Deno.test("the handshake carries the profile and the optional methods", () => {
+  const lines = encodeHandshake({ version: PROTOCOL_VERSION, name: "odd name: #1", profile, methods: ["irqFetch"] });
+  const back = decodeHandshake(lines.slice(0, -1));
+  assert.equal(back.name, "odd name: #1");
+  assert.deepEqual(back.methods, ["irqFetch"]);
+  assert.deepEqual(validateProfile(back.profile), profile);
+  assert.throws(() => decodeHandshake(["halconf 2", "name x"]), /speaks protocol 2; this halconf speaks 1/);
+  assert.throws(() => decodeHandshake(["halconf 1"]), /no name line/);
+  assert.throws(
+    () => decodeHandshake(["halconf 1", "name x", "verdict pass"]),
+    /unknown handshake line "verdict pass"/,
+  );
+});

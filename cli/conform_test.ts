@@ -71,6 +71,27 @@ Deno.test("a HAL that reads a file, the environment, the network or spawns a pro
   }
 });
 
+Deno.test("a permission denied after the call returned is charged to the step that asked, whatever the load", async () => {
+  // The driver awaits every promise a step's calls into Deno returned before it answers: no race with a timer.
+  const run = await runCli([
+    "--hal",
+    "cli/testdata/opens_socket_in_alloc.ts",
+    "--check",
+    "alloc.unique",
+    "--format",
+    "json",
+    "--seed",
+    "4",
+  ]);
+  assert.equal(run.code, 1, run.stderr);
+  const [result] = JSON.parse(run.stdout).results as JsonResult[];
+  assert.equal(result.status, "error");
+  assert.equal(result.denied, 'net access to "127.0.0.1:9"');
+  assert.deepEqual(result.counterexample!.steps, [
+    "1. alloc() -> 0x8000_0000   <-- error",
+  ]);
+});
+
 Deno.test("a HAL that kills its own process gets an error for that check only", async () => {
   const run = await runCli([
     "--hal",

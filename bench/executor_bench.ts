@@ -89,10 +89,10 @@ Deno.bench({
   group: "full run",
   n: 3,
   warmup: 1,
-  fn() {
+  async fn() {
     halOperations = 0;
     const started = performance.now();
-    runConformance(referenceHals().map(counted), { seed: 42 });
+    await runConformance(referenceHals().map(counted), { seed: 42 });
     throughput.push(halOperations / ((performance.now() - started) / 1000));
   },
 });

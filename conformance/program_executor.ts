@@ -18,6 +18,12 @@ export interface BatchOptions {
   fillLimit: number;
   /** When the batch must be done (a `performance.now()` time); past it the HAL is stopped. */
   deadline: number;
+  /**
+   * Called with each trace as soon as it is read, in order. With it, traces
+   * are not kept in the outcome: judging one program overlaps with the
+   * driver running the next, and memory holds one trace at a time.
+   */
+  onTrace?: (index: number, trace: Trace) => void;
 }
 
 /** Why a batch stopped before its last program: the program at `traces.length` broke the driver. */
@@ -30,8 +36,10 @@ export interface ExecutionFailure {
 
 /** The traces of a batch, in order; with a failure, the traces of the programs before the one that failed. */
 export interface BatchOutcome {
-  /** One trace per program that completed. */
+  /** One trace per program that completed (none kept when `onTrace` was given). */
   traces: Trace[];
+  /** How many programs completed: the one at this index failed, if any did. */
+  completed: number;
   /** Set when a program did not complete. */
   failure?: ExecutionFailure;
 }
@@ -82,10 +90,13 @@ export function inProcessExecutor(target: HalTarget): ProgramExecutor {
     methods,
     ...(probeError ? { probeError } : {}),
     execute(programs, options) {
-      const traces = programs.map((program) =>
-        executeProgram(target, profile, program, { fillLimit: options.fillLimit, methods })
-      );
-      return Promise.resolve({ traces });
+      const traces: Trace[] = [];
+      programs.forEach((program, index) => {
+        const trace = executeProgram(target, profile, program, { fillLimit: options.fillLimit, methods });
+        if (options.onTrace) options.onTrace(index, trace);
+        else traces.push(trace);
+      });
+      return Promise.resolve({ traces, completed: programs.length });
     },
     takeOutput: () => undefined,
   };

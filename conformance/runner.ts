@@ -314,23 +314,25 @@ export async function runCheckWith(
       if (performance.now() - started > budgetMs) break;
       const batch = programs.slice(ran, ran + size);
       const batchStarted = performance.now();
-      const outcome = await executor.execute(batch, { fillLimit, deadline });
-      for (const [index, trace] of outcome.traces.entries()) {
-        const judgement = judgeTraceReach(trace, profile);
-        const fail = fails(check, judgement.violation);
-        verdicts.set(programKey(batch[index]), { violation: judgement.violation, fails: fail });
-        ran++;
-        for (const clause of judgement.reached) reached.add(clause);
-        if (fail) {
-          failing = true;
-          firstFailure = { program: batch[index], trace, violation: judgement.violation! };
-          break;
-        }
-        if (judgement.violation) {
-          blocked++;
-          blockers.set(judgement.violation.clause, (blockers.get(judgement.violation.clause) ?? 0) + 1);
-        }
-      }
+      const outcome = await executor.execute(batch, {
+        fillLimit,
+        deadline,
+        onTrace(index, trace) {
+          if (failing) return; // the rest of a batch after the first failure is not judged
+          const judgement = judgeTraceReach(trace, profile);
+          const fail = fails(check, judgement.violation);
+          verdicts.set(programKey(batch[index]), { violation: judgement.violation, fails: fail });
+          ran++;
+          for (const clause of judgement.reached) reached.add(clause);
+          if (fail) {
+            failing = true;
+            firstFailure = { program: batch[index], trace, violation: judgement.violation! };
+          } else if (judgement.violation) {
+            blocked++;
+            blockers.set(judgement.violation.clause, (blockers.get(judgement.violation.clause) ?? 0) + 1);
+          }
+        },
+      });
       if (!failing && outcome.failure) {
         const failure = outcome.failure.status === "timeout"
           ? {
@@ -338,13 +340,13 @@ export async function runCheckWith(
             reason: `no result within ${Number((deadlineMs / 1000).toFixed(3))} s: ${outcome.failure.reason}`,
           }
           : outcome.failure;
-        return executionFailed(done, ran + 1, failure, batch[outcome.traces.length], executor, check, {
+        return executionFailed(done, ran + 1, failure, batch[outcome.completed], executor, check, {
           runSeed,
           seed,
         });
       }
       // Grow while the HAL keeps up, but never past what the rest of the budget can run at the pace just seen.
-      const perProgram = (performance.now() - batchStarted) / Math.max(1, outcome.traces.length);
+      const perProgram = (performance.now() - batchStarted) / Math.max(1, outcome.completed);
       const affordable = Math.floor((budgetMs - (performance.now() - started)) / Math.max(perProgram, 1e-3));
       size = Math.max(1, Math.min(size * 2, batchCap, affordable));
     }

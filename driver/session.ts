@@ -186,11 +186,15 @@ export class DriverSession implements ProgramExecutor {
           JSON.stringify(handshake, replacer) !== JSON.stringify(this.#handshake, replacer)
         ) {
           process.kill();
-          return { traces: [], failure: { status: "error", reason: "the restarted driver declared another HAL" } };
+          return {
+            traces: [],
+            completed: 0,
+            failure: { status: "error", reason: "the restarted driver declared another HAL" },
+          };
         }
         this.#process = process;
       } catch (error) {
-        return { traces: [], failure: { status: "error", reason: (error as Error).message } };
+        return { traces: [], completed: 0, failure: { status: "error", reason: (error as Error).message } };
       }
     }
     return await process.run(programs, options, new TraceReader(this.profile, this.methods, options.fillLimit));
@@ -321,6 +325,7 @@ class DriverProcess {
   /** Sends a batch and reads one trace per program. */
   async run(programs: readonly Program[], options: BatchOptions, reader: TraceReader): Promise<BatchOutcome> {
     const traces: Trace[] = [];
+    let completed = 0;
     const request = `run ${options.fillLimit} ${programs.length}\n${
       programs.map((p) => encodeProgram(p) + "\n").join("")
     }`;
@@ -329,18 +334,20 @@ class DriverProcess {
     this.#stdin.write(new TextEncoder().encode(request)).catch(() => {});
     try {
       for (const program of programs) {
-        const begin = await this.#expectLine(traces.length);
-        const trace = reader.begin(begin);
+        const trace = reader.begin(await this.#expectLine());
         if (!trace.createError) {
           const lines: string[] = [];
-          for (let i = 0; i < program.length; i++) lines.push(await this.#expectLine(traces.length));
+          for (let i = 0; i < program.length; i++) lines.push(await this.#expectLine());
           reader.steps(trace, program, lines);
         }
-        traces.push(trace);
+        // Judged while the driver runs the next program.
+        if (options.onTrace) options.onTrace(completed, trace);
+        else traces.push(trace);
+        completed++;
       }
-      const end = await this.#expectLine(traces.length);
+      const end = await this.#expectLine();
       if (end !== "end") throw new ProtocolError(`expected "end" after the batch, got ${show(end)}`);
-      return { traces };
+      return { traces, completed };
     } catch (error) {
       this.kill();
       const status = await this.#child.status;
@@ -349,6 +356,7 @@ class DriverProcess {
       if (this.#timedOut) {
         return {
           traces,
+          completed,
           failure: { status: "timeout", reason: `the HAL process was killed while it ran ${which}` },
         };
       }
@@ -356,6 +364,7 @@ class DriverProcess {
         const tail = this.output.lastLine();
         return {
           traces,
+          completed,
           failure: {
             status: "error",
             reason: `the HAL process exited (${describeStatus(status)}) while it ran ${which}${
@@ -366,6 +375,7 @@ class DriverProcess {
       }
       return {
         traces,
+        completed,
         failure: { status: "error", reason: `the driver broke the protocol in ${which}: ${(error as Error).message}` },
       };
     } finally {
@@ -373,9 +383,9 @@ class DriverProcess {
     }
   }
 
-  async #expectLine(program: number): Promise<string> {
+  async #expectLine(): Promise<string> {
     const line = await this.#stdout.next();
-    if (line === null) throw new DriverExited(program);
+    if (line === null) throw new DriverExited();
     if (line.startsWith("error ")) throw new ProtocolError(`the driver gave up: ${decodeURIComponent(line.slice(6))}`);
     return line;
   }
@@ -415,8 +425,8 @@ class DriverProcess {
 }
 
 class DriverExited extends Error {
-  constructor(program: number) {
-    super(`the driver exited during program ${program + 1}`);
+  constructor() {
+    super("the driver exited");
   }
 }
 

@@ -84,18 +84,34 @@ function unpct(text: string, what: string): string {
   }
 }
 
+const HEX_DIGITS = new TextEncoder().encode("0123456789abcdef");
+const latin1 = new TextDecoder("latin1");
+
 function bytesToHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
-  return out;
+  const out = new Uint8Array(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    out[2 * i] = HEX_DIGITS[bytes[i] >> 4];
+    out[2 * i + 1] = HEX_DIGITS[bytes[i] & 15];
+  }
+  return latin1.decode(out);
+}
+
+/** The value of a lowercase hex digit's char code, or -1. */
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
 }
 
 function hexToBytes(text: string, what: string): Uint8Array {
-  if (text.length % 2 !== 0 || !/^[0-9a-f]*$/.test(text)) {
-    throw new ProtocolError(`${what}: expected bytes as pairs of hex digits, got ${show(text)}`);
+  const out = new Uint8Array(text.length >> 1);
+  let bad = text.length % 2 !== 0;
+  for (let i = 0; i < out.length && !bad; i++) {
+    const high = nibble(text.charCodeAt(2 * i)), low = nibble(text.charCodeAt(2 * i + 1));
+    if (high < 0 || low < 0) bad = true;
+    out[i] = (high << 4) | low;
   }
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  if (bad) throw new ProtocolError(`${what}: expected bytes as pairs of hex digits, got ${show(text)}`);
   return out;
 }
 
@@ -503,6 +519,18 @@ export interface StepOutcome {
   denied?: string[];
 }
 
+/** A fill's answer: thousands of addresses, encoded without a token array. */
+function encodeFill(step: StepOutcome): string {
+  let line = "";
+  for (const value of step.result as unknown[]) {
+    const token = typeof value === "bigint" && value >= 0n ? `0x${value.toString(16)}` : encodeValue(value);
+    line = line ? `${line} ${token}` : token;
+  }
+  if (step.threw) line = line ? `${line} ${encodeThrow(step.threw)}` : encodeThrow(step.threw);
+  const events = eventsAround(step);
+  return events.length ? `${line} ${events.join(" ")}`.trimStart() : line;
+}
+
 /**
  * One step's answer line: what the HAL returned or threw, the address the
  * driver resolved (`@0x...`), IRQs dispatched and permissions denied.
@@ -515,6 +543,7 @@ export interface StepOutcome {
  * ```
  */
 export function encodeStep(step: StepOutcome): string {
+  if (step.op.op === "fill" && !step.missing && !step.skipped) return encodeFill(step);
   const tokens: string[] = [];
   const outcome = (value: unknown) => tokens.push(step.threw ? encodeThrow(step.threw) : encodeValue(value));
   const done = () => tokens.push(step.threw ? encodeThrow(step.threw) : "ok");

@@ -9,7 +9,8 @@ import type { Command } from "./options.ts";
 
 const EXIT_CODES = `Exit codes:
   0    every result passed or was skipped (or failed as expected)
-  1    at least one unexpected fail, error or timeout: the HAL broke the contract
+  1    at least one unexpected fail, error, timeout or incomplete result: the HAL broke the
+       contract, or a check could not finish (incomplete is accepted with --allow-incomplete)
   2    usage error: bad flag or value, unreadable input, unwritable output
   3    a HAL module could not be loaded or its profile is invalid: the harness could not run it
   130  interrupted (Ctrl-C): the partial report was written`;
@@ -40,17 +41,22 @@ Runs every check against every reference HAL, or against the HALs you name.
 
 Options:
   --hal <path>             a custom HAL module (default export: a HalTarget); repeatable.
-                           It runs in a child process that may only read its own folder.
+                           It runs in a sandboxed driver process that may only read its own
+                           folder; programs are generated and judged here, never there.
   --target <name>          a reference HAL: identity, offset, sparse, numa, paged; repeatable
   --check <id|glob>        checks to run (alloc.unique, 'irq.*'); repeatable; default all
   --seed <n>               run seed (default random); each (target, check) derives its own
   --runs <n>               programs per check (default 200)
-  --timeout <seconds>      deadline of each check (default 60); a HAL that hangs is killed
+  --timeout <seconds>      deadline of each check (default 60, at most 86400); a HAL still
+                           running then is killed. No new programs start after 80% of it:
+                           a check that could not run all its programs is incomplete
   --jobs <n>               targets checked at once (default: number of CPUs)
   --format <f>             pretty (default), json, junit, tap, github
   --report <path>          also write the JSON report there
   --save-failures <dir>    write each counterexample as JSON for \`halconf replay\`
-  --isolate                run reference HALs in a child process too
+  --isolate                run reference HALs in a driver process too
+  --memory <MiB>           memory cap of each HAL process (default 2048, at least 512)
+  --allow-incomplete       exit 0 even if some checks are incomplete (still reported as such)
   --expect <file>          expected statuses: known failures do not fail the run
   --update-expectations <file>
                            write that file from this run's results

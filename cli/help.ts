@@ -9,8 +9,7 @@ import type { Command } from "./options.ts";
 
 const EXIT_CODES = `Exit codes:
   0    every result passed or was skipped (or failed as expected)
-  1    at least one unexpected fail, error, timeout or incomplete result: the HAL broke the
-       contract, or a check could not finish (incomplete is accepted with --allow-incomplete)
+  1    an unexpected fail, error, timeout or incomplete result (--allow-incomplete accepts incomplete)
   2    usage error: bad flag or value, unreadable input, unwritable output
   3    a HAL module could not be loaded or its profile is invalid: the harness could not run it
   130  interrupted (Ctrl-C): the partial report was written`;

@@ -1,27 +1,12 @@
 import assert from "node:assert/strict";
-import { referenceHals } from "../impls/mod.ts";
 import { CHECKS } from "./catalogue.ts";
 import { clauseById } from "./clauses.ts";
 import { runConformance } from "./runner.ts";
 import { loadLegalHals } from "./testdata/load.ts";
+import { testPassesEverywhere } from "./testdata/suite.ts";
 
-const SEEDS = Array.from({ length: 20 }, (_, i) => 1000 + i * 7919);
-
-const targets = [...referenceHals(), ...await loadLegalHals()];
-
-for (const target of targets) {
-  Deno.test(`${target.name} passes every applicable check across ${SEEDS.length} seeds`, async () => {
-    for (const seed of SEEDS) {
-      const report = await runConformance(target, { seed });
-      const bad = report.results.filter((result) => result.status !== "pass" && result.status !== "skip");
-      assert.deepEqual(
-        bad.map((r) => `${r.check} ${r.status} (seed ${seed}): ${r.reason}\n${r.counterexample?.steps.join("\n")}`),
-        [],
-      );
-      assert.equal(report.summary.passed + report.summary.skipped, CHECKS.length);
-    }
-  });
-}
+// The legal test HALs; the reference HALs are in reference_suite_test.ts (two files, so --parallel splits the work).
+testPassesEverywhere(await loadLegalHals());
 
 Deno.test("every check is of some clause, and every clause has a check or is enforced by the runner", () => {
   const enforced = new Set(CHECKS.flatMap((check) => check.clauses));

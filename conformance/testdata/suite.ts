@@ -1,0 +1,25 @@
+/** Registers the "passes every applicable check across seeds" test for each target (split across files to balance `--parallel`). */
+import assert from "node:assert/strict";
+import { CHECKS } from "../catalogue.ts";
+import type { HalTarget } from "../hal.ts";
+import { runConformance } from "../runner.ts";
+
+/** The seeds every legal HAL must pass on. */
+export const SEEDS: readonly number[] = Array.from({ length: 20 }, (_, i) => 1000 + i * 7919);
+
+/** One test per target: every applicable check passes on every seed (skips allowed, nothing else). */
+export function testPassesEverywhere(targets: readonly HalTarget[]): void {
+  for (const target of targets) {
+    Deno.test(`${target.name} passes every applicable check across ${SEEDS.length} seeds`, async () => {
+      for (const seed of SEEDS) {
+        const report = await runConformance(target, { seed });
+        const bad = report.results.filter((result) => result.status !== "pass" && result.status !== "skip");
+        assert.deepEqual(
+          bad.map((r) => `${r.check} ${r.status} (seed ${seed}): ${r.reason}\n${r.counterexample?.steps.join("\n")}`),
+          [],
+        );
+        assert.equal(report.summary.passed + report.summary.skipped, CHECKS.length);
+      }
+    });
+  }
+}

@@ -64,3 +64,26 @@ Deno.test("seed and path replay a failure straight away", async () => {
   assert.ok(again.runs <= found.runs);
   assert.deepEqual(again.counterexample!.program, found.counterexample!.program);
 });
+
+Deno.test("a HAL that never acknowledges an IRQ does not pass irq.no-loss: a repeated dispatch breaks IRQ-6 too", async () => {
+  const { InterruptController, withController } = await import("./testdata/mutants/_mutant.ts");
+  const neverAcks = withController(
+    "never-acks",
+    (profile) => new InterruptController(profile.irq!.lines, profile.irq!.none, profile.irq!.order),
+    (_hal, irq, host) => ({
+      irqHandler() {
+        const current = irq.current();
+        if (current !== irq.none) host.dispatchIrq(current);
+      },
+    }),
+  );
+  const result = await runCheck(neverAcks, selectChecks(["irq.no-loss"])[0], { seed: 3 });
+  assert.equal(result.status, "fail");
+  assert.ok(result.counterexample!.violation.also?.includes("IRQ-6"));
+});
+
+Deno.test("a check whose clauses no program reached is incomplete, with the reason", async () => {
+  const result = await runCheck(identityHal(), selectChecks(["mem.readback"])[0], { seed: 1, runs: 3 });
+  assert.equal(result.status, "incomplete");
+  assert.match(result.reason!, /no program exercised MEM-1 \(3 programs\)/);
+});

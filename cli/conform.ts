@@ -24,6 +24,7 @@ import {
   readExpectations,
   type ReportedResult,
 } from "./expectations.ts";
+import { splitCommand } from "./command_words.ts";
 import { moduleUrl } from "./load_target.ts";
 import type { ConformOptions } from "./options.ts";
 import {
@@ -106,7 +107,7 @@ function plan(options: ConformOptions): PlannedTarget[] {
   for (const name of options.targets) {
     if (!names.includes(name)) throw new UsageError(`unknown --target "${name}" (reference HALs: ${names.join(", ")})`);
   }
-  const chosen = options.targets.length === 0 && options.hals.length === 0
+  const chosen = options.targets.length === 0 && options.hals.length === 0 && options.drivers.length === 0
     ? references
     : references.filter((target) => options.targets.includes(target.name));
   for (const pattern of options.checks) {
@@ -121,6 +122,11 @@ function plan(options: ConformOptions): PlannedTarget[] {
       checks: selected,
     })),
     ...options.hals.map((path) => ({ label: path, source: { module: path } as DriverSource, checks: selected })),
+    ...options.drivers.map((command) => ({
+      label: command,
+      source: { command: splitCommand(command), cwd: Deno.cwd() } as DriverSource,
+      checks: selected,
+    })),
   ];
   if (options.shard) {
     const { index, count } = options.shard;
@@ -205,11 +211,23 @@ async function runTarget(
   return { name: executor.name };
 }
 
+/** Where a target came from, as reports and replay hints name it: a module path, `driver:<command>`, or `reference`. */
+function sourceOf(target: PlannedTarget): string {
+  if ("module" in target.source) return target.source.module;
+  if ("command" in target.source) return `driver:${target.label}`;
+  return "reference";
+}
+
 async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
     while (next < items.length) await work(items[next++]);
   }));
+}
+
+/** A word as a POSIX shell reads it back unchanged (for the replay hints people copy). */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 function fileSafe(text: string): string {
@@ -261,7 +279,7 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
       if (controller.signal.aborted) return;
       const outcome = await runTarget(target, options, seed, controller.signal, collect);
       if (outcome.name !== undefined) names.set(target, outcome.name);
-      sources.set(names.get(target)!, "module" in target.source ? target.source.module : "reference");
+      sources.set(names.get(target)!, sourceOf(target));
       if (outcome.loadError) loadErrors.push(outcome.loadError);
     });
   } finally {
@@ -313,7 +331,13 @@ async function writeOutputs(
       const source = sources.get(result.target);
       const counterexample = {
         ...result.counterexample,
-        source: source && source !== "reference" ? fileURLToPath(moduleUrl(source)) : `reference:${result.target}`,
+        source: source === undefined || source === "reference"
+          ? `reference:${result.target}`
+          : source.startsWith("driver:")
+          ? source
+          : fileURLToPath(moduleUrl(source)),
+        // A driver command's relative paths are relative to where conform ran: replay starts it there too.
+        ...(source?.startsWith("driver:") ? { cwd: Deno.cwd() } : {}),
       };
       await Deno.writeTextFile(path, JSON.stringify(counterexample, null, 2) + "\n");
       saved.set(result, path);
@@ -323,7 +347,11 @@ async function writeOutputs(
     const file = saved.get(result);
     if (file) return `${SELF_COMMAND} replay ${file}`;
     const source = sources.get(result.target);
-    const target = source && source !== "reference" ? `--hal ${source}` : `--target ${result.target}`;
+    const target = source === undefined || source === "reference"
+      ? `--target ${result.target}`
+      : source.startsWith("driver:")
+      ? `--driver ${shellQuote(source.slice("driver:".length))}`
+      : `--hal ${source}`;
     return `${SELF_COMMAND} conform ${target} --check ${result.check} --seed ${report.seed}`;
   };
   const color = io.outIsTerminal && !io.env("NO_COLOR");

@@ -48,7 +48,7 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
       case "conform":
         return await conform(parsed.options, io);
       case "replay":
-        return await replayCommand(parsed.file, parsed.hal, parsed.format, io);
+        return await replayCommand(parsed.file, parsed.hal, parsed.format, io, undefined, undefined, parsed.driver);
       case "init": {
         const written = await initProject(parsed.dir, parsed.force);
         io.out(`${written.map((path) => `wrote ${path}`).join("\n")}\nnext: cd ${parsed.dir} && deno task conform\n`);

@@ -31,6 +31,8 @@ export interface Shard {
 export interface ConformOptions {
   /** Custom HAL module paths. */
   hals: string[];
+  /** Driver commands (a HAL in any language, speaking PROTOCOL.md). */
+  drivers: string[];
   /** Reference HAL names. */
   targets: string[];
   /** Check ids or globs. */
@@ -70,13 +72,14 @@ export type ParsedCommand =
   | { command: "conform"; options: ConformOptions }
   | { command: "list"; format: "pretty" | "json" }
   | { command: "explain"; check: string }
-  | { command: "replay"; file: string; hal?: string; format: "pretty" | "json" }
+  | { command: "replay"; file: string; hal?: string; driver?: string; format: "pretty" | "json" }
   | { command: "init"; dir: string; force: boolean }
   | { command: "merge"; files: string[]; format: Format; report?: string };
 
 const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
   conform: {
     hal: { type: "string", multiple: true },
+    driver: { type: "string", multiple: true },
     target: { type: "string", multiple: true },
     check: { type: "string", multiple: true },
     seed: { type: "string" },
@@ -95,7 +98,7 @@ const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
   },
   list: { format: { type: "string" } },
   explain: {},
-  replay: { hal: { type: "string" }, format: { type: "string" } },
+  replay: { hal: { type: "string" }, driver: { type: "string" }, format: { type: "string" } },
   init: { force: { type: "boolean" } },
   merge: { format: { type: "string" }, report: { type: "string" } },
 };
@@ -216,6 +219,7 @@ export function parseCommandLine(
         command,
         options: {
           hals: list("hal"),
+          drivers: list("driver"),
           targets: list("target"),
           checks: list("check"),
           seed: text("seed") === undefined ? undefined : integer("seed", text("seed")!, 0, 2 ** 31 - 1),
@@ -244,6 +248,7 @@ export function parseCommandLine(
         command,
         file: one("counterexample file"),
         hal: text("hal"),
+        driver: text("driver"),
         format: format(text("format"), ["pretty", "json"] as const, "pretty"),
       };
     case "init":

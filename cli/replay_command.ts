@@ -10,7 +10,8 @@ import { formatTrace } from "../conformance/print.ts";
 import { programFromJson } from "../conformance/program.ts";
 import { capacityOf } from "../conformance/profile.ts";
 import { type Counterexample, replay as replayInProcess, SUITE_VERSION } from "../conformance/runner.ts";
-import { DriverLoadError, DriverSession } from "../driver/session.ts";
+import { DriverLoadError, DriverSession, type DriverSource } from "../driver/session.ts";
+import { splitCommand } from "./command_words.ts";
 import { referenceHals } from "../impls/mod.ts";
 import type { Io } from "./conform.ts";
 import { EXIT_FAILED, EXIT_OK, LoadError, UsageError } from "./exit_codes.ts";
@@ -50,9 +51,10 @@ export async function replayCommand(
   io: Io,
   timeoutMs = 60_000,
   memoryMiB?: number,
+  driverOverride?: string,
 ): Promise<number> {
   const counterexample = await readCounterexample(file);
-  const sourceText = halOverride ?? counterexample.source;
+  const sourceText = driverOverride !== undefined ? `driver:${driverOverride}` : halOverride ?? counterexample.source;
   let steps: string[] | undefined;
   let violation;
   let output: string | undefined;
@@ -69,7 +71,14 @@ export async function replayCommand(
     // The program runs in the HAL's sandboxed driver; its trace is judged here, like in conform.
     let session: DriverSession;
     try {
-      session = await DriverSession.start({ source: { module: sourceText }, label: sourceText, memoryMiB });
+      // A driver command runs where the run that saved it ran (its relative paths), unless given anew here.
+      const source: DriverSource = sourceText.startsWith("driver:")
+        ? {
+          command: splitCommand(sourceText.slice("driver:".length)),
+          ...(driverOverride === undefined && counterexample.cwd ? { cwd: counterexample.cwd } : {}),
+        }
+        : { module: sourceText };
+      session = await DriverSession.start({ source, label: sourceText, memoryMiB });
     } catch (error) {
       if (error instanceof DriverLoadError || error instanceof LoadError) throw new LoadError(error.message);
       throw error;

@@ -59,8 +59,10 @@ export interface Counterexample {
   steps: string[];
   /** The broken clause. */
   violation: Violation;
-  /** Where the HAL module was loaded from, when known (filled in by the CLI). */
+  /** Where the HAL came from, when known (filled in by the CLI): a module path, `driver:<command>` or `reference:<name>`. */
   source?: string;
+  /** For a driver command: the directory it ran in (its relative paths are relative to it). */
+  cwd?: string;
 }
 
 /** The result of one check on one target. */

@@ -26,7 +26,7 @@ import { decodeHandshake, encodeProgram, type Handshake, LIMITS, ProtocolError, 
 export const HALCONF_ROOT: URL = new URL("../", import.meta.url);
 
 /** Where a driver comes from: a TypeScript HAL module, a reference HAL run isolated, or any driver executable. */
-export type DriverSource = { module: string } | { reference: string } | { command: string[] };
+export type DriverSource = { module: string } | { reference: string } | { command: string[]; cwd?: string };
 
 /** How to start and bound a driver. */
 export interface SessionOptions {
@@ -73,6 +73,24 @@ async function cacheDir(): Promise<string> {
     denoDir = "";
   }
   return denoDir;
+}
+
+/**
+ * What a native driver keeps of halconf's environment: the `PATH` (to find `cargo`) and where the Rust toolchain
+ * lives (the driver's `HOME` is a private empty directory). Nothing else: no tokens, no credentials.
+ */
+function nativeEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  const home = Deno.env.get("HOME");
+  const path = Deno.env.get("PATH");
+  if (path) env.PATH = path;
+  for (const [name, fallback] of [["CARGO_HOME", ".cargo"], ["RUSTUP_HOME", ".rustup"]] as const) {
+    const value = Deno.env.get(name) ?? (home ? `${home}/${fallback}` : undefined);
+    if (value) env[name] = value;
+  }
+  const toolchain = Deno.env.get("RUSTUP_TOOLCHAIN");
+  if (toolchain) env.RUSTUP_TOOLCHAIN = toolchain;
+  return env;
 }
 
 /** The directory of a module file, refused when Deno's comma-separated permission lists cannot express it. */
@@ -258,6 +276,8 @@ class DriverProcess {
     const env: Record<string, string> = { NO_COLOR: "1", HOME: workDir, TMPDIR: workDir, PATH: "/usr/bin:/bin" };
     const deno = await cacheDir();
     if (deno) env.DENO_DIR = deno;
+    const native = "command" in options.source;
+    if (native) Object.assign(env, nativeEnvironment());
     let child: Deno.ChildProcess;
     try {
       // ulimit -d caps the data segment (heap and array buffers) of the driver and of everything it starts.
@@ -269,7 +289,9 @@ class DriverProcess {
           String(memoryMiB * 1024),
           ...argv,
         ],
-        cwd: workDir,
+        // A native driver starts where halconf was started (or where the run it replays was), so that the relative
+        // paths of its command (`--manifest-path examples/rust-hal/Cargo.toml`) mean what the user typed.
+        cwd: "command" in options.source ? options.source.cwd ?? Deno.cwd() : workDir,
         clearEnv: true,
         env,
         stdin: "piped",

@@ -1,0 +1,171 @@
+//! The driver's view of a HAL: a table of functions, built from your `AxVCpuHal` implementation by
+//! [`axvcpu_hal!`](crate::axvcpu_hal), plus its name, profile, test ports and how to get a fresh instance.
+
+use crate::profile::Profile;
+
+/// How each program gets a fresh HAL. Real HALs are statics: either they can be reset, or each program runs in a
+/// forked copy of the driver process.
+#[derive(Clone, Copy, Debug)]
+pub enum Fresh {
+    /// Calls this before every program (and it must leave the HAL as if just booted). Fast: no process per program.
+    Reset(fn()),
+    /// Forks the driver before every program, so statics start as they were at startup. Costs a `fork` per program
+    /// (about 0.1-0.5 ms); needs nothing from the HAL. Unix only.
+    Fork,
+}
+
+/// A HAL as the driver calls it: addresses as `usize`, `None` for no frame, panics for errors.
+#[derive(Clone)]
+pub struct Hal {
+    /// The name reported by halconf.
+    pub name: String,
+    /// What the HAL claims.
+    pub profile: Profile,
+    /// `alloc_frame`.
+    pub alloc_frame: fn() -> Option<usize>,
+    /// `dealloc_frame`.
+    pub dealloc_frame: fn(usize),
+    /// `phys_to_virt`.
+    pub phys_to_virt: fn(usize) -> usize,
+    /// `virt_to_phys`.
+    pub virt_to_phys: fn(usize) -> usize,
+    /// `irq_fetch`; `None` keeps the trait default (reported as "IRQ not implemented").
+    pub irq_fetch: Option<fn() -> usize>,
+    /// `irq_hanlder` (sic); `None` keeps the trait default.
+    pub irq_handler: Option<fn()>,
+    /// Test port: asserts an interrupt line on the simulated controller.
+    pub raise_irq: Option<fn(usize)>,
+    /// Test port: reads `len` bytes through a virtual address.
+    pub read_memory: Option<fn(usize, usize) -> Vec<u8>>,
+    /// Test port: writes bytes through a virtual address.
+    pub write_memory: Option<fn(usize, &[u8])>,
+    /// How each program gets a fresh instance.
+    pub fresh: Fresh,
+}
+
+/// The test ports of a HAL: stand-ins for hardware, so that halconf can observe it. Implement what your HAL can
+/// simulate and pass it to [`Hal::with_ports`].
+pub trait TestPorts {
+    /// Asserts interrupt line `irq` on the simulated interrupt controller.
+    fn raise_irq(irq: usize);
+    /// Reads `len` bytes through a virtual address.
+    fn read_memory(vaddr: usize, len: usize) -> Vec<u8>;
+    /// Writes bytes through a virtual address.
+    fn write_memory(vaddr: usize, bytes: &[u8]);
+}
+
+impl Hal {
+    /// Names the HAL.
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Sets the profile.
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// Adds the test ports of `P`.
+    pub fn with_ports<P: TestPorts>(mut self) -> Self {
+        self.raise_irq = Some(P::raise_irq);
+        self.read_memory = Some(P::read_memory);
+        self.write_memory = Some(P::write_memory);
+        self
+    }
+
+    /// Resets the HAL's statics before every program (see [`Fresh`]).
+    pub fn reset_with(mut self, reset: fn()) -> Self {
+        self.fresh = Fresh::Reset(reset);
+        self
+    }
+
+    /// Runs every program in a forked copy of the driver (see [`Fresh`]).
+    pub fn fork_per_program(mut self) -> Self {
+        self.fresh = Fresh::Fork;
+        self
+    }
+
+    /// The optional methods and ports the HAL has, by their halconf names.
+    pub(crate) fn methods(&self) -> Vec<&'static str> {
+        let mut methods = Vec::new();
+        if self.irq_fetch.is_some() {
+            methods.push("irqFetch");
+        }
+        if self.irq_handler.is_some() {
+            methods.push("irqHandler");
+        }
+        if self.raise_irq.is_some() {
+            methods.push("raiseIrq");
+        }
+        if self.read_memory.is_some() {
+            methods.push("readMemory");
+        }
+        if self.write_memory.is_some() {
+            methods.push("writeMemory");
+        }
+        methods
+    }
+}
+
+/// Builds a [`Hal`] from a type implementing the `AxVCpuHal` trait, whichever crate and version it comes from: the
+/// macro calls `T::alloc_frame()`, `T::dealloc_frame(..)`, `T::phys_to_virt(..)` and `T::virt_to_phys(..)` through the
+/// trait you have in scope, and converts the address types with `From<usize>` / `Into<usize>` (as `PhysAddr` and
+/// `VirtAddr` of `memory_addr` do; plain `usize` works too). Add `irq` to call `T::irq_fetch()` and `T::irq_hanlder()`
+/// (sic) as well; without it the HAL keeps the trait defaults, which halconf reports as "IRQ not implemented".
+///
+/// ```
+/// use halconf_driver::{axvcpu_hal, Profile};
+///
+/// trait AxVCpuHal {
+///     fn alloc_frame() -> Option<usize>;
+///     fn dealloc_frame(paddr: usize);
+///     fn phys_to_virt(paddr: usize) -> usize;
+///     fn virt_to_phys(vaddr: usize) -> usize;
+/// }
+/// struct MyHal;
+/// impl AxVCpuHal for MyHal {
+///     fn alloc_frame() -> Option<usize> { Some(0x8000_0000) }
+///     fn dealloc_frame(_paddr: usize) {}
+///     fn phys_to_virt(paddr: usize) -> usize { paddr }
+///     fn virt_to_phys(vaddr: usize) -> usize { vaddr }
+/// }
+///
+/// let hal = axvcpu_hal!(MyHal).named("my-hal").with_profile(Profile::new().region(0x8000_0000, 0x1000));
+/// assert_eq!((hal.alloc_frame)(), Some(0x8000_0000));
+/// ```
+#[macro_export]
+macro_rules! axvcpu_hal {
+    ($hal:ty) => {
+        $crate::Hal {
+            name: ::std::string::String::from(stringify!($hal)),
+            profile: $crate::Profile::new(),
+            alloc_frame: || <$hal>::alloc_frame().map(::core::convert::Into::<usize>::into),
+            dealloc_frame: |paddr| <$hal>::dealloc_frame(::core::convert::From::from(paddr)),
+            phys_to_virt: |paddr| {
+                ::core::convert::Into::<usize>::into(<$hal>::phys_to_virt(
+                    ::core::convert::From::from(paddr),
+                ))
+            },
+            virt_to_phys: |vaddr| {
+                ::core::convert::Into::<usize>::into(<$hal>::virt_to_phys(
+                    ::core::convert::From::from(vaddr),
+                ))
+            },
+            irq_fetch: None,
+            irq_handler: None,
+            raise_irq: None,
+            read_memory: None,
+            write_memory: None,
+            fresh: $crate::Fresh::Fork,
+        }
+    };
+    ($hal:ty, irq) => {
+        $crate::Hal {
+            irq_fetch: Some(|| <$hal>::irq_fetch()),
+            irq_handler: Some(|| <$hal>::irq_hanlder()),
+            ..$crate::axvcpu_hal!($hal)
+        }
+    };
+}

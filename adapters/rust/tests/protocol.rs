@@ -1,0 +1,114 @@
+//! The adapter speaks halconf's protocol: a toy HAL served on an in-memory input, its answers read line by line.
+
+use std::sync::Mutex;
+
+use halconf_driver::serve::{pct, serve_on};
+use halconf_driver::{axvcpu_hal, host, IrqOrder, Profile, TestPorts};
+
+trait AxVCpuHal {
+    fn alloc_frame() -> Option<usize>;
+    fn dealloc_frame(paddr: usize);
+    fn phys_to_virt(paddr: usize) -> usize;
+    fn virt_to_phys(vaddr: usize) -> usize;
+    fn irq_fetch() -> usize;
+    fn irq_hanlder();
+}
+
+static NEXT: Mutex<usize> = Mutex::new(0x8000_0000);
+static PENDING: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+struct Toy;
+impl AxVCpuHal for Toy {
+    fn alloc_frame() -> Option<usize> {
+        let mut next = NEXT.lock().unwrap();
+        if *next >= 0x8000_3000 {
+            return None;
+        }
+        *next += 0x1000;
+        Some(*next - 0x1000)
+    }
+    fn dealloc_frame(paddr: usize) {
+        assert!(paddr.is_multiple_of(0x1000), "unaligned free of {paddr:#x}");
+    }
+    fn phys_to_virt(paddr: usize) -> usize {
+        paddr + 0x1_0000_0000
+    }
+    fn virt_to_phys(vaddr: usize) -> usize {
+        vaddr - 0x1_0000_0000
+    }
+    fn irq_fetch() -> usize {
+        PENDING.lock().unwrap().first().copied().unwrap_or(1023)
+    }
+    fn irq_hanlder() {
+        let mut pending = PENDING.lock().unwrap();
+        if !pending.is_empty() {
+            host::dispatch_irq(pending.remove(0));
+        }
+    }
+}
+impl TestPorts for Toy {
+    fn raise_irq(irq: usize) {
+        PENDING.lock().unwrap().push(irq);
+    }
+    fn read_memory(_vaddr: usize, len: usize) -> Vec<u8> {
+        vec![0; len]
+    }
+    fn write_memory(_vaddr: usize, _bytes: &[u8]) {}
+}
+
+fn reset() {
+    *NEXT.lock().unwrap() = 0x8000_0000;
+    PENDING.lock().unwrap().clear();
+}
+
+#[test]
+fn handshake_then_one_answer_line_per_step() {
+    let hal = axvcpu_hal!(Toy, irq)
+        .named("toy hal")
+        .with_profile(
+            Profile::new()
+                .region(0x8000_0000, 0x3000)
+                .irq(32, 1023, IrqOrder::Fifo)
+                .strict_free(),
+        )
+        .with_ports::<Toy>()
+        .reset_with(reset);
+    let input = "run 10 2\nalloc fill free:@0.0 p2v:0:5 v2p:0:4095 freeRaw:0x1 setCpu:3\nraise:7 fetch handle fetch read:0:0:2\n";
+    let mut out = Vec::new();
+    serve_on(&hal, input.as_bytes(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "halconf 1",
+            "name toy%20hal",
+            "region 0x80000000 0x3000 0",
+            "irq 32 1023 fifo",
+            "strictFree",
+            "methods irqFetch irqHandler raiseIrq readMemory writeMemory",
+            "ready",
+            "begin",
+            "0x80000000",
+            "0x80001000 0x80002000 null",
+            "@0x80000000 ok",
+            "@0x80001005 0x180001005",
+            "@0x180001fff 0x80001fff",
+            &format!("throw:deallocFrame:panic:{}", pct("unaligned free of 0x1")),
+            "cpu:0",
+            "begin",
+            "ok",
+            "n:7",
+            "ok irq:7",
+            "n:1023",
+            "skip",
+            "end",
+        ]
+    );
+}
+
+#[test]
+fn words_are_percent_encoded_like_encode_uri_component() {
+    assert_eq!(pct("a b:c%\n"), "a%20b%3Ac%25%0A");
+    assert_eq!(pct("x-_.!~*'()"), "x-_.!~*'()");
+}

@@ -1,0 +1,151 @@
+/**
+ * The Rust path end to end: the adapter crate and the axvisor-shaped example, built with cargo, driven by halconf.
+ * Without cargo these tests are skipped, and say so.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { programArbitrary } from "../../conformance/arbitraries.ts";
+import { CHECKS } from "../../conformance/catalogue.ts";
+import type { Program } from "../../conformance/program.ts";
+import { validateProfile } from "../../conformance/profile.ts";
+import { runCli } from "../../cli/testdata/run_cli.ts";
+import { DriverSession } from "../../driver/session.ts";
+import twin from "./twin.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const MANIFEST = `${ROOT}examples/rust-hal/Cargo.toml`;
+const BINARY = `${ROOT}examples/rust-hal/target/debug/rust-hal`;
+
+async function cargoBuild(): Promise<string | undefined> {
+  try {
+    const build = await new Deno.Command("cargo", {
+      args: ["build", "--offline", "-q", "--manifest-path", MANIFEST],
+      stderr: "piped",
+    }).output();
+    return build.success ? undefined : `cargo build failed: ${new TextDecoder().decode(build.stderr)}`;
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound ? "cargo not found" : String(error);
+  }
+}
+
+const buildProblem = await cargoBuild();
+const skip = buildProblem === "cargo not found";
+if (skip) console.log("examples/rust-hal: Rust driver tests skipped: cargo is not installed on this machine");
+const rustTest = (name: string, fn: () => Promise<void>) => Deno.test({ name, ignore: skip, fn });
+
+interface JsonResult {
+  check: string;
+  status: string;
+  reason?: string;
+  counterexample?: { steps: string[]; violation: { clause: string } };
+}
+
+async function conformDriver(command: string, extra: string[] = []) {
+  const run = await runCli(["--driver", command, "--format", "json", "--seed", "1", ...extra]);
+  return { ...run, results: run.stdout ? JSON.parse(run.stdout).results as JsonResult[] : [] };
+}
+
+rustTest(
+  "the example builds and passes every applicable check: reset per program, and a fork per program",
+  async () => {
+    assert.equal(buildProblem, undefined, buildProblem);
+    for (const command of [BINARY, `${BINARY} --fork`]) {
+      const run = await conformDriver(command);
+      assert.equal(run.code, 0, `${command}: ${run.stderr}`);
+      const statuses = new Set(run.results.map((result) => result.status));
+      assert.deepEqual([...statuses].sort(), ["pass", "skip"]);
+      assert.equal(run.results.filter((result) => result.status === "pass").length, 24);
+    }
+  },
+);
+
+rustTest("the README's command runs it with cargo from the repository root and exits 0", async () => {
+  const run = await runCli(["--driver", "cargo run -q --offline --manifest-path examples/rust-hal/Cargo.toml"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /24 passed, 0 failed, 2 skipped, 0 errors, 0 timeouts, 0 incomplete/);
+});
+
+rustTest("each Rust mutant fails with the clause of its TypeScript twin", async () => {
+  const twins: [string, string][] = [
+    ["frame-twice", "free_list_slip"],
+    ["first-region-only", "first_region_only"],
+    ["frame-zero", "hands_out_frame_zero"],
+    ["silent-double-free", "silent_double_free"],
+    ["v2p-off-by-page", "v2p_off_by_page"],
+    ["unacked-high-lines", "unacked_high_lines"],
+  ];
+  for (const [rust, typescript] of twins) {
+    const { breaks } = await import(`../../conformance/testdata/mutants/${typescript}.ts`) as { breaks: string[] };
+    const run = await conformDriver(`${BINARY} --mutant ${rust}`);
+    assert.equal(run.code, 1, rust);
+    const clauses = run.results.filter((result) => result.status === "fail").map((r) =>
+      r.counterexample!.violation.clause
+    );
+    assert.ok(clauses.includes(breaks[0]), `${rust} fails ${clauses.join(", ")}, its twin ${typescript} ${breaks[0]}`);
+    assert.ok(run.results.every((result) => result.status !== "pass" || !result.reason), rust);
+  }
+});
+
+rustTest(
+  "the Rust adapter and the TypeScript driver give the same trace for the same program, step by step",
+  async () => {
+    const rust = await DriverSession.start({ source: { command: [BINARY] }, label: "rust-hal" });
+    const typescript = await DriverSession.start({
+      source: { module: `${ROOT}examples/rust-hal/twin.ts` },
+      label: "twin",
+    });
+    try {
+      const profile = validateProfile(twin.profile);
+      assert.deepEqual(rust.profile, profile, "the same profile, declared in Rust and in TypeScript");
+      assert.deepEqual([...rust.methods].sort(), [...typescript.methods].sort());
+      const shapes = CHECKS.filter((check) =>
+        ["state.model", "mem.isolation", "free.atomic", "irq.no-loss"].includes(check.id)
+      );
+      const programs: Program[] = shapes.flatMap((check) =>
+        fc.sample(programArbitrary(profile, check.shape), { seed: 21, numRuns: 60 })
+      );
+      const options = { fillLimit: 400, deadline: performance.now() + 60_000 };
+      const fromRust = await rust.execute(programs, options);
+      const fromTypescript = await typescript.execute(programs, options);
+      assert.equal(fromRust.failure, undefined, fromRust.failure?.reason);
+      assert.equal(fromTypescript.failure, undefined, fromTypescript.failure?.reason);
+      for (const [index, trace] of fromRust.traces.entries()) {
+        assert.deepEqual(trace, fromTypescript.traces[index], `program ${index + 1}`);
+      }
+      const threw = fromRust.traces.flatMap((trace) => trace.steps).filter((step) => step.threw);
+      assert.ok(threw.length > 0 && threw.every((step) => step.threw!.name === "panic"), "panics are throws");
+    } finally {
+      await rust.close();
+      await typescript.close();
+    }
+  },
+);
+
+rustTest("a driver that aborts is an error naming the program, and the run goes on with a fresh driver", async () => {
+  const run = await conformDriver(`${BINARY} --mutant aborts`, ["--check", "alloc.unique", "--check", "xlate.range"]);
+  assert.equal(run.code, 1);
+  const [unique, range] = run.results;
+  assert.equal(unique.status, "error");
+  assert.match(unique.reason!, /the HAL process exited \(signal SIGABRT\) while it ran the program below/);
+  assert.ok(unique.counterexample!.steps.length >= 1);
+  assert.equal(range.status, "pass", "xlate.range allocates at most once per program: it never aborts");
+});
+
+rustTest("a failure of a Rust driver is saved and replayed through the same command", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "halconf_rust_" });
+  try {
+    const run = await conformDriver(`${BINARY} --mutant frame-twice`, [
+      "--check",
+      "alloc.unique",
+      "--save-failures",
+      dir,
+    ]);
+    assert.equal(run.code, 1);
+    const replayed = await runCli(["replay", `${dir}/rust-hal-frame-twice.alloc.unique.json`]);
+    assert.equal(replayed.code, 1, replayed.stderr);
+    assert.match(replayed.stdout, /ALLOC-6 broken/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -42,6 +42,10 @@ Options:
   --hal <path>             a custom HAL module (default export: a HalTarget); repeatable.
                            It runs in a sandboxed driver process that may only read its own
                            folder; programs are generated and judged here, never there.
+  --driver "<command>"     a HAL in any language behind a driver executable that speaks
+                           PROTOCOL.md (a Rust HAL through adapters/rust); repeatable.
+                           It runs with a cleared environment, a private HOME and TMPDIR
+                           and a memory cap, in this directory; native code is not sandboxed
   --target <name>          a reference HAL: identity, offset, sparse, numa, paged; repeatable
   --check <id|glob>        checks to run (alloc.unique, 'irq.*'); repeatable; default all
   --seed <n>               run seed (default random); each (target, check) derives its own
@@ -71,10 +75,11 @@ Lists every check with the SPEC.md clauses it enforces and the profile claims it
 
 Prints what a check does and the text of the clauses it enforces.
 `,
-  replay: `Usage: halconf replay <file> [--hal <path>] [--format pretty|json]
+  replay: `Usage: halconf replay <file> [--hal <path> | --driver "<command>"] [--format pretty|json]
 
-Re-runs a counterexample saved with --save-failures against its HAL (or --hal) and
-prints each step with the values seen and the violation.
+Re-runs a counterexample saved with --save-failures against its HAL (or --hal, or
+--driver) and prints each step with the values seen and the violation. A driver
+command saved with the failure runs again in the directory it ran in.
 Exit 1 when the violation is still there, 0 when the HAL now passes, 2 for a
 malformed or mismatched file, 3 when the HAL cannot be loaded.
 `,

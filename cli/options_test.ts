@@ -8,6 +8,7 @@ Deno.test("conform is the default command, with documented defaults", () => {
   if (parsed.command !== "conform") return;
   assert.deepEqual(parsed.options, {
     hals: [],
+    drivers: [],
     targets: [],
     checks: [],
     seed: undefined,

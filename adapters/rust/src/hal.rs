@@ -10,7 +10,7 @@ pub enum Fresh {
     /// Calls this before every program (and it must leave the HAL as if just booted). Fast: no process per program.
     Reset(fn()),
     /// Forks the driver before every program, so statics start as they were at startup. Costs a `fork` per program
-    /// (about 0.1-0.5 ms); needs nothing from the HAL. Unix only.
+    /// (about 0.11 ms a program on the example); needs nothing from the HAL. Unix only.
     Fork,
 }
 

@@ -229,3 +229,20 @@ Deno.test("--timeout has an upper bound", async () => {
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--timeout must be at most 86400 seconds/);
 });
+
+Deno.test("escape sequences a HAL prints or throws are shown inert in the report a person reads", async () => {
+  const run = await runCli([
+    "--hal",
+    "cli/testdata/hostile/escape_sequences.ts",
+    "--check",
+    "alloc.unique",
+    "--check",
+    "free.accept",
+    "--seed",
+    "11",
+  ]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.ok(!run.stdout.includes("\u001b"), "no raw escape character reaches the terminal");
+  assert.match(run.stdout, /\\u001b\[1A\\u001b\[2K {2}PASS/);
+  assert.match(run.stdout, /FAIL +alloc\.unique/);
+});

@@ -91,6 +91,18 @@ const LABEL: Record<string, string> = {
 };
 const COLOR: Record<string, number> = { pass: 32, fail: 31, skip: 90, error: 35, timeout: 33, incomplete: 33 };
 
+/**
+ * Text a HAL chose (what it printed, the messages it threw) made inert for a terminal: control characters, escape
+ * sequences included, are shown as `\u001b` instead of repainting what the reader sees.
+ */
+export function printable(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(
+    /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** The report for a person: one line per target and check, failures in full, then the summary. */
 export function formatPretty(report: CliReport, options: PrettyOptions): string {
   const paint = (code: number, text: string) => options.color ? `\u001b[${code}m${text}\u001b[0m` : text;
@@ -115,20 +127,22 @@ export function formatPretty(report: CliReport, options: PrettyOptions): string 
         : result.counterexample && result.counterexample.violation.clause !== "ERROR"
         ? `${result.counterexample.violation.clause}: ${result.counterexample.violation.message}`
         : result.reason ?? "";
-      out.push(`  ${paint(COLOR[result.status], label.padEnd(8))} ${result.check.padEnd(width)}  ${detail}`);
+      out.push(`  ${paint(COLOR[result.status], label.padEnd(8))} ${result.check.padEnd(width)}  ${printable(detail)}`);
       if (result.status === "pass" || result.status === "skip") continue;
       if (result.expectedReason) out.push(`           expected: ${result.expectedReason}`);
-      if (result.denied) out.push(`           denied: the HAL asked for ${result.denied}`);
+      if (result.denied) out.push(`           denied: the HAL asked for ${printable(result.denied)}`);
       const counterexample = result.counterexample;
       if (counterexample && !(result.expected && !result.unexpected)) {
-        for (const step of counterexample.steps) out.push(`           ${step}`);
+        for (const step of counterexample.steps) out.push(`           ${printable(step)}`);
         const { expected, actual } = counterexample.violation;
-        if (expected !== undefined) out.push(`           expected: ${expected}`, `           actual:   ${actual}`);
+        if (expected !== undefined) {
+          out.push(`           expected: ${printable(expected)}`, `           actual:   ${printable(String(actual))}`);
+        }
       }
       if (result.output) {
         const lines = result.output.trimEnd().split("\n");
         out.push(`           output of the HAL (${lines.length} line${lines.length > 1 ? "s" : ""}):`);
-        for (const line of lines.slice(-10)) out.push(`             | ${line}`);
+        for (const line of lines.slice(-10)) out.push(`             | ${printable(line)}`);
       }
       const replay = options.replayCommand?.(result);
       if (replay && result.unexpected) out.push(`           replay: ${replay}`);

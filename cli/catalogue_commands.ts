@@ -6,8 +6,9 @@
  */
 
 import { CHECKS } from "../conformance/catalogue.ts";
-import { clauseById } from "../conformance/clauses.ts";
+import { clauseById, CLAUSES } from "../conformance/clauses.ts";
 import { UsageError } from "./exit_codes.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** `list`: every check with its clauses, needs and title. */
 export function listChecks(format: "pretty" | "json"): string {
@@ -31,26 +32,38 @@ export function listChecks(format: "pretty" | "json"): string {
   return lines.join("\n") + "\n";
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = saved;
-    }
-  }
-  return row[b.length];
+function clauseText(clauseId: string): string[] {
+  const clause = clauseById(clauseId)!;
+  return [
+    `${clause.id} (${clause.level}${clause.when ? `, when ${clause.when}` : ""})`,
+    `  ${clause.rule}`,
+    `  Why: ${clause.rationale}`,
+    "",
+  ];
 }
 
-/** `explain <check>`: what the check does and the text of its clauses. */
+/** `explain <clause>`: the clause's text, and the checks that enforce it (every failure names a clause). */
+function explainClause(id: string): string {
+  const checks = CHECKS.filter((check) => check.clauses.includes(id));
+  const judgedBy = CHECKS.filter((check) => check.judgesAll).map((check) => check.id);
+  return [
+    ...clauseText(id),
+    `Checked by: ${[...checks.map((check) => check.id), ...judgedBy].join(", ")}`,
+    ...checks.map((check) => `  ${check.id}: ${check.title}`),
+    "",
+    `halconf explain <check> tells what a check does; SPEC.md has every clause.`,
+    "",
+  ].join("\n");
+}
+
+/** `explain <check | clause>`: what a check does and the text of its clauses, or a clause and its checks. */
 export function explainCheck(id: string): string {
+  const clause = CLAUSES.find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
+  if (clause) return explainClause(clause.id);
   const check = CHECKS.find((candidate) => candidate.id === id);
   if (!check) {
-    const nearest = [...CHECKS].sort((a, b) => distance(id, a.id) - distance(id, b.id))[0];
-    throw new UsageError(`unknown check "${id}" (did you mean ${nearest.id}? see: halconf list)`);
+    const known = [...CHECKS.map((candidate) => candidate.id), ...CLAUSES.map((candidate) => candidate.id)];
+    throw new UsageError(`unknown check or clause "${id}"${didYouMean(id, known)} (see: halconf list)`);
   }
   const lines = [
     `${check.id}: ${check.title}`,
@@ -60,15 +73,7 @@ export function explainCheck(id: string): string {
     `Needs: ${check.needs.length ? check.needs.join(", ") : "nothing beyond the four required methods"}`,
     "",
   ];
-  for (const clauseId of check.clauses) {
-    const clause = clauseById(clauseId)!;
-    lines.push(
-      `${clause.id} (${clause.level}${clause.when ? `, when ${clause.when}` : ""})`,
-      `  ${clause.rule}`,
-      `  Why: ${clause.rationale}`,
-      "",
-    );
-  }
+  for (const clauseId of check.clauses) lines.push(...clauseText(clauseId));
   if (check.judgesAll) lines.push("A violation of any applicable clause fails this check.", "");
   return lines.join("\n");
 }

@@ -9,7 +9,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { selectChecks } from "../conformance/catalogue.ts";
+import { CHECKS, selectChecks } from "../conformance/catalogue.ts";
 import type { Check } from "../conformance/check.ts";
 import type { HalTarget } from "../conformance/hal.ts";
 import { inProcessExecutor, type ProgramExecutor } from "../conformance/program_executor.ts";
@@ -25,6 +25,7 @@ import {
   type ReportedResult,
 } from "./expectations.ts";
 import { splitCommand } from "./command_words.ts";
+import { didYouMean } from "./suggest.ts";
 import { moduleUrl } from "./load_target.ts";
 import type { ConformOptions } from "./options.ts";
 import {
@@ -105,13 +106,20 @@ function plan(options: ConformOptions): PlannedTarget[] {
   const references = referenceHals();
   const names = references.map((target) => target.name);
   for (const name of options.targets) {
-    if (!names.includes(name)) throw new UsageError(`unknown --target "${name}" (reference HALs: ${names.join(", ")})`);
+    if (!names.includes(name)) {
+      throw new UsageError(
+        `unknown --target "${name}"${didYouMean(name, names)} (reference HALs: ${names.join(", ")})`,
+      );
+    }
   }
   const chosen = options.targets.length === 0 && options.hals.length === 0 && options.drivers.length === 0
     ? references
     : references.filter((target) => options.targets.includes(target.name));
   for (const pattern of options.checks) {
-    if (selectChecks([pattern]).length === 0) throw new UsageError(`unknown --check "${pattern}" (see: halconf list)`);
+    if (selectChecks([pattern]).length === 0) {
+      const suggestion = didYouMean(pattern, CHECKS.map((check) => check.id));
+      throw new UsageError(`unknown --check "${pattern}"${suggestion} (see: halconf list)`);
+    }
   }
   const selected = options.checks.length ? selectChecks(options.checks) : selectChecks();
   const planned: PlannedTarget[] = [

@@ -8,6 +8,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEFAULT_MEMORY_MIB } from "../driver/session.ts";
 import { UsageError } from "./exit_codes.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** The output formats of `conform` and `merge`. */
 export const FORMATS = ["pretty", "json", "junit", "tap", "github"] as const;
@@ -145,10 +146,14 @@ export function parseShard(value: string): Shard {
   return { index, count };
 }
 
-function describeParseError(error: Error): string {
+function describeParseError(error: Error, command: Command): string {
   const message = error.message.split("\n")[0];
   const unknown = /Unknown option '([^']+)'/.exec(message);
-  if (unknown) return `unknown flag ${unknown[1]} (see --help)`;
+  if (unknown) {
+    const flags = Object.keys(SPECS[command]).map((name) => `--${name}`);
+    const suggestion = didYouMean(unknown[1], flags);
+    return `unknown flag ${unknown[1]}${suggestion || ` for ${command}`} (see halconf ${command} --help)`;
+  }
   const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(message);
   if (missing) return `${missing[1].replace(/^-\w, /, "")} needs a value`;
   const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
@@ -180,7 +185,9 @@ export function parseCommandLine(
   }
   const explicit = first !== undefined && !first.startsWith("-");
   if (explicit && !COMMANDS.includes(first as Command)) {
-    throw new UsageError(`unknown command "${first}" (commands: ${COMMANDS.join(", ")}; see --help)`);
+    throw new UsageError(
+      `unknown command "${first}"${didYouMean(first, COMMANDS)} (commands: ${COMMANDS.join(", ")}; see --help)`,
+    );
   }
   const command = (explicit ? first : "conform") as Command;
   const rest = explicit ? args.slice(1) : args;
@@ -194,7 +201,7 @@ export function parseCommandLine(
       allowPositionals: ["explain", "replay", "init", "merge"].includes(command),
     }) as typeof parsed;
   } catch (error) {
-    throw new UsageError(describeParseError(error as Error));
+    throw new UsageError(describeParseError(error as Error, command));
   }
   const { values, positionals } = parsed;
   const text = (name: string) => values[name] as string | undefined;

@@ -295,6 +295,7 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     if (io.errIsTerminal && total > 0) io.err("\r\u001b[2K");
   }
 
+  const interrupted = controller.signal.aborted;
   const seen = new Map<string, string>();
   for (const target of planned) {
     const name = names.get(target)!;
@@ -305,12 +306,13 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     }
     seen.set(name, target.label);
   }
-  const interrupted = controller.signal.aborted;
   const report = buildReport(seed, planned.map((target) => names.get(target)!), results, {
     shard: options.shard,
     interrupted,
   });
-  await writeOutputs(report, options, io, sources, performance.now() - started);
+  // A run in which nothing could be loaded has no report to show: only why.
+  const nothingRan = loadErrors.length > 0 && results.length === 0 && !interrupted;
+  if (!nothingRan) await writeOutputs(report, options, io, sources, performance.now() - started);
   for (const message of loadErrors) io.err(`halconf: ${message}\n`);
   if (interrupted) {
     io.err(

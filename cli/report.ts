@@ -127,25 +127,30 @@ export function formatPretty(report: CliReport, options: PrettyOptions): string 
         : result.counterexample && result.counterexample.violation.clause !== "ERROR"
         ? `${result.counterexample.violation.clause}: ${result.counterexample.violation.message}`
         : result.reason ?? "";
-      out.push(`  ${paint(COLOR[result.status], label.padEnd(8))} ${result.check.padEnd(width)}  ${printable(detail)}`);
+      out.push(
+        `  ${paint(COLOR[result.status], label.padEnd(10))} ${result.check.padEnd(width)}  ${printable(detail)}`,
+      );
       if (result.status === "pass" || result.status === "skip") continue;
-      if (result.expectedReason) out.push(`           expected: ${result.expectedReason}`);
-      if (result.denied) out.push(`           denied: the HAL asked for ${printable(result.denied)}`);
+      if (result.expectedReason) out.push(`               expected: ${result.expectedReason}`);
+      if (result.denied) out.push(`             denied: the HAL asked for ${printable(result.denied)}`);
       const counterexample = result.counterexample;
       if (counterexample && !(result.expected && !result.unexpected)) {
-        for (const step of counterexample.steps) out.push(`           ${printable(step)}`);
+        for (const step of counterexample.steps) out.push(`             ${printable(step)}`);
         const { expected, actual } = counterexample.violation;
         if (expected !== undefined) {
-          out.push(`           expected: ${printable(expected)}`, `           actual:   ${printable(String(actual))}`);
+          out.push(
+            `             expected: ${printable(expected)}`,
+            `             actual:   ${printable(String(actual))}`,
+          );
         }
       }
       if (result.output) {
         const lines = result.output.trimEnd().split("\n");
-        out.push(`           output of the HAL (${lines.length} line${lines.length > 1 ? "s" : ""}):`);
-        for (const line of lines.slice(-10)) out.push(`             | ${printable(line)}`);
+        out.push(`             output of the HAL (${lines.length} line${lines.length > 1 ? "s" : ""}):`);
+        for (const line of lines.slice(-10)) out.push(`               | ${printable(line)}`);
       }
       const replay = options.replayCommand?.(result);
-      if (replay && result.unexpected) out.push(`           replay: ${replay}`);
+      if (replay && result.unexpected) out.push(`             replay: ${replay}`);
     }
   }
   const s = report.summary;

@@ -31,13 +31,17 @@ function arrow(step: TraceStep, value: unknown): string {
   return ` -> ${value instanceof Uint8Array ? formatBytes(value) : describeValue(value)}`;
 }
 
+/** A fill's values: every one counts, whatever its type (a HAL returning numbers is shown returning numbers). */
 function fillSummary(values: unknown[]): string {
-  const frames = values.filter((value) => typeof value === "bigint") as bigint[];
   const last = values.at(-1);
-  const tail = typeof last === "bigint" ? "(stopped at the fill limit)" : `then ${describeValue(last)}`;
-  if (frames.length === 0) return tail;
-  if (frames.length <= 3) return `${frames.map(hex).join(", ")}, ${tail}`;
-  return `${frames.length} frames (${hex(frames[0])}, ${hex(frames[1])} ... ${hex(frames.at(-1)!)}), ${tail}`;
+  const stopped = last === null || last === undefined;
+  const handed = stopped ? values.slice(0, -1) : values;
+  const tail = stopped ? `then ${describeValue(last)}` : "(stopped at the fill limit)";
+  if (handed.length === 0) return tail;
+  const what = handed.every((value) => typeof value === "bigint") ? "frames" : "values";
+  if (handed.length <= 3) return `${handed.map(describeValue).join(", ")}, ${tail}`;
+  const [first, second] = handed.map(describeValue);
+  return `${handed.length} ${what} (${first}, ${second} ... ${describeValue(handed.at(-1))}), ${tail}`;
 }
 
 /**

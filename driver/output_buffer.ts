@@ -56,8 +56,12 @@ export class OutputBuffer {
     return text;
   }
 
-  /** The last non-empty line kept, without emptying the buffer. */
+  /**
+   * The line that best says what went wrong, without emptying the buffer: the last line that is not a stack frame
+   * (`    at f (file.ts:1:1)`), so that a crash is reported by its message.
+   */
   lastLine(): string | undefined {
-    return (this.#head + this.#tail).trim().split("\n").filter(Boolean).at(-1);
+    const lines = (this.#head + this.#tail).split("\n").map((line) => line.trim()).filter(Boolean);
+    return lines.filter((line) => !/^at\s/.test(line)).at(-1) ?? lines.at(-1);
   }
 }

@@ -1,0 +1,28 @@
+import assert from "node:assert/strict";
+import { formatStep } from "../conformance/print.ts";
+import { runCli } from "./testdata/run_cli.ts";
+
+Deno.test("a HAL that cannot load gets its error alone: no header, no empty summary, exit 3", async () => {
+  const run = await runCli(["--hal", "cli/testdata/throws_on_import.ts"]);
+  assert.equal(run.code, 3);
+  assert.equal(run.stdout, "");
+  assert.match(run.stderr, /^halconf: Cannot load HAL module "cli\/testdata\/throws_on_import.ts": it threw on import/);
+});
+
+Deno.test("a load failure is reported by its message, not by the last stack frame", async () => {
+  const run = await runCli(["--hal", "cli/testdata/dies_with_stack_trace.ts"]);
+  assert.equal(run.code, 3);
+  assert.match(run.stderr, /exited with code 1 while loading: Error: the firmware table is missing\n$/);
+});
+
+Deno.test("a fill that returned numbers shows numbers, and why it stopped", () => {
+  const values = Array.from({ length: 257 }, () => 2147483648);
+  const line = formatStep({ index: 0, op: { op: "fill" }, cpu: 0, result: values, dispatched: [] });
+  assert.equal(
+    line,
+    "1. fill() -> 257 values (2147483648 (a number), 2147483648 (a number) ... 2147483648 (a number)), " +
+      "(stopped at the fill limit)",
+  );
+  const ended = formatStep({ index: 1, op: { op: "fill" }, cpu: 0, result: [0x1000n, null], dispatched: [] });
+  assert.equal(ended, "2. fill() -> 0x1000, then null");
+});

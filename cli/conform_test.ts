@@ -168,6 +168,23 @@ Deno.test("shards 1/3, 2/3 and 3/3 merged equal the unsharded report", async () 
   });
 });
 
+Deno.test("merge refuses a partial set of shards unless --allow-partial, and says which are missing", async () => {
+  await withTempDir(async (dir) => {
+    const common = ["--target", "identity", "--check", "alloc.*", "--seed", "3", "--runs", "5", "--format", "json"];
+    for (const shard of [1, 2]) await runCli([...common, "--shard", `${shard}/3`, "--report", `${dir}/s${shard}.json`]);
+    const refused = await runCli(["merge", `${dir}/s1.json`, `${dir}/s2.json`]);
+    assert.equal(refused.code, 2);
+    assert.match(
+      refused.stderr,
+      /^halconf: Cannot merge: shard 3\/3 is missing \(merge every shard, or pass --allow-partial\)/,
+    );
+    const partial = await runCli(["merge", `${dir}/s1.json`, `${dir}/s2.json`, "--allow-partial"]);
+    assert.notEqual(partial.code, 2, partial.stderr);
+    assert.match(partial.stderr, /warning: shard\(s\) 3\/3 missing: the merged report is partial/);
+    assert.deepEqual(JSON.parse(partial.stdout).missingShards, ["3/3"]);
+  });
+});
+
 Deno.test("merge refuses reports of different seeds or suite versions, and files that are not reports", async () => {
   await withTempDir(async (dir) => {
     const report = { version: "0.1.0", seed: 1, targets: ["identity"], results: [], summary: {} };

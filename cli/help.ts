@@ -89,10 +89,12 @@ Writes a custom HAL that passes the suite (hal.ts), a test using testConformance
 (hal_test.ts), a deno.json with conform and test tasks, and a GitHub Actions
 workflow (.github/workflows/halconf.yml) that gates on conformance.
 `,
-  merge: `Usage: halconf merge <report.json...> [--format f] [--report <path>]
+  merge: `Usage: halconf merge <report.json...> [--format f] [--report <path>] [--allow-partial]
 
 Joins the JSON reports of shards (same seed and suite version) into the report one
-run would give. Writes JSON to stdout unless --format says otherwise.
+run would give. Writes JSON to stdout unless --format says otherwise. Every shard
+of the run must be given (exit 2 naming the missing ones) unless --allow-partial,
+which merges what is there, warns, and marks the report with "missingShards".
 Exit codes as for conform.
 `,
 };

@@ -55,7 +55,12 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
         return EXIT_OK;
       }
       case "merge": {
-        const merged = await mergeReports(parsed.files);
+        const merged = await mergeReports(parsed.files, { allowPartial: parsed.allowPartial });
+        if (merged.missingShards) {
+          io.err(
+            `halconf: warning: shard(s) ${merged.missingShards.join(", ")} missing: the merged report is partial\n`,
+          );
+        }
         if (parsed.report) {
           try {
             await Deno.writeTextFile(parsed.report, formatJson(merged));

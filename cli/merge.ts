@@ -22,18 +22,45 @@ async function readReport(path: string): Promise<CliReport> {
   return data as CliReport;
 }
 
+/** The shards (`i/n`) a set of reports leaves out; empty when they are all there or the reports are not shards. */
+export function missingShards(reports: readonly CliReport[]): string[] {
+  const shards = reports.map((report) => report.shard).filter((shard): shard is string => shard !== undefined);
+  if (shards.length === 0) return [];
+  const count = Number(shards[0].split("/")[1]);
+  const present = new Set(shards.map((shard) => Number(shard.split("/")[0])));
+  return Array.from({ length: count }, (_, i) => i + 1).filter((i) => !present.has(i)).map((i) => `${i}/${count}`);
+}
+
 /**
  * Merges shard reports. They must come from the same suite version, seed and
- * targets, and must not overlap.
+ * targets, and must not overlap; every shard of the run must be there unless
+ * `allowPartial` (then the merged report says which are missing).
  *
  * @example
  * ```ts ignore
  * const report = await mergeReports(["shard1.json", "shard2.json"]);
  * ```
  */
-export async function mergeReports(paths: readonly string[]): Promise<CliReport> {
+export async function mergeReports(
+  paths: readonly string[],
+  options: { allowPartial?: boolean } = {},
+): Promise<CliReport & { missingShards?: string[] }> {
   const reports = await Promise.all(paths.map(async (path) => ({ path, report: await readReport(path) })));
   const [first] = reports;
+  const counts = new Set(reports.map(({ report }) => report.shard?.split("/")[1] ?? "whole"));
+  if (counts.size > 1) {
+    throw new UsageError(
+      `Cannot merge: the reports come from runs split in different ways (${[...counts].join(", ")})`,
+    );
+  }
+  const missing = missingShards(reports.map(({ report }) => report));
+  if (missing.length > 0 && !options.allowPartial) {
+    throw new UsageError(
+      `Cannot merge: shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ${
+        missing.length > 1 ? "are" : "is"
+      } missing (merge every shard, or pass --allow-partial)`,
+    );
+  }
   for (const { path, report } of reports.slice(1)) {
     if (report.version !== first.report.version) {
       throw new UsageError(
@@ -66,5 +93,10 @@ export async function mergeReports(paths: readonly string[]): Promise<CliReport>
   const merged = buildReport(first.report.seed, first.report.targets, results, {
     interrupted: reports.some(({ report }) => report.interrupted),
   });
-  return { ...merged, version: first.report.version, summary: summarize(results) };
+  return {
+    ...merged,
+    version: first.report.version,
+    summary: summarize(results),
+    ...(missing.length ? { missingShards: missing } : {}),
+  };
 }

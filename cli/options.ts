@@ -75,7 +75,7 @@ export type ParsedCommand =
   | { command: "explain"; check: string }
   | { command: "replay"; file: string; hal?: string; driver?: string; format: "pretty" | "json" }
   | { command: "init"; dir: string; force: boolean }
-  | { command: "merge"; files: string[]; format: Format; report?: string };
+  | { command: "merge"; files: string[]; format: Format; report?: string; allowPartial: boolean };
 
 const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
   conform: {
@@ -101,7 +101,7 @@ const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
   explain: {},
   replay: { hal: { type: "string" }, driver: { type: "string" }, format: { type: "string" } },
   init: { force: { type: "boolean" } },
-  merge: { format: { type: "string" }, report: { type: "string" } },
+  merge: { format: { type: "string" }, report: { type: "string" }, "allow-partial": { type: "boolean" } },
 };
 
 function integer(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -262,6 +262,12 @@ export function parseCommandLine(
       return { command, dir: one("directory"), force: values.force === true };
     case "merge":
       if (positionals.length === 0) throw new UsageError("merge needs at least one report file");
-      return { command, files: positionals, format: format(text("format"), FORMATS, "json"), report: text("report") };
+      return {
+        command,
+        files: positionals,
+        format: format(text("format"), FORMATS, "json"),
+        report: text("report"),
+        allowPartial: values["allow-partial"] === true,
+      };
   }
 }

@@ -156,47 +156,45 @@ async function checkModulesExist(options: ConformOptions): Promise<void> {
   }
 }
 
-/** What running one target gave: its name as the HAL declares it, or why it could not be run. */
-interface TargetOutcome {
-  name?: string;
+/** A target ready to run: its executor (a driver session, or this process for a trusted reference HAL). */
+interface OpenedTarget {
+  target: PlannedTarget;
+  executor?: ProgramExecutor;
+  session?: DriverSession;
   loadError?: string;
 }
 
-/**
- * Runs the checks of one target: a trusted reference HAL in this process,
- * anything else through a driver session. Results go to `onResult` as each
- * check ends, with what the HAL printed during it.
- */
-async function runTarget(
-  target: PlannedTarget,
+/** Loads a target: starts its driver and reads the handshake (name, profile), or wraps a reference HAL. */
+async function openTarget(target: PlannedTarget, options: ConformOptions): Promise<OpenedTarget> {
+  if (target.reference && !options.isolate) return { target, executor: inProcessExecutor(target.reference) };
+  try {
+    const session = await DriverSession.start({
+      source: target.source,
+      label: target.label,
+      memoryMiB: options.memoryMiB,
+      loadTimeoutMs: Math.max(options.timeoutSeconds * 1000, 30_000),
+    });
+    return { target, executor: session, session };
+  } catch (error) {
+    if (error instanceof DriverLoadError || error instanceof LoadError) return { target, loadError: error.message };
+    throw error;
+  }
+}
+
+/** Runs the checks of an opened target; results go to `onResult` as each check ends, with what the HAL printed. */
+async function runChecks(
+  opened: OpenedTarget,
   options: ConformOptions,
   seed: number,
   signal: AbortSignal,
   onResult: (result: CheckResult) => void,
-): Promise<TargetOutcome> {
-  let executor: ProgramExecutor;
-  let session: DriverSession | undefined;
-  if (target.reference && !options.isolate) {
-    executor = inProcessExecutor(target.reference);
-  } else {
-    try {
-      session = await DriverSession.start({
-        source: target.source,
-        label: target.label,
-        memoryMiB: options.memoryMiB,
-        loadTimeoutMs: Math.max(options.timeoutSeconds * 1000, 30_000),
-      });
-    } catch (error) {
-      if (error instanceof DriverLoadError || error instanceof LoadError) return { loadError: error.message };
-      throw error;
-    }
-    executor = session;
-  }
-  const kill = () => session?.kill();
+): Promise<void> {
+  const executor = opened.executor!;
+  const kill = () => opened.session?.kill();
   signal.addEventListener("abort", kill);
   try {
     const timeoutMs = options.timeoutSeconds * 1000;
-    for (const check of target.checks) {
+    for (const check of opened.target.checks) {
       if (signal.aborted) break;
       const result = await runCheckWith(executor, check, {
         seed,
@@ -214,9 +212,25 @@ async function runTarget(
     }
   } finally {
     signal.removeEventListener("abort", kill);
-    await session?.close();
+    await opened.session?.close();
   }
-  return { name: executor.name };
+}
+
+/** Two targets that declare the same name: reported before any check runs (results would be indistinguishable). */
+function nameClashes(opened: readonly OpenedTarget[]): string[] {
+  const seen = new Map<string, string>();
+  const clashes: string[] = [];
+  for (const { target, executor } of opened) {
+    if (!executor) continue;
+    const earlier = seen.get(executor.name);
+    if (earlier !== undefined) {
+      clashes.push(
+        `HALs "${earlier}" and "${target.label}" are both named "${executor.name}": give each a distinct name`,
+      );
+    }
+    seen.set(executor.name, target.label);
+  }
+  return clashes;
 }
 
 /** Where a target came from, as reports and replay hints name it: a module path, `driver:<command>`, or `reference`. */
@@ -282,13 +296,26 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     progress(result);
   };
 
+  // Every HAL is loaded first: a name declared twice is refused before any check runs.
+  const opened = await Promise.all(planned.map((target) => openTarget(target, options)));
+  for (const { target, executor, loadError } of opened) {
+    if (loadError) loadErrors.push(loadError);
+    if (executor) {
+      names.set(target, executor.name);
+      sources.set(executor.name, sourceOf(target));
+    }
+  }
+  const clashes = nameClashes(opened);
+  if (clashes.length > 0) {
+    await Promise.all(opened.map((target) => target.session?.close()));
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    for (const message of clashes) io.err(`halconf: ${message}\n`);
+    return EXIT_LOAD;
+  }
   try {
-    await pool(planned, options.jobs, async (target) => {
-      if (controller.signal.aborted) return;
-      const outcome = await runTarget(target, options, seed, controller.signal, collect);
-      if (outcome.name !== undefined) names.set(target, outcome.name);
-      sources.set(names.get(target)!, sourceOf(target));
-      if (outcome.loadError) loadErrors.push(outcome.loadError);
+    await pool(opened.filter((target) => target.executor), options.jobs, async (target) => {
+      if (controller.signal.aborted) return target.session?.close();
+      await runChecks(target, options, seed, controller.signal, collect);
     });
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
@@ -296,16 +323,6 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   }
 
   const interrupted = controller.signal.aborted;
-  const seen = new Map<string, string>();
-  for (const target of planned) {
-    const name = names.get(target)!;
-    if (seen.has(name)) {
-      loadErrors.push(
-        `HALs "${seen.get(name)}" and "${target.label}" are both named "${name}": give each a distinct name`,
-      );
-    }
-    seen.set(name, target.label);
-  }
   const report = buildReport(seed, planned.map((target) => names.get(target)!), results, {
     shard: options.shard,
     interrupted,

@@ -96,8 +96,8 @@ const COLOR: Record<string, number> = { pass: 32, fail: 31, skip: 90, error: 35,
  * sequences included, are shown as `\u001b` instead of repainting what the reader sees.
  */
 export function printable(text: string): string {
-  // deno-lint-ignore no-control-regex
   return text.replace(
+    // deno-lint-ignore no-control-regex
     /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

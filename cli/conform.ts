@@ -188,6 +188,7 @@ async function runChecks(
   seed: number,
   signal: AbortSignal,
   onResult: (result: CheckResult) => void,
+  heartbeat: (target: string, check: string) => () => void,
 ): Promise<void> {
   const executor = opened.executor!;
   const kill = () => opened.session?.kill();
@@ -196,12 +197,13 @@ async function runChecks(
     const timeoutMs = options.timeoutSeconds * 1000;
     for (const check of opened.target.checks) {
       if (signal.aborted) break;
+      const stopHeartbeat = heartbeat(executor.name, check.id);
       const result = await runCheckWith(executor, check, {
         seed,
         runs: options.runs,
         timeLimitMs: timeoutMs * 0.8,
         deadlineMs: timeoutMs,
-      });
+      }).finally(stopHeartbeat);
       // A check cut short by Ctrl-C has no result: the partial report keeps only finished ones.
       if (signal.aborted) break;
       const output = executor.takeOutput();
@@ -284,10 +286,17 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   const onInterrupt = () => controller.abort();
   Deno.addSignalListener("SIGINT", onInterrupt);
   const progress = (result: CheckResult) => {
-    if (!io.errIsTerminal) return;
     const failing = results.filter((r) => r.unexpected).length;
+    if (io.errIsTerminal) {
+      io.err(
+        `\r\u001b[2K[${results.length}/${total}] ${failing} failing · ${result.target} ${result.check} ${result.status}`,
+      );
+      return;
+    }
+    // A CI log is not a terminal: one plain line per check, so the log shows where a run is.
     io.err(
-      `\r\u001b[2K[${results.length}/${total}] ${failing} failing · ${result.target} ${result.check} ${result.status}`,
+      `halconf: [${results.length}/${total}] ${result.target} ${result.check} ${result.status.toUpperCase()} ` +
+        `(${(result.durationMs / 1000).toFixed(1)} s)\n`,
     );
   };
   const collect = (result: CheckResult) => {
@@ -296,6 +305,17 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     progress(result);
   };
 
+  /** While a check runs longer than --heartbeat, a line every --heartbeat seconds says so (CI logs only). */
+  const heartbeat = (target: string, check: string): () => void => {
+    if (io.errIsTerminal) return () => {};
+    const started = performance.now();
+    const timer = setInterval(() => {
+      io.err(
+        `halconf: ${target} ${check} still running after ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+    }, options.heartbeatSeconds * 1000);
+    return () => clearInterval(timer);
+  };
   // Every HAL is loaded first: a name declared twice is refused before any check runs.
   const opened = await Promise.all(planned.map((target) => openTarget(target, options)));
   for (const { target, executor, loadError } of opened) {
@@ -315,7 +335,12 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   try {
     await pool(opened.filter((target) => target.executor), options.jobs, async (target) => {
       if (controller.signal.aborted) return target.session?.close();
-      await runChecks(target, options, seed, controller.signal, collect);
+      await runChecks(target, options, seed, controller.signal, collect, heartbeat);
+      if (!io.errIsTerminal) {
+        const mine = results.filter((result) => result.target === target.executor!.name);
+        const bad = mine.filter((result) => result.unexpected).length;
+        io.err(`halconf: ${target.executor!.name} done: ${mine.length} checks, ${bad} not passed\n`);
+      }
     });
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);

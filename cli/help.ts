@@ -60,6 +60,8 @@ Options:
   --isolate                run reference HALs in a driver process too
   --memory <MiB>           memory cap of each HAL process (default 2048, at least 512)
   --allow-incomplete       exit 0 even if some checks are incomplete (still reported as such)
+  --heartbeat <seconds>    when stderr is not a terminal (CI), a line every this many seconds
+                           while a check runs (default 30); a line per finished check always
   --expect <file>          expected statuses: known failures do not fail the run
   --update-expectations <file>
                            write that file from this run's results

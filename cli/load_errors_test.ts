@@ -26,3 +26,27 @@ Deno.test("a fill that returned numbers shows numbers, and why it stopped", () =
   const ended = formatStep({ index: 1, op: { op: "fill" }, cpu: 0, result: [0x1000n, null], dispatched: [] });
   assert.equal(ended, "2. fill() -> 0x1000, then null");
 });
+
+Deno.test("in CI (stderr not a terminal) every finished check and HAL is a line, and a long check a heartbeat", async () => {
+  const run = await runCli([
+    "--hal",
+    "cli/testdata/hangs_in_irq_fetch.ts",
+    "--check",
+    "alloc.unique",
+    "--check",
+    "irq.idle",
+    "--timeout",
+    "2",
+    "--heartbeat",
+    "0.5",
+    "--format",
+    "json",
+  ]);
+  assert.equal(run.code, 1);
+  // The hanging check lasts until its 2 s deadline, so heartbeats at 0.5 s intervals come before its result.
+  assert.match(
+    run.stderr,
+    /^halconf: \[1\/2\] hangs-in-irq-fetch alloc\.unique PASS \(\d+\.\d s\)\n(halconf: hangs-in-irq-fetch irq\.idle still running after \d\.\d s\n)+halconf: \[2\/2\] hangs-in-irq-fetch irq\.idle TIMEOUT \(2\.\d s\)\nhalconf: hangs-in-irq-fetch done: 2 checks, 1 not passed\n$/,
+  );
+  JSON.parse(run.stdout);
+});

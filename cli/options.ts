@@ -64,6 +64,8 @@ export interface ConformOptions {
   memoryMiB: number;
   /** Accept `incomplete` results (budget spent, clauses not reached) in the exit code. */
   allowIncomplete: boolean;
+  /** When stderr is not a terminal, a line every this many seconds while a check runs. */
+  heartbeatSeconds: number;
 }
 
 /** A parsed command line. */
@@ -96,6 +98,7 @@ const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
     shard: { type: "string" },
     memory: { type: "string" },
     "allow-incomplete": { type: "boolean" },
+    heartbeat: { type: "string" },
   },
   list: { format: { type: "string" } },
   explain: {},
@@ -244,6 +247,7 @@ export function parseCommandLine(
             ? DEFAULT_MEMORY_MIB
             : integer("memory", text("memory")!, 512, 1 << 20),
           allowIncomplete: values["allow-incomplete"] === true,
+          heartbeatSeconds: text("heartbeat") === undefined ? 30 : positiveSeconds("heartbeat", text("heartbeat")!),
         },
       };
     case "list":

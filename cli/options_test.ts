@@ -24,6 +24,7 @@ Deno.test("conform is the default command, with documented defaults", () => {
     shard: undefined,
     memoryMiB: 2048,
     allowIncomplete: false,
+    heartbeatSeconds: 30,
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { formatStep } from "../conformance/print.ts";
-import { runCli } from "./testdata/run_cli.ts";
+import { ROOT, runCli } from "./testdata/run_cli.ts";
 
 Deno.test("a HAL that cannot load gets its error alone: no header, no empty summary, exit 3", async () => {
   const run = await runCli(["--hal", "cli/testdata/throws_on_import.ts"]);
@@ -49,4 +49,14 @@ Deno.test("in CI (stderr not a terminal) every finished check and HAL is a line,
     /^halconf: \[1\/2\] hangs-in-irq-fetch alloc\.unique PASS \(\d+\.\d s\)\n(halconf: hangs-in-irq-fetch irq\.idle still running after \d\.\d s\n)+halconf: \[2\/2\] hangs-in-irq-fetch irq\.idle TIMEOUT \(2\.\d s\)\nhalconf: hangs-in-irq-fetch done: 2 checks, 1 not passed\n$/,
   );
   JSON.parse(run.stdout);
+});
+
+Deno.test("the README's example failure is what the command it names prints", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  const command = /A failure looks like this\s+\(`deno\s+task\s+conform\s+([^`]+)`/.exec(readme)![1].trim().split(/\s+/);
+  const shown = /```\n(free-list-slip \(conformance[\s\S]*?)\n```/.exec(readme)![1];
+  const run = await runCli(command);
+  assert.equal(run.code, 1);
+  const printed = run.stdout.split("\n").slice(2, 2 + shown.split("\n").length).join("\n").replaceAll(ROOT, "");
+  assert.equal(printed, shown);
 });

@@ -7,6 +7,7 @@
 
 import { CHECKS } from "../conformance/catalogue.ts";
 import { clauseById, CLAUSES } from "../conformance/clauses.ts";
+import { HOST_AND_PORTS } from "../conformance/spec.ts";
 import { UsageError } from "./exit_codes.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -56,13 +57,23 @@ function explainClause(id: string): string {
   ].join("\n");
 }
 
-/** `explain <check | clause>`: what a check does and the text of its clauses, or a clause and its checks. */
+const HOST_TOPICS = ["host", "ports", "dispatchIrq", "currentCpu", "raiseIrq", "readMemory", "writeMemory"];
+
+/**
+ * `explain <check | clause | host | ports>`: what a check does and the text of its clauses, a clause and its checks,
+ * or the host and the test ports with their signatures.
+ */
 export function explainCheck(id: string): string {
+  if (HOST_TOPICS.some((topic) => topic.toLowerCase() === id.toLowerCase())) return HOST_AND_PORTS;
   const clause = CLAUSES.find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
   if (clause) return explainClause(clause.id);
   const check = CHECKS.find((candidate) => candidate.id === id);
   if (!check) {
-    const known = [...CHECKS.map((candidate) => candidate.id), ...CLAUSES.map((candidate) => candidate.id)];
+    const known = [
+      ...CHECKS.map((candidate) => candidate.id),
+      ...CLAUSES.map((candidate) => candidate.id),
+      ...HOST_TOPICS,
+    ];
     throw new UsageError(`unknown check or clause "${id}"${didYouMean(id, known)} (see: halconf list)`);
   }
   const lines = [

@@ -23,7 +23,7 @@ Usage: halconf [command] [options]
 Commands:
   conform            run the suite (the default command)
   list               the checks, their clauses and what they need
-  explain <check>    the clause text and what a check does
+  explain <topic>    a check, a clause (the id a failure prints), or the host and ports
   replay <file>      re-run a saved counterexample against its HAL
   init <dir>         scaffold a custom HAL that passes, with tasks and a CI workflow
   merge <reports...> join the JSON reports of shards into one
@@ -73,9 +73,12 @@ ${EXIT_CODES}
 
 Lists every check with the SPEC.md clauses it enforces and the profile claims it needs.
 `,
-  explain: `Usage: halconf explain <check-id>
+  explain: `Usage: halconf explain <check | clause | host | ports>
 
-Prints what a check does and the text of the clauses it enforces.
+  explain alloc.unique   what a check does and the text of the clauses it enforces
+  explain FREE-2         a clause (the id every failure prints) and the checks that enforce it
+  explain host           the host a HAL calls (dispatchIrq, currentCpu) and the test ports
+                         (raiseIrq, readMemory, writeMemory), with signatures and examples
 `,
   replay: `Usage: halconf replay <file> [--hal <path> | --driver "<command>"] [--format pretty|json]
 

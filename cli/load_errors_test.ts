@@ -53,7 +53,9 @@ Deno.test("in CI (stderr not a terminal) every finished check and HAL is a line,
 
 Deno.test("the README's example failure is what the command it names prints", async () => {
   const readme = await Deno.readTextFile(`${ROOT}README.md`);
-  const command = /A failure looks like this\s+\(`deno\s+task\s+conform\s+([^`]+)`/.exec(readme)![1].trim().split(/\s+/);
+  const command = /A failure looks like this\s+\(`deno\s+task\s+conform\s+([^`]+)`/.exec(readme)![1].trim().split(
+    /\s+/,
+  );
   const shown = /```\n(free-list-slip \(conformance[\s\S]*?)\n```/.exec(readme)![1];
   const run = await runCli(command);
   assert.equal(run.code, 1);

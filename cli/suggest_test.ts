@@ -37,3 +37,12 @@ Deno.test("misspelled flags and commands get the nearest real one", () => {
     /unknown flag --frobnicate for conform \(see halconf conform --help\)/,
   );
 });
+
+Deno.test("explain host and explain ports give the signatures and an example of each", () => {
+  for (const topic of ["host", "ports", "raiseIrq", "readmemory"]) {
+    const text = explainCheck(topic);
+    assert.match(text, /`host\.dispatchIrq\(irq: number\): void`/);
+    assert.match(text, /`readMemory\?\(vaddr: bigint, length: number\): Uint8Array`/);
+    assert.match(text, /raiseIrq: \(irq\) => void pending\.add\(irq\)/);
+  }
+});

@@ -10,6 +10,58 @@
 import { CHECKS } from "./catalogue.ts";
 import { CLAUSE_FAMILIES, CLAUSES } from "./clauses.ts";
 
+/**
+ * The host a HAL calls into and the test ports that stand in for hardware, with exact signatures and an example of
+ * each: a section of SPEC.md, and what `halconf explain host` (or `ports`, or any of their names) prints.
+ */
+export const HOST_AND_PORTS: string = `## The host and the test ports
+
+\`create(host)\` receives the **host**: what the HAL calls into, as it would call its host kernel. The **test
+ports** are optional methods of an instance that stand in for hardware, so that checks can observe the HAL; a HAL
+without them skips the checks that need them, with the reason. A Rust HAL gets the same through
+\`halconf_driver::host\` and the \`TestPorts\` trait (\`adapters/rust\`).
+
+| TypeScript | Rust (\`adapters/rust\`) | what it is |
+| --- | --- | --- |
+| \`host.dispatchIrq(irq: number): void\` | \`host::dispatch_irq(irq: usize)\` | the host kernel's IRQ dispatcher: \`irqHandler\` calls it exactly once for the IRQ it handles; nothing else calls it (IRQ-5) |
+| \`host.currentCpu(): number\` | \`host::current_cpu() -> usize\` | the CPU the caller runs on, \`0..cpus\`; programs move it (\`setCpu\`) to test per-CPU and NUMA code |
+| \`raiseIrq?(irq: number): void\` | \`TestPorts::raise_irq(irq: usize)\` | asserts line \`irq\` on the simulated interrupt controller: it becomes pending. Every IRQ check needs it |
+| \`readMemory?(vaddr: bigint, length: number): Uint8Array\` | \`TestPorts::read_memory(vaddr: usize, len: usize) -> Vec<u8>\` | reads \`length\` bytes through a virtual address \`physToVirt\` returned. MEM-1, MEM-2 and ALLOC-8 need it |
+| \`writeMemory?(vaddr: bigint, bytes: Uint8Array): void\` | \`TestPorts::write_memory(vaddr: usize, bytes: &[u8])\` | writes bytes through such an address |
+
+An example of each, in an instance whose controller serves the lowest pending line:
+
+\`\`\`ts
+create(host: HalHost): HalInstance {
+  const pending = new Set<number>();
+  const pages = new Map<bigint, Uint8Array>(); // what each frame holds, by frame
+  const frameOf = (vaddr: bigint) => (vaddr - OFFSET) & ~0xfffn;
+  return {
+    ...memoryFunctions, // allocFrame, deallocFrame, physToVirt, virtToPhys
+    irqFetch: () => pending.size ? Math.min(...pending) : 1023,
+    irqHandler() {
+      const irq = this.irqFetch!();
+      if (irq === 1023) return;
+      pending.delete(irq); // acknowledged...
+      host.dispatchIrq(irq); // ...and dispatched exactly once
+    },
+    raiseIrq: (irq) => void pending.add(irq), // the port: hardware asserting a line
+    readMemory: (vaddr, length) => {
+      const page = pages.get(frameOf(vaddr)) ?? new Uint8Array(4096);
+      const at = Number(vaddr & 0xfffn);
+      return page.slice(at, at + length);
+    },
+    writeMemory: (vaddr, bytes) => {
+      const page = pages.get(frameOf(vaddr)) ?? new Uint8Array(4096);
+      page.set(bytes, Number(vaddr & 0xfffn));
+      pages.set(frameOf(vaddr), page);
+    },
+  };
+}
+// Per-CPU code asks the host where it runs: host.currentCpu() is 0 until a program switches CPUs.
+\`\`\`
+`;
+
 const INTRO = `# The AxVCpuHal contract
 
 This is the contract halconf checks: what an implementation of the ArceOS
@@ -36,6 +88,7 @@ Addresses are \`bigint\` (\`usize\` is 64 bits; a JS \`number\` is exact only up
 to 2^53). Leaving out \`irqFetch\` and \`irqHandler\` is keeping the trait's
 defaults: the HAL is then reported as "IRQ not implemented" (IRQ-7).
 
+${HOST_AND_PORTS}
 ## Words used below
 
 - **Profile**: the static facts a HAL declares (\`frameSize\`, \`memory\`,

@@ -71,7 +71,9 @@ export function judgeTraceReach(trace: Trace, profile: ResolvedProfile): Judgeme
       violation: {
         step: -1,
         clause: HARNESS_ERROR,
-        message: `create() asked for ${trace.denied.join(", ")}: denied by the sandbox`,
+        message: `create() asked for ${trace.denied.join(", ")}: denied by the sandbox ${
+          sandboxAdvice(trace.denied[0])
+        }`,
         denied: trace.denied[0],
       },
       reached: model.reached,
@@ -103,6 +105,21 @@ export function judgeTraceReach(trace: Trace, profile: ResolvedProfile): Judgeme
   return { reached: model.reached };
 }
 
+/**
+ * What halconf grants a HAL, for the message of a denial (Deno's own advice names flags halconf does not have).
+ *
+ * @example
+ * ```ts ignore
+ * sandboxAdvice('net access to "127.0.0.1:9"'); // "(halconf gives a HAL no net access)"
+ * ```
+ */
+export function sandboxAdvice(permission: string): string {
+  const kind = /^(\w+) access/.exec(permission)?.[1] ?? "such";
+  return kind === "read"
+    ? "(a HAL may read its own project's folder and halconf, nothing else: keep what it reads there)"
+    : `(halconf gives a HAL no ${kind} access: a HAL under test must not need it)`;
+}
+
 /** Judges one step against the model, dispatching to the rules of its operation. */
 function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined {
   const at: Report = (clause, message, expected, actual, also) => ({
@@ -114,7 +131,10 @@ function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined
   });
   if (step.denied?.length) {
     return {
-      ...at(HARNESS_ERROR, `the HAL asked for ${step.denied.join(", ")}: denied by the sandbox`),
+      ...at(
+        HARNESS_ERROR,
+        `the HAL asked for ${step.denied.join(", ")}: denied by the sandbox ${sandboxAdvice(step.denied[0])}`,
+      ),
       denied: step.denied[0],
     };
   }
@@ -129,8 +149,9 @@ function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined
   model.cpu = step.cpu;
   if (step.threw && (step.threw.name === "NotCapable" || step.threw.name === "PermissionDenied")) {
     const denied = /Requires (\w+ access(?: to "[^"]*")?)/.exec(step.threw.message)?.[1];
+    const what = denied ?? step.threw.message.split(", run again")[0];
     return {
-      ...at(HARNESS_ERROR, `${step.threw.method} was denied by the sandbox: ${step.threw.message}`),
+      ...at(HARNESS_ERROR, `${step.threw.method} asked for ${what}: denied by the sandbox ${sandboxAdvice(what)}`),
       ...(denied ? { denied } : {}),
     };
   }

@@ -13,7 +13,13 @@ const hex = formatAddress;
 
 function outcome(step: TraceStep): string {
   if (step.skipped) return `skipped (${step.skipped})`;
-  if (step.threw) return `threw ${step.threw.name}: ${step.threw.message}`;
+  if (step.threw) {
+    // Deno's advice ("run again with the --allow-read flag") names flags halconf does not have.
+    const message = /^(NotCapable|PermissionDenied)$/.test(step.threw.name)
+      ? step.threw.message.replace(/, run again with the --allow-\w+ flag$/, "")
+      : step.threw.message;
+    return `threw ${step.threw.name}: ${message}`;
+  }
   return "";
 }
 

@@ -31,7 +31,7 @@ without them skips the checks that need them, with the reason. A Rust HAL gets t
 
 An example of each, in an instance whose controller serves the lowest pending line:
 
-\`\`\`ts
+\`\`\`ts ignore
 create(host: HalHost): HalInstance {
   const pending = new Set<number>();
   const pages = new Map<bigint, Uint8Array>(); // what each frame holds, by frame

@@ -16,7 +16,9 @@ import type { Trace } from "../conformance/executor.ts";
 import type { BatchOptions, BatchOutcome, ProgramExecutor } from "../conformance/program_executor.ts";
 import type { Program } from "../conformance/program.ts";
 import { nameProblem, type ResolvedProfile, validateProfile } from "../conformance/profile.ts";
+import { join } from "node:path";
 import { moduleUrl } from "../cli/load_target.ts";
+import { findProject, importMapFor } from "./project.ts";
 import { LineReader } from "./line_reader.ts";
 import { OutputBuffer } from "./output_buffer.ts";
 import { TraceReader } from "./trace_reader.ts";
@@ -93,31 +95,46 @@ function nativeEnvironment(): Record<string, string> {
   return env;
 }
 
-/** The directory of a module file, refused when Deno's comma-separated permission lists cannot express it. */
-export function moduleDir(file: string): string {
-  const dir = file.replace(/\/[^/]*$/, "/");
+/** A folder the driver may read, refused when Deno's comma-separated permission lists cannot express it. */
+export function readableFolder(dir: string, what: string): string {
   if (dir.includes(",")) {
     throw new DriverLoadError(
-      `Cannot load HAL module "${file}": its folder "${dir}" contains a comma, which Deno's permission lists ` +
+      `Cannot load HAL module "${what}": its folder "${dir}" contains a comma, which Deno's permission lists ` +
         "cannot express (it would grant more than the folder); move or rename it",
     );
   }
   return dir;
 }
 
-function driverCommand(source: DriverSource, memoryMiB: number): string[] {
+/**
+ * The command that starts a driver. A TypeScript HAL runs with its own project's `deno.json` (import map,
+ * `nodeModulesDir`, lock file used frozen) and may read that project's folder; `@halconf/halconf` resolves to the
+ * running halconf through an import map written in the driver's private directory.
+ */
+function driverCommand(source: DriverSource, memoryMiB: number, workDir: string): string[] {
   if ("command" in source) return source.command;
   const root = fileURLToPath(HALCONF_ROOT);
+  if (root.includes(",")) throw new DriverLoadError(`halconf's own path "${root}" contains a comma: move it`);
   const readable = [root];
   let target: string;
+  let config: string[];
   if ("module" in source) {
     const file = fileURLToPath(moduleUrl(source.module));
-    readable.push(moduleDir(file));
+    const project = findProject(file);
+    readable.push(readableFolder(project.root, file));
+    const importMap = join(workDir, "import_map.json");
+    Deno.writeTextFileSync(importMap, JSON.stringify(importMapFor(project, root)));
+    config = [
+      ...project.config
+        ? [`--config=${project.config}`, project.lock ? "--frozen" : "--no-lock"]
+        : ["--no-config", "--no-lock"],
+      `--import-map=${importMap}`,
+    ];
     target = `module:${source.module}`;
   } else {
+    config = [`--config=${root}deno.json`, "--no-lock"];
     target = `reference:${source.reference}`;
   }
-  if (root.includes(",")) throw new DriverLoadError(`halconf's own path "${root}" contains a comma: move it`);
   return [
     Deno.execPath(),
     "run",
@@ -125,8 +142,7 @@ function driverCommand(source: DriverSource, memoryMiB: number): string[] {
     "--quiet",
     "--no-remote",
     "--cached-only",
-    "--no-lock",
-    `--config=${root}deno.json`,
+    ...config,
     `--v8-flags=--max-old-space-size=${memoryMiB}`,
     `--allow-read=${readable.join(",")}`,
     `${root}driver/ts_driver.ts`,
@@ -271,8 +287,14 @@ class DriverProcess {
 
   static async spawn(options: SessionOptions, output: OutputBuffer): Promise<DriverProcess> {
     const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
-    const argv = driverCommand(options.source, memoryMiB);
     const workDir = await Deno.makeTempDir({ prefix: "halconf_driver_" });
+    let argv: string[];
+    try {
+      argv = driverCommand(options.source, memoryMiB, workDir);
+    } catch (error) {
+      await Deno.remove(workDir, { recursive: true }).catch(() => {});
+      throw error;
+    }
     const env: Record<string, string> = { NO_COLOR: "1", HOME: workDir, TMPDIR: workDir, PATH: "/usr/bin:/bin" };
     const deno = await cacheDir();
     if (deno) env.DENO_DIR = deno;

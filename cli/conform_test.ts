@@ -369,30 +369,51 @@ Deno.test("Ctrl-C writes the partial report and exits 130", async () => {
   });
 });
 
-Deno.test("init scaffolds a HAL that passes conform, with its own test and CI workflow", async () => {
+Deno.test("init makes a standalone project: no path of this checkout, and it runs after being moved", async () => {
   await withTempDir(async (dir) => {
     const init = await runCli(["init", `${dir}/my-hal`]);
     assert.equal(init.code, 0, init.stderr);
-    for (const file of ["hal.ts", "hal_test.ts", "deno.json", ".github/workflows/halconf.yml"]) {
-      assert.ok((await Deno.stat(`${dir}/my-hal/${file}`)).isFile, file);
+    const files = ["hal.ts", "hal_test.ts", "deno.json", "README.md", ".github/workflows/halconf.yml"];
+    for (const file of files) {
+      const text = await Deno.readTextFile(`${dir}/my-hal/${file}`);
+      assert.ok(!text.includes(ROOT.replace(/\/$/, "")), `${file} names no path of the halconf checkout`);
     }
-    const conform = await runCli(["--hal", "./hal.ts", "--seed", "8"], { cwd: `${dir}/my-hal` });
-    assert.equal(conform.code, 0, conform.stdout + conform.stderr);
-    assert.match(conform.stdout, /my-hal \(\.\/hal\.ts\)/);
-    const task = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "--quiet", "test"],
-      cwd: `${dir}/my-hal`,
-      env: { NO_COLOR: "1" },
-    }).output();
-    assert.equal(task.code, 0, new TextDecoder().decode(task.stdout) + new TextDecoder().decode(task.stderr));
+    const workflow = await Deno.readTextFile(`${dir}/my-hal/.github/workflows/halconf.yml`);
+    assert.match(workflow, /deno task conform .*--format junit/s);
+    assert.match(workflow, /run: deno task test/);
+    assert.match(workflow, /halconf-junit\.xml/);
+    assert.doesNotMatch(workflow, /git clone/);
     const again = await runCli(["init", `${dir}/my-hal`]);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /hal\.ts already exists \(use --force to overwrite\)/);
-    assert.match(await Deno.readTextFile(`${dir}/my-hal/.github/workflows/halconf.yml`), /--format github/);
-    assert.match(
-      await Deno.readTextFile(`${dir}/my-hal/deno.json`),
-      new RegExp(`${ROOT}cli/main\\.ts conform --hal \\./hal\\.ts`),
-    );
+
+    // Moved elsewhere, with the documented offline override (a link to a halconf checkout), both tasks pass.
+    await Deno.rename(`${dir}/my-hal`, `${dir}/moved`);
+    const config = JSON.parse(await Deno.readTextFile(`${dir}/moved/deno.json`));
+    await Deno.writeTextFile(`${dir}/moved/deno.json`, JSON.stringify({ ...config, links: [ROOT] }));
+    for (const task of ["conform", "test"]) {
+      const run = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "--quiet", task, ...(task === "conform" ? ["--seed", "8"] : [])],
+        cwd: `${dir}/moved`,
+        env: { NO_COLOR: "1" },
+      }).output();
+      const text = new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr);
+      assert.equal(run.code, 0, `deno task ${task}: ${text}`);
+      if (task === "conform") assert.match(text, /my-hal \(\.\/hal\.ts\)/);
+    }
+  });
+});
+
+Deno.test("init --link writes a relative link to the checkout", async () => {
+  await withTempDir(async (dir) => {
+    const init = await runCli(["init", `${dir}/linked`, "--link", ROOT]);
+    assert.equal(init.code, 0, init.stderr);
+    const { links } = JSON.parse(await Deno.readTextFile(`${dir}/linked/deno.json`));
+    assert.equal(links.length, 1);
+    assert.ok(!links[0].startsWith("/"), links[0]);
+    const bad = await runCli(["init", `${dir}/bad`, "--link", dir]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /is not a halconf checkout/);
   });
 });
 

@@ -88,11 +88,14 @@ command saved with the failure runs again in the directory it ran in.
 Exit 1 when the violation is still there, 0 when the HAL now passes, 2 for a
 malformed or mismatched file, 3 when the HAL cannot be loaded.
 `,
-  init: `Usage: halconf init <dir> [--force]
+  init: `Usage: halconf init <dir> [--force] [--link <path-to-halconf>]
 
-Writes a custom HAL that passes the suite (hal.ts), a test using testConformance
-(hal_test.ts), a deno.json with conform and test tasks, and a GitHub Actions
-workflow (.github/workflows/halconf.yml) that gates on conformance.
+Writes a standalone project: a custom HAL that passes the suite (hal.ts), a test
+using testConformance (hal_test.ts), a deno.json that takes halconf from its
+package (jsr:@halconf/halconf) with conform and test tasks, a README, and a GitHub
+Actions workflow (.github/workflows/halconf.yml) that runs both and uploads the
+JUnit report. --link adds "links" to a halconf checkout (as a relative path), to
+work offline or unpublished; it can be added to deno.json later as well.
 `,
   merge: `Usage: halconf merge <report.json...> [--format f] [--report <path>] [--allow-partial]
 

@@ -1,13 +1,15 @@
 /**
- * The `init` command: scaffolds a custom HAL that passes the suite, a
- * `deno.json` with `conform` and `test` tasks, and a GitHub Actions workflow
- * that gates on conformance.
+ * The `init` command: scaffolds a standalone project with a custom HAL that
+ * passes the suite, a `deno.json` that takes halconf from its package (with
+ * `conform` and `test` tasks), a README and a GitHub Actions workflow that
+ * gates on conformance. Nothing in it names the halconf checkout it was made
+ * from, unless `--link` asks for a (relative) link to it.
  *
  * @module
  */
 
+import { relative, resolve } from "node:path";
 import { UsageError } from "./exit_codes.ts";
-import { HALCONF_ROOT } from "../driver/session.ts";
 
 const HAL_TEMPLATE = `/**
  * A HAL for halconf: identity-mapped RAM, a bump allocator with a free list,
@@ -116,41 +118,53 @@ jobs:
           node-version: 20
       - name: Install Deno from npm
         run: npm install -g deno@2
-      - name: Fetch halconf
-        # Point HALCONF_REPO at the halconf repository your team uses.
-        run: git clone --depth 1 "\${HALCONF_REPO:-https://github.com/halconf/halconf}" "\$HOME/halconf"
-      - name: Conformance
+      - name: Conformance (halconf runs from its package, as deno.json says)
         run: >-
-          deno run --allow-read --allow-write --allow-run --allow-env "\$HOME/halconf/cli/main.ts"
-          conform --hal ./hal.ts --seed "\${{ github.run_number }}" --format github --report halconf-report.json
-          --save-failures halconf-failures
-      - name: Keep the report and counterexamples
+          deno task conform --seed "\${{ github.run_number }}" --format junit --report halconf-report.json
+          --save-failures halconf-failures > halconf-junit.xml
+      - name: The HAL's own tests
+        run: deno task test
+      - name: Keep the JUnit report, the JSON report and the counterexamples
         if: always()
         uses: actions/upload-artifact@v4
         with:
           name: halconf
           path: |
+            halconf-junit.xml
             halconf-report.json
             halconf-failures/
 `;
 
-function denoJson(root: string): string {
-  const cli = `${root}cli/main.ts`;
+const PERMISSIONS = "--allow-read --allow-write --allow-run --allow-env";
+
+/** The project's deno.json: halconf as a dependency, like any published package; optionally linked to a checkout. */
+function denoJson(link: string | undefined): string {
   return JSON.stringify(
     {
-      imports: {
-        "@halconf/halconf": `${root}mod.ts`,
-        "fast-check": "npm:fast-check@4.10.2",
-      },
+      imports: { "@halconf/halconf": "jsr:@halconf/halconf@^0.1.0" },
+      ...(link ? { links: [link] } : {}),
       tasks: {
-        conform: `deno run --allow-read --allow-write --allow-run --allow-env ${cli} conform --hal ./hal.ts`,
-        test: "deno test --allow-read hal_test.ts",
+        conform: `deno run ${PERMISSIONS} jsr:@halconf/halconf/cli conform --hal ./hal.ts`,
+        test: `deno test ${PERMISSIONS} hal_test.ts`,
       },
     },
     null,
     2,
   ) + "\n";
 }
+
+const README_TEMPLATE = `# my-hal
+
+A HAL checked by [halconf](https://jsr.io/@halconf/halconf) against the ArceOS \`AxVCpuHal\` contract.
+
+- \`deno task conform\`: the conformance suite, the HAL in a sandboxed process (exit 0: the contract is kept).
+- \`deno task test\`: the same checks as \`deno test\` steps, in process.
+
+\`deno.json\` takes halconf from its package, \`jsr:@halconf/halconf\`. To work offline, or with a halconf
+checkout of your own, link it: add \`"links": ["../halconf"]\` (the path of the checkout) to \`deno.json\`, or create
+the project with \`halconf init <dir> --link <path-to-halconf>\`. Editors and \`deno check\` resolve
+\`@halconf/halconf\` the same way.
+`;
 
 /**
  * Writes the scaffold into `dir` and returns the paths written. Refuses a
@@ -161,12 +175,21 @@ function denoJson(root: string): string {
  * await initProject("my-hal", false);
  * ```
  */
-export async function initProject(dir: string, force: boolean): Promise<string[]> {
-  const root = decodeURIComponent(HALCONF_ROOT.pathname);
+export async function initProject(dir: string, force: boolean, link?: string): Promise<string[]> {
+  // A link is written relative to the project, so that moving both together keeps it.
+  const relativeLink = link === undefined ? undefined : relative(resolve(dir), resolve(link)) || ".";
+  if (link !== undefined) {
+    try {
+      await Deno.stat(`${link}/mod.ts`);
+    } catch {
+      throw new UsageError(`--link "${link}" is not a halconf checkout (no mod.ts there)`);
+    }
+  }
   const files: [string, string][] = [
     ["hal.ts", HAL_TEMPLATE],
     ["hal_test.ts", TEST_TEMPLATE],
-    ["deno.json", denoJson(root)],
+    ["deno.json", denoJson(relativeLink)],
+    ["README.md", README_TEMPLATE],
     [".github/workflows/halconf.yml", WORKFLOW_TEMPLATE],
   ];
   if (!force) {

@@ -76,7 +76,7 @@ export type ParsedCommand =
   | { command: "list"; format: "pretty" | "json" }
   | { command: "explain"; check: string }
   | { command: "replay"; file: string; hal?: string; driver?: string; format: "pretty" | "json" }
-  | { command: "init"; dir: string; force: boolean }
+  | { command: "init"; dir: string; force: boolean; link?: string }
   | { command: "merge"; files: string[]; format: Format; report?: string; allowPartial: boolean };
 
 const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
@@ -103,7 +103,7 @@ const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
   list: { format: { type: "string" } },
   explain: {},
   replay: { hal: { type: "string" }, driver: { type: "string" }, format: { type: "string" } },
-  init: { force: { type: "boolean" } },
+  init: { force: { type: "boolean" }, link: { type: "string" } },
   merge: { format: { type: "string" }, report: { type: "string" }, "allow-partial": { type: "boolean" } },
 };
 
@@ -263,7 +263,7 @@ export function parseCommandLine(
         format: format(text("format"), ["pretty", "json"] as const, "pretty"),
       };
     case "init":
-      return { command, dir: one("directory"), force: values.force === true };
+      return { command, dir: one("directory"), force: values.force === true, link: text("link") };
     case "merge":
       if (positionals.length === 0) throw new UsageError("merge needs at least one report file");
       return {

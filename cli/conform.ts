@@ -25,6 +25,7 @@ import {
   type ReportedResult,
 } from "./expectations.ts";
 import { splitCommand } from "./command_words.ts";
+import { formatHtml } from "./report_html.ts";
 import { didYouMean } from "./suggest.ts";
 import { moduleUrl } from "./load_target.ts";
 import type { ConformOptions } from "./options.ts";
@@ -420,6 +421,9 @@ async function writeOutputs(
     case "tap":
       io.out(formatTap(report));
       break;
+    case "html":
+      io.out(formatHtml(report, { replayCommand, elapsedMs }));
+      break;
     case "github": {
       io.out(formatGithub(report, sources));
       const summaryPath = io.env("GITHUB_STEP_SUMMARY");
@@ -427,7 +431,14 @@ async function writeOutputs(
       break;
     }
   }
-  if (options.report) await Deno.writeTextFile(options.report, formatJson(report));
+  if (options.report) {
+    // A report named *.html is the matrix page; any other name, the JSON report (what merge reads).
+    const html = options.report.toLowerCase().endsWith(".html");
+    await Deno.writeTextFile(
+      options.report,
+      html ? formatHtml(report, { replayCommand, elapsedMs }) : formatJson(report),
+    );
+  }
   if (options.updateExpectations) {
     let previous: Expectations = {};
     try {

@@ -19,6 +19,7 @@ import { mergeReports } from "./merge.ts";
 import { parseCommandLine } from "./options.ts";
 import { buildReport, exitCodeOf, formatGithub, formatJson, formatJunit, formatPretty, formatTap } from "./report.ts";
 import { replayCommand } from "./replay_command.ts";
+import { formatHtml } from "./report_html.ts";
 
 /**
  * Runs the command line `args` and returns the exit code. Errors become one
@@ -63,7 +64,8 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
         }
         if (parsed.report) {
           try {
-            await Deno.writeTextFile(parsed.report, formatJson(merged));
+            const html = parsed.report.toLowerCase().endsWith(".html");
+            await Deno.writeTextFile(parsed.report, html ? formatHtml(merged) : formatJson(merged));
           } catch (error) {
             throw new UsageError(
               `Cannot write the report to "${parsed.report}": ${(error as Error).message.split("\n")[0]}`,
@@ -77,6 +79,7 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
           junit: () => formatJunit(report),
           tap: () => formatTap(report),
           github: () => formatGithub(report),
+          html: () => formatHtml(merged),
         }[parsed.format]();
         io.out(text);
         return exitCodeOf(report);

@@ -11,7 +11,7 @@ import { UsageError } from "./exit_codes.ts";
 import { didYouMean } from "./suggest.ts";
 
 /** The output formats of `conform` and `merge`. */
-export const FORMATS = ["pretty", "json", "junit", "tap", "github"] as const;
+export const FORMATS = ["pretty", "json", "junit", "tap", "github", "html"] as const;
 /** One output format. */
 export type Format = typeof FORMATS[number];
 

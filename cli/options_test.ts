@@ -58,5 +58,10 @@ Deno.test("parseShard", () => {
 Deno.test("help for a command, and positional commands", () => {
   assert.deepEqual(parseCommandLine(["merge", "--help"]), { command: "help", topic: "merge" });
   assert.deepEqual(parseCommandLine(["explain", "irq.order"]), { command: "explain", check: "irq.order" });
-  assert.deepEqual(parseCommandLine(["init", "x", "--force"]), { command: "init", dir: "x", force: true, link: undefined });
+  assert.deepEqual(parseCommandLine(["init", "x", "--force"]), {
+    command: "init",
+    dir: "x",
+    force: true,
+    link: undefined,
+  });
 });

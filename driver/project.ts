@@ -56,7 +56,7 @@ type ImportMap = { imports?: Record<string, string>; scopes?: Record<string, Rec
 function readConfig(path: string): Record<string, unknown> {
   const text = Deno.readTextFileSync(path);
   // Removes // and /* */ comments outside strings, and trailing commas, as JSONC allows.
-  const json = text.replace(/("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (match, string) => string ?? "")
+  const json = text.replace(/("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_match, string) => string ?? "")
     .replace(/,(\s*[}\]])/g, "$1");
   return JSON.parse(json);
 }

@@ -307,8 +307,11 @@ export async function runCheckWith(
   let failing = options.path !== undefined;
   // The first failing program as it ran: the counterexample if shrinking cannot finish before the deadline.
   let firstFailure: { program: Program; trace: Trace; violation: Violation } | undefined;
+  // Verdicts of the generated programs, in order: keyed for fast-check only if a failure needs shrinking.
+  const judged: Verdict[] = [];
+  let programs: Program[] = [];
   if (!failing) {
-    const programs = fc.sample(arbitrary, { seed, numRuns });
+    programs = fc.sample(arbitrary, { seed, numRuns });
     const usesFill = hasFill(shape);
     const batchCap = usesFill ? Math.max(1, Math.min(MAX_BATCH, Math.floor(FRAMES_PER_BATCH / fillLimit))) : MAX_BATCH;
     let size = Math.min(8, batchCap);
@@ -323,7 +326,7 @@ export async function runCheckWith(
           if (failing) return; // the rest of a batch after the first failure is not judged
           const judgement = judgeTraceReach(trace, profile);
           const fail = fails(check, judgement.violation);
-          verdicts.set(programKey(batch[index]), { violation: judgement.violation, fails: fail });
+          judged.push({ violation: judgement.violation, fails: fail });
           ran++;
           for (const clause of judgement.reached) reached.add(clause);
           if (fail) {
@@ -356,6 +359,7 @@ export async function runCheckWith(
   const exercised = { reached: check.clauses.filter((clause) => reached.has(clause)), ...(blocked ? { blocked } : {}) };
 
   if (failing) {
+    judged.forEach((verdict, index) => verdicts.set(programKey(programs[index]), verdict));
     const replayOne = async (program: Program) => {
       if (performance.now() > deadline) return undefined;
       const outcome = await executor.execute([program], { fillLimit, deadline });

@@ -45,7 +45,10 @@ function resolve<T extends Entry>(list: readonly T[], pick: Pick): T | undefined
 export class StepResolver {
   readonly #frameSize: number;
   readonly #cpus: number;
-  readonly #live: Entry[] = [];
+  // Live frames as parallel arrays, not an object per frame: a fill adds thousands.
+  readonly #livePaddr: bigint[] = [];
+  readonly #liveStep: number[] = [];
+  readonly #liveNth: number[] = [];
   readonly #freed: Entry[] = [];
   readonly #translated: Translated[] = [];
   /** The CPU `host.currentCpu()` reports. */
@@ -69,15 +72,19 @@ export class StepResolver {
     const frameSize = this.#frameSize;
     switch (op.op) {
       case "free":
-        return this.#pick(step, this.#live, op.frame, "live frame", 0);
-      case "freeAgain":
-        return this.#pick(step, this.#freed, op.frame, "freed frame", 0);
+        return this.#pickLive(step, op.frame, 0);
+      case "freeAgain": {
+        const entry = this.#choose(step, this.#freed, op.frame, "freed frame");
+        if (entry === undefined) return false;
+        step.paddr = entry.paddr;
+        return true;
+      }
       case "freeRaw":
       case "p2vRaw":
         step.paddr = op.addr;
         return true;
       case "p2v":
-        return this.#pick(step, this.#live, op.frame, "live frame", op.offset % frameSize);
+        return this.#pickLive(step, op.frame, op.offset % frameSize);
       case "v2p": {
         const entry = this.#choose(step, this.#translated, op.pick, "p2v result");
         if (entry === undefined) return false;
@@ -90,7 +97,7 @@ export class StepResolver {
       case "write":
       case "read": {
         const size = op.op === "write" ? op.bytes.length : op.length;
-        return this.#pick(step, this.#live, op.frame, "live frame", Math.min(op.offset % frameSize, frameSize - size));
+        return this.#pickLive(step, op.frame, Math.min(op.offset % frameSize, frameSize - size));
       }
       case "setCpu":
         this.cpu = op.cpu % this.#cpus;
@@ -139,24 +146,46 @@ export class StepResolver {
     return entry;
   }
 
-  #pick(step: TraceStep, list: readonly Entry[], pick: Pick, what: string, offset: number): boolean {
-    const entry = this.#choose(step, list, pick, what);
-    if (entry === undefined) return false;
-    this.pickedFrame = entry.paddr;
-    step.paddr = entry.paddr + BigInt(offset);
+  #pickLive(step: TraceStep, pick: Pick, offset: number): boolean {
+    const count = this.#livePaddr.length;
+    let at = -1;
+    if (typeof pick === "number") {
+      if (count > 0) at = ((pick % count) + count) % count;
+    } else {
+      for (let i = 0; i < count && at < 0; i++) {
+        if (this.#liveStep[i] === pick.step && this.#liveNth[i] === pick.nth) at = i;
+      }
+    }
+    if (at < 0) {
+      step.skipped = typeof pick === "number"
+        ? "no live frame to pick"
+        : `step ${pick.step + 1} left no live frame #${pick.nth}`;
+      return false;
+    }
+    step.source = this.#liveStep[at];
+    step.sourceNth = this.#liveNth[at];
+    this.pickedFrame = this.#livePaddr[at];
+    step.paddr = this.#livePaddr[at] + BigInt(offset);
     return true;
   }
 
   #handedOut(value: unknown, step: number, nth: number): void {
     if (typeof value !== "bigint") return;
-    this.#live.push({ paddr: value, step, nth });
+    this.#livePaddr.push(value);
+    this.#liveStep.push(step);
+    this.#liveNth.push(nth);
+    if (this.#freed.length === 0) return;
     const again = this.#freed.findIndex((entry) => entry.paddr === value);
     if (again >= 0) this.#freed.splice(again, 1);
   }
 
   #released(paddr: bigint, step: number): void {
-    const at = this.#live.findIndex((entry) => entry.paddr === paddr);
-    if (at >= 0) this.#live.splice(at, 1);
+    const at = this.#livePaddr.indexOf(paddr);
+    if (at >= 0) {
+      this.#livePaddr.splice(at, 1);
+      this.#liveStep.splice(at, 1);
+      this.#liveNth.splice(at, 1);
+    }
     this.#freed.push({ paddr, step, nth: 0 });
   }
 }

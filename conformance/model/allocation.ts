@@ -19,7 +19,11 @@ export function judgeAllocation(
   at: Report,
 ): Violation | undefined {
   const fs = model.frameSize;
-  model.reach("ALLOC-2");
+  // Recorded once per program: this runs for every frame of every fill.
+  if (!model.allocationReached) {
+    model.allocationReached = true;
+    model.reach("ALLOC-2");
+  }
   if (value === null) {
     const free = model.capacity - model.live.size;
     if (free <= 0) {
@@ -51,7 +55,7 @@ export function judgeAllocation(
         "null",
       );
     }
-    const hint = model.handedOut.size === 0
+    const hint = model.live.size + model.freedFree.size === 0
       ? " (on a fresh instance: does create() share state between instances?)"
       : "";
     return at(
@@ -70,8 +74,14 @@ export function judgeAllocation(
       describeValue(value),
     );
   }
-  model.reach("ALLOC-3", "ALLOC-4", "ALLOC-5");
-  if (model.live.size > 0) model.reach("ALLOC-6");
+  if (!model.placementReached) {
+    model.placementReached = true;
+    model.reach("ALLOC-3", "ALLOC-4", "ALLOC-5");
+  }
+  if (!model.uniquenessReached && model.live.size > 0) {
+    model.uniquenessReached = true;
+    model.reach("ALLOC-6");
+  }
   if (model.rejected.size > 0) model.reach("FREE-4");
   if (model.freedFree.has(value)) model.reach("FREE-2");
   if (value % fs !== 0n) {
@@ -126,9 +136,7 @@ export function judgeAllocation(
     );
   }
   model.live.set(value, step.index);
-  model.handedOut.add(value);
   model.freedFree.delete(value);
   model.nodeLive.set(region.node, model.nodeLive.get(region.node)! + 1);
-  model.memory.set(value, { zeroed: model.profile.zeroedFrames, bytes: new Map() });
   return undefined;
 }

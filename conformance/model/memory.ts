@@ -27,13 +27,16 @@ export function judgeMemoryAccess(
   const translation = judgeTranslation(model, base, step.translated, step, at);
   if (translation) return translation;
   const offset = Number(paddr % fs);
-  const frame = model.memory.get(base);
-  if (!frame) return undefined;
+  if (!model.live.has(base)) return undefined;
+  const zeroed = model.profile.zeroedFrames;
+  let frame = model.memory.get(base);
   if (step.op.op === "write") {
     if (step.threw) {
       return at("MEM-1", `writeMemory(${hex(step.vaddr!)}) ${threw}`, "the bytes are written", threw);
     }
-    step.op.bytes.forEach((value, i) => frame.bytes.set(offset + i, { value, step: step.index }));
+    if (!frame) model.memory.set(base, frame = { bytes: new Map() });
+    const written = frame.bytes;
+    step.op.bytes.forEach((value, i) => written.set(offset + i, { value, step: step.index }));
     return undefined;
   }
   if (step.op.op !== "read") return undefined;
@@ -53,11 +56,11 @@ export function judgeMemoryAccess(
     if (otherBase !== base && other.bytes.size > 0) othersWritten = true;
   }
   for (let i = 0; i < length; i++) {
-    const known = frame.bytes.get(offset + i);
+    const known = frame?.bytes.get(offset + i);
     if (known) model.reach("MEM-1");
-    else if (frame.zeroed) model.reach("ALLOC-8");
+    else if (zeroed) model.reach("ALLOC-8");
     if (othersWritten) model.reach("MEM-2");
-    const expected = known?.value ?? (frame.zeroed ? 0 : undefined);
+    const expected = known?.value ?? (zeroed ? 0 : undefined);
     if (expected === undefined || bytes[i] === expected) continue;
     const where = `${hex(base)} + ${hex(BigInt(offset + i))}`;
     for (const [otherBase, other] of model.memory) {

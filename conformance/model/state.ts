@@ -40,10 +40,8 @@ export type Report = (
   also?: string[],
 ) => Violation;
 
-/** What the model knows of one live frame's bytes. */
+/** What the model knows of one live frame's bytes: only frames written to have one (unwritten bytes are zero under zeroedFrames). */
 export interface FrameMemory {
-  /** Whether unwritten bytes are known to be zero (zeroedFrames). */
-  zeroed: boolean;
   /** Bytes written, by offset, with the step that wrote them. */
   bytes: Map<number, { value: number; step: number }>;
 }
@@ -84,8 +82,6 @@ export class ContractModel {
   readonly nodeLive = new Map<number, number>();
   /** Live frames, with the step that handed each out. */
   readonly live = new Map<bigint, number>();
-  /** Every frame handed out at least once. */
-  readonly handedOut = new Set<bigint>();
   /** Frames freed and not handed out since, with the step that freed them. */
   readonly freedFree = new Map<bigint, number>();
   /** Frames a rejected (strict) free named. */
@@ -94,7 +90,7 @@ export class ContractModel {
   readonly xlate = new Map<bigint, { virtBase: bigint; offset: bigint; step: number }>();
   /** The same, by virtual page. */
   readonly virtPages = new Map<bigint, { physBase: bigint; step: number }>();
-  /** What each live frame is known to hold. */
+  /** What each live frame that was written to holds (a frame is forgotten when freed). */
   readonly memory = new Map<bigint, FrameMemory>();
   /** Pending IRQ lines, in the order they became pending. */
   readonly pending: number[] = [];
@@ -110,10 +106,16 @@ export class ContractModel {
   readonly reached = new Set<string>();
   /** Frees accepted so far (FREE-2 is exercised only after one). */
   frees = 0;
+  /** Whether ALLOC-2, ALLOC-3 to 5 and ALLOC-6 were recorded as reached (checked per frame, recorded once). */
+  allocationReached = false;
+  placementReached = false;
+  uniquenessReached = false;
 
-  /** Marks clauses as exercised by the step being judged. */
-  reach(...clauses: string[]): void {
-    for (const clause of clauses) this.reached.add(clause);
+  /** Marks clauses as exercised by the step being judged (up to three; no array per call: this runs per frame). */
+  reach(clause: string, second?: string, third?: string): void {
+    this.reached.add(clause);
+    if (second !== undefined) this.reached.add(second);
+    if (third !== undefined) this.reached.add(third);
   }
 
   /** An empty model: nothing live, nothing pending. */
@@ -144,7 +146,8 @@ export class ContractModel {
     for (const region of this.profile.memory) {
       let seen = 0;
       for (let frame = region.start; frame < region.end && seen < 100_000; frame += this.frameSize, seen++) {
-        if (frame !== 0n && !this.handedOut.has(frame)) {
+        // Every frame handed out is live, or freed and not handed out again.
+        if (frame !== 0n && !this.live.has(frame) && !this.freedFree.has(frame)) {
           examples.push(hex(frame));
           break;
         }

@@ -93,7 +93,8 @@ export function judgeReverseTranslation(
   threw: string,
 ): Violation | undefined {
   const paddr = step.paddr!, vaddr = step.vaddr!;
-  model.reach("XLATE-1", "XLATE-2", "XLATE-3", "XLATE-6");
+  model.reach("XLATE-1", "XLATE-2", "XLATE-3");
+  model.reach("XLATE-6");
   if (step.threw) {
     return at(
       "XLATE-1",

@@ -26,6 +26,12 @@ import {
 } from "./program.ts";
 import { capacityOf, type ResolvedProfile, validateProfile } from "./profile.ts";
 
+/**
+ * The most frames one `fill` takes in a check that does not need to exhaust RAM (a 4 MiB sample of 4 KiB frames):
+ * smaller RAM is still drained whole, larger RAM costs those checks no more than this.
+ */
+export const SAMPLE_FILL = 1024;
+
 /** Programs per check unless a run says otherwise. */
 export const DEFAULT_RUNS = 200;
 
@@ -184,10 +190,13 @@ function fittedShape(
   profile: ResolvedProfile,
   methods: ReadonlySet<string>,
   options: RunOptions,
+  drains: boolean,
 ): ProgramShape {
   const mix = { ...shape.mix };
+  // A check that drains RAM cannot when RAM is larger than the exhaustion limit (such checks are skipped then);
+  // every other check fills a bounded sample, which stays cheap however large RAM is.
   const exhaustible = capacityOf(profile) <= BigInt(options.exhaustionLimit ?? DEFAULT_EXHAUSTION_LIMIT);
-  if (!exhaustible) delete mix.fill;
+  if (!exhaustible && drains) delete mix.fill;
   if (!profile.strictFree) {
     delete mix.freeAgain;
     delete mix.freeRaw;
@@ -207,7 +216,7 @@ function fittedShape(
     ...shape,
     mix,
     maxLength: options.maxLength ?? shape.maxLength,
-    then: shape.then && fittedShape(shape.then, profile, methods, options),
+    then: shape.then && fittedShape(shape.then, profile, methods, options, drains),
   };
 }
 
@@ -290,9 +299,12 @@ export async function runCheckWith(
     const reason = unmetNeed(need, profile, executor.methods, exhaustionLimit);
     if (reason) return done("skip", 0, { reason });
   }
-  const shape = fittedShape(check.shape, profile, executor.methods, options);
+  const shape = fittedShape(check.shape, profile, executor.methods, options, check.needs.includes("exhaustible"));
   const arbitrary = programArbitrary(profile, shape);
-  const fillLimit = Math.min(Number(capacityOf(profile)) + 1, exhaustionLimit);
+  // Only the checks that need to exhaust RAM drain all of it; the others fill a bounded sample of the pool, so that
+  // their cost does not grow with declared RAM.
+  const drains = check.needs.includes("exhaustible");
+  const fillLimit = Math.min(Number(capacityOf(profile)) + 1, drains ? exhaustionLimit : SAMPLE_FILL);
   const budgetMs = options.timeLimitMs ?? 30_000;
   const deadlineMs = options.deadlineMs ?? budgetMs * 1.25;
   const deadline = started + deadlineMs;

@@ -87,3 +87,26 @@ Deno.test("a check whose clauses no program reached is incomplete, with the reas
   assert.equal(result.status, "incomplete");
   assert.match(result.reason!, /no program exercised MEM-1 \(3 programs\)/);
 });
+
+Deno.test("a check that does not drain RAM costs the same on 16 MiB and on 256 MiB: its fills are a bounded sample", async () => {
+  const calls = async (mib: number, checkId: string) => {
+    let count = 0;
+    const base = identityHal({ memory: [{ start: 0x8000_0000n, size: BigInt(mib) << 20n }] });
+    const counted: HalTarget = {
+      ...base,
+      name: "counted",
+      create(host) {
+        const hal = base.create(host);
+        return { ...hal, allocFrame: () => (count++, hal.allocFrame()) };
+      },
+    };
+    const result = await runCheck(counted, selectChecks([checkId])[0], { seed: 4, runs: 60 });
+    assert.equal(result.status, "pass");
+    return count;
+  };
+  const small = await calls(16, "alloc.unique");
+  assert.ok(small > 60 * 1024, `alloc.unique fills (${small} calls): the test means something`);
+  assert.equal(await calls(256, "alloc.unique"), small);
+  // The exhaustion family still drains all of it.
+  assert.ok(await calls(256, "alloc.capacity") > 4 * await calls(16, "alloc.capacity"));
+});

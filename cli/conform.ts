@@ -25,6 +25,7 @@ import {
   type ReportedResult,
 } from "./expectations.ts";
 import { splitCommand } from "./command_words.ts";
+import type { ReferenceJob } from "./reference_worker.ts";
 import { formatHtml } from "./report_html.ts";
 import { didYouMean } from "./suggest.ts";
 import { moduleUrl } from "./load_target.ts";
@@ -219,6 +220,47 @@ async function runChecks(
   }
 }
 
+/** Runs a reference HAL's checks in a worker thread of this process (reference HALs are trusted code). */
+function runInWorker(
+  opened: OpenedTarget,
+  options: ConformOptions,
+  seed: number,
+  signal: AbortSignal,
+  onResult: (result: CheckResult) => void,
+  workers: Worker[],
+): Promise<void> {
+  // Long-lived: a worker idle from an earlier HAL takes the next one (module loading and JIT warm-up are paid once).
+  const worker = workers.pop() ?? new Worker(new URL("./reference_worker.ts", import.meta.url), { type: "module" });
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      worker.terminate();
+      resolve();
+    };
+    signal.addEventListener("abort", stop, { once: true });
+    worker.onerror = (event) => {
+      event.preventDefault();
+      signal.removeEventListener("abort", stop);
+      reject(new Error(`a reference HAL's worker failed: ${event.message}`));
+    };
+    worker.onmessage = (event: MessageEvent<{ result?: CheckResult; done?: boolean }>) => {
+      if (event.data.result && !signal.aborted) onResult(event.data.result);
+      if (event.data.done) {
+        signal.removeEventListener("abort", stop);
+        workers.push(worker);
+        resolve();
+      }
+    };
+    const job: ReferenceJob = {
+      reference: opened.target.reference!.name,
+      checks: opened.target.checks.map((check) => check.id),
+      seed,
+      runs: options.runs,
+      timeoutMs: options.timeoutSeconds * 1000,
+    };
+    worker.postMessage(job);
+  });
+}
+
 /** Two targets that declare the same name: reported before any check runs (results would be indistinguishable). */
 function nameClashes(opened: readonly OpenedTarget[]): string[] {
   const seen = new Map<string, string>();
@@ -333,10 +375,18 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     for (const message of clashes) io.err(`halconf: ${message}\n`);
     return EXIT_LOAD;
   }
+  // Trusted reference HALs run in worker threads when there is more than one thing to do, so both cores work.
+  const workers: Worker[] = [];
+  const inWorker = (target: OpenedTarget) =>
+    options.jobs > 1 && opened.length > 1 && !target.session && target.target.reference !== undefined;
   try {
     await pool(opened.filter((target) => target.executor), options.jobs, async (target) => {
       if (controller.signal.aborted) return target.session?.close();
-      await runChecks(target, options, seed, controller.signal, collect, heartbeat);
+      if (inWorker(target)) {
+        await runInWorker(target, options, seed, controller.signal, collect, workers);
+      } else {
+        await runChecks(target, options, seed, controller.signal, collect, heartbeat);
+      }
       if (!io.errIsTerminal) {
         const mine = results.filter((result) => result.target === target.executor!.name);
         const bad = mine.filter((result) => result.unexpected).length;
@@ -344,6 +394,7 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
       }
     });
   } finally {
+    for (const worker of workers) worker.terminate();
     Deno.removeSignalListener("SIGINT", onInterrupt);
     if (io.errIsTerminal && total > 0) io.err("\r\u001b[2K");
   }

@@ -30,6 +30,11 @@ async function executeWith(mode: string, deadlineMs = 5_000) {
 Deno.test("a driver that breaks the protocol is stopped at the program it broke, with the reason", async (t) => {
   const cases: [string, number, RegExp][] = [
     ["oversize", 0, /broke the protocol.*a line longer than 33554432 bytes/],
+    [
+      "amplify",
+      0,
+      /broke the protocol.*step 1 \(alloc\): 4000001 tokens, more than the 10003 this operation can answer/,
+    ],
     ["verdict", 0, /broke the protocol.*expected "begin", got "PASS"/],
     ["extra-token", 0, /broke the protocol.*step 2 \(alloc\): "ok" where a value is returned/],
     ["exit-mid", 1, /the HAL process exited \(code 3\) while it ran the program below/],

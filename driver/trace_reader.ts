@@ -13,7 +13,7 @@ import { METHOD_OF, type ThrownError, type Trace, type TraceStep } from "../conf
 import type { Operation, Program } from "../conformance/program.ts";
 import type { ResolvedProfile } from "../conformance/profile.ts";
 import { StepResolver } from "../conformance/step_resolver.ts";
-import { decodeValue, hex, isValueToken, ProtocolError, show } from "./wire.ts";
+import { decodeValue, hex, isValueToken, LIMITS, ProtocolError, show } from "./wire.ts";
 
 /** The HAL method each operation may report as having thrown. */
 const THROWING: Record<Operation["op"], readonly string[]> = {
@@ -168,7 +168,13 @@ export class TraceReader {
   #step(step: TraceStep, resolver: StepResolver, line: string): void {
     const op = step.op;
     const what = `step ${step.index + 1} (${op.op})`;
-    const events = parseEvents(line === "" ? [] : line.split(" "), what);
+    const tokens = line === "" ? [] : line.split(" ");
+    // A line may be long only where the operation can return much (a fill): bounded before any token is read.
+    const most = (op.op === "fill" ? this.#fillLimit : 3) + LIMITS.eventsPerStep;
+    if (tokens.length > most) {
+      throw new ProtocolError(`${what}: ${tokens.length} tokens, more than the ${most} this operation can answer`);
+    }
+    const events = parseEvents(tokens, what);
     step.dispatched = events.dispatched;
     if (events.denied.length) step.denied = events.denied;
     const nothingElse = (allowed: string) => {

@@ -34,6 +34,8 @@ export const LIMITS = {
   fillFrames: 1 << 20,
   /** The most handshake lines before `ready`. */
   handshakeLines: 1_000,
+  /** The most `irq:` and `denied:` tokens one step may carry, besides what its calls returned. */
+  eventsPerStep: 10_000,
   /** The most bytes a HAL may print (stderr) that are kept per check: head and tail, the middle is dropped. */
   outputBytes: 64 * 1024,
 } as const;

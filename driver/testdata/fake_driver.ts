@@ -48,6 +48,9 @@ for (;;) {
         for (let i = 0; i < 40; i++) out("7".repeat(1 << 20));
         out("\n");
         break;
+      case "amplify":
+        out("begin\n" + "0x1 ".repeat(4_000_000) + "0x1\n");
+        break;
       case "verdict":
         out("PASS\n");
         break;

@@ -449,8 +449,11 @@ async function writeOutputs(
   }
   const replayCommand = (result: ReportedResult) => {
     const file = saved.get(result);
-    if (file) return `${SELF_COMMAND} replay ${file}`;
     const source = sources.get(result.target);
+    if (file) {
+      const driver = source?.startsWith("driver:") ? ` --driver ${shellQuote(source.slice("driver:".length))}` : "";
+      return `${SELF_COMMAND} replay ${file}${driver}`;
+    }
     const target = source === undefined || source === "reference"
       ? `--target ${result.target}`
       : source.startsWith("driver:")

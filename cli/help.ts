@@ -83,8 +83,10 @@ Lists every check with the SPEC.md clauses it enforces and the profile claims it
   replay: `Usage: halconf replay <file> [--hal <path> | --driver "<command>"] [--format pretty|json]
 
 Re-runs a counterexample saved with --save-failures against its HAL (or --hal, or
---driver) and prints each step with the values seen and the violation. A driver
-command saved with the failure runs again in the directory it ran in.
+--driver) and prints each step with the values seen and the violation. A failure
+found through a driver command replays only with --driver "<command>" given again
+(halconf runs no command it read from a file); the same command starts in the
+directory the original run started in.
 Exit 1 when the violation is still there, 0 when the HAL now passes, 2 for a
 malformed or mismatched file, 3 when the HAL cannot be loaded.
 `,

@@ -54,7 +54,15 @@ export async function replayCommand(
   driverOverride?: string,
 ): Promise<number> {
   const counterexample = await readCounterexample(file);
-  const sourceText = driverOverride !== undefined ? `driver:${driverOverride}` : halOverride ?? counterexample.source;
+  const saved = counterexample.source;
+  if (saved?.startsWith("driver:") && driverOverride === undefined && halOverride === undefined) {
+    // A counterexample file may come from anywhere (a CI artifact): the command in it is not run unless given again.
+    throw new UsageError(
+      `Counterexample "${file}" was found by the driver command ${JSON.stringify(saved.slice("driver:".length))}: ` +
+        "halconf runs no command it read from a file; pass it with --driver to replay",
+    );
+  }
+  const sourceText = driverOverride !== undefined ? `driver:${driverOverride}` : halOverride ?? saved;
   let steps: string[] | undefined;
   let violation;
   let output: string | undefined;
@@ -75,7 +83,8 @@ export async function replayCommand(
       const source: DriverSource = sourceText.startsWith("driver:")
         ? {
           command: splitCommand(sourceText.slice("driver:".length)),
-          ...(driverOverride === undefined && counterexample.cwd ? { cwd: counterexample.cwd } : {}),
+          // The same command as the run that saved it starts where that run started (its relative paths).
+          ...(saved === sourceText && counterexample.cwd ? { cwd: counterexample.cwd } : {}),
         }
         : { module: sourceText };
       session = await DriverSession.start({ source, label: sourceText, memoryMiB });

@@ -132,7 +132,7 @@ rustTest("a driver that aborts is an error naming the program, and the run goes 
   assert.equal(range.status, "pass", "xlate.range allocates at most once per program: it never aborts");
 });
 
-rustTest("a failure of a Rust driver is saved and replayed through the same command", async () => {
+rustTest("a failure of a Rust driver is saved, and replayed when the command is given again", async () => {
   const dir = await Deno.makeTempDir({ prefix: "halconf_rust_" });
   try {
     const run = await conformDriver(`${BINARY} --mutant frame-twice`, [
@@ -142,7 +142,11 @@ rustTest("a failure of a Rust driver is saved and replayed through the same comm
       dir,
     ]);
     assert.equal(run.code, 1);
-    const replayed = await runCli(["replay", `${dir}/rust-hal-frame-twice.alloc.unique.json`]);
+    const file = `${dir}/rust-hal-frame-twice.alloc.unique.json`;
+    const refused = await runCli(["replay", file]);
+    assert.equal(refused.code, 2, "a command read from a file is not run on its own");
+    assert.match(refused.stderr, /halconf runs no command it read from a file; pass it with --driver to replay/);
+    const replayed = await runCli(["replay", file, "--driver", `${BINARY} --mutant frame-twice`]);
     assert.equal(replayed.code, 1, replayed.stderr);
     assert.match(replayed.stdout, /ALLOC-6 broken/);
   } finally {

@@ -106,3 +106,11 @@ Deno.test("an instance that starts exhausted is pointed at shared state", () => 
   assert.equal(violation.clause, "ALLOC-7");
   assert.match(violation.message, /does create\(\) share state between instances\?/);
 });
+
+Deno.test("a long string a HAL returned is shown cut, with its length", async () => {
+  const { describeValue } = await import("./model/state.ts");
+  assert.equal(describeValue("short"), '"short"');
+  const shown = describeValue("x".repeat(1_000_000));
+  assert.ok(shown.length < 120, shown);
+  assert.match(shown, /\.\.\. \(1000000 characters\)$/);
+});

@@ -63,7 +63,12 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return "undefined";
   if (typeof value === "number") return `${value} (a number)`;
   if (value instanceof Uint8Array) return `[${[...value].join(", ")}]`;
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") {
+    // A HAL chose this text: reports show enough to recognise it, not all of it.
+    return value.length <= 80
+      ? JSON.stringify(value)
+      : `${JSON.stringify(value.slice(0, 80))}... (${value.length} characters)`;
+  }
   return typeof value;
 }
 

@@ -105,3 +105,29 @@ globalThis.addEventListener("unload", () => {
       `(generation, shrinking and judging included)`,
   );
 });
+
+/** A fill-heavy program, as the checks that drain RAM run: fill, give some back, fill again. */
+const draining: Program = [{ op: "fill" }, ...Array.from({ length: 32 }, () => ({ op: "free", frame: 0 }) as const), {
+  op: "fill",
+}];
+
+Deno.bench({
+  name: "bare loop: fill 256 frames, free 32, fill again",
+  group: "checked vs bare, a draining program",
+  baseline: true,
+  fn() {
+    const hal = target.create({ dispatchIrq() {}, currentCpu: () => 0 });
+    const held: bigint[] = [];
+    for (let frame = hal.allocFrame(); frame !== null; frame = hal.allocFrame()) held.push(frame);
+    for (let i = 0; i < 32; i++) hal.deallocFrame(held.shift()!);
+    while (hal.allocFrame() !== null) { /* refill */ }
+  },
+});
+
+Deno.bench({
+  name: "checked: the same as a program, executed and judged",
+  group: "checked vs bare, a draining program",
+  fn() {
+    judgeTrace(executeProgram(target, profile, draining), profile);
+  },
+});

@@ -83,7 +83,7 @@ export function judgeAllocation(
     model.reach("ALLOC-6");
   }
   if (model.rejected.size > 0) model.reach("FREE-4");
-  if (model.freedFree.has(value)) model.reach("FREE-2");
+  if (model.freedFree.size > 0 && model.freedFree.has(value)) model.reach("FREE-2");
   if (value % fs !== 0n) {
     return at(
       "ALLOC-3",
@@ -136,7 +136,7 @@ export function judgeAllocation(
     );
   }
   model.live.set(value, step.index);
-  model.freedFree.delete(value);
+  if (model.freedFree.size > 0) model.freedFree.delete(value);
   model.nodeLive.set(region.node, model.nodeLive.get(region.node)! + 1);
   return undefined;
 }

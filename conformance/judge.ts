@@ -18,6 +18,7 @@ import { judgeFetch, judgeHandle } from "./model/interrupts.ts";
 import { judgeMemoryAccess } from "./model/memory.ts";
 import { ContractModel, HARNESS_ERROR, type Report, type Violation } from "./model/state.ts";
 import { judgeReverseTranslation, judgeTranslation } from "./model/translation.ts";
+import { deniedPermission, sandboxAdvice } from "./permission.ts";
 import type { ResolvedProfile } from "./profile.ts";
 
 export { describeValue, HARNESS_ERROR, type Violation } from "./model/state.ts";
@@ -105,21 +106,6 @@ export function judgeTraceReach(trace: Trace, profile: ResolvedProfile): Judgeme
   return { reached: model.reached };
 }
 
-/**
- * What halconf grants a HAL, for the message of a denial (Deno's own advice names flags halconf does not have).
- *
- * @example
- * ```ts ignore
- * sandboxAdvice('net access to "127.0.0.1:9"'); // "(halconf gives a HAL no net access)"
- * ```
- */
-export function sandboxAdvice(permission: string): string {
-  const kind = /^(\w+) access/.exec(permission)?.[1] ?? "such";
-  return kind === "read"
-    ? "(a HAL may read its own project's folder and halconf, nothing else: keep what it reads there)"
-    : `(halconf gives a HAL no ${kind} access: a HAL under test must not need it)`;
-}
-
 /** Judges one step against the model, dispatching to the rules of its operation. */
 function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined {
   const at: Report = (clause, message, expected, actual, also) => ({
@@ -148,7 +134,7 @@ function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined
   if (step.skipped) return undefined;
   model.cpu = step.cpu;
   if (step.threw && (step.threw.name === "NotCapable" || step.threw.name === "PermissionDenied")) {
-    const denied = /Requires (\w+ access(?: to "[^"]*")?)/.exec(step.threw.message)?.[1];
+    const denied = deniedPermission(step.threw.message);
     const what = denied ?? step.threw.message.split(", run again")[0];
     return {
       ...at(HARNESS_ERROR, `${step.threw.method} asked for ${what}: denied by the sandbox ${sandboxAdvice(what)}`),

@@ -15,6 +15,7 @@ import { executeProgram, type Trace } from "./executor.ts";
 import type { HalTarget } from "./hal.ts";
 import { HARNESS_ERROR, judgeTrace, judgeTraceReach, type Violation } from "./judge.ts";
 import { formatProgram, formatTrace } from "./print.ts";
+import { deniedPermission } from "./permission.ts";
 import { type ExecutionFailure, inProcessExecutor, type ProgramExecutor } from "./program_executor.ts";
 import {
   type JsonOperation,
@@ -101,10 +102,7 @@ export interface CheckResult {
   blocked?: number;
 }
 
-/** The permission named in a Deno permission error message, if any. */
-export function deniedPermission(message: string): string | undefined {
-  return /Requires (\w+ access(?: to "[^"]*")?)/.exec(message)?.[1];
-}
+export { deniedPermission } from "./permission.ts";
 
 /** The budget and seed of a run. */
 export interface RunOptions {

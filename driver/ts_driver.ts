@@ -15,6 +15,7 @@
 
 import { executeProgram, OPTIONAL_METHODS, probeTarget, type Trace } from "../conformance/executor.ts";
 import type { HalTarget } from "../conformance/hal.ts";
+import { deniedPermission } from "../conformance/permission.ts";
 import { validateProfile } from "../conformance/profile.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { loadHalModule } from "../cli/load_target.ts";
@@ -94,7 +95,7 @@ class DenialLedger {
   #record(error: unknown, step: number | undefined): void {
     if (!(error instanceof Error)) return;
     if (error.name !== "NotCapable" && error.name !== "PermissionDenied") return;
-    const permission = /Requires (\w+ access(?: to "[^"]*")?)/.exec(error.message)?.[1] ?? error.message.split("\n")[0];
+    const permission = deniedPermission(error.message) ?? error.message.split("\n")[0];
     this.#denied.push({ step, permission });
   }
 

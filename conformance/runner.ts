@@ -31,7 +31,7 @@ import { capacityOf, type ResolvedProfile, validateProfile } from "./profile.ts"
  * The most frames one `fill` takes in a check that does not need to exhaust RAM (a 4 MiB sample of 4 KiB frames):
  * smaller RAM is still drained whole, larger RAM costs those checks no more than this.
  */
-export const SAMPLE_FILL = 1024;
+const SAMPLE_FILL = 1024;
 
 /** Programs per check unless a run says otherwise. */
 export const DEFAULT_RUNS = 200;

@@ -7,7 +7,7 @@
  */
 
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 
 /** A HAL module's project: its root and config file, or none (a HAL file with no `deno.json` above it). */
 export interface HalProject {
@@ -88,9 +88,4 @@ export function importMapFor(project: HalProject, halconfRoot: string): ImportMa
   scopes[pathToFileURL(halconfRoot).href.replace(/\/?$/, "/")] = halconf;
   const bound = Object.fromEntries(Object.entries(halconf).filter(([key]) => key.startsWith("@halconf/halconf")));
   return { imports: { ...absolute(own.imports, base), ...bound }, scopes };
-}
-
-/** The project of a HAL given as a path or `file:` URL. */
-export function projectOfModule(module: string): HalProject {
-  return findProject(module.startsWith("file:") ? fileURLToPath(module) : module);
 }

@@ -25,7 +25,7 @@ import { TraceReader } from "./trace_reader.ts";
 import { decodeHandshake, encodeProgram, type Handshake, LIMITS, ProtocolError, show } from "./wire.ts";
 
 /** The halconf checkout: the TypeScript driver and the import map HAL modules may use. */
-export const HALCONF_ROOT: URL = new URL("../", import.meta.url);
+const HALCONF_ROOT: URL = new URL("../", import.meta.url);
 
 /** Where a driver comes from: a TypeScript HAL module, a reference HAL run isolated, or any driver executable. */
 export type DriverSource = { module: string } | { reference: string } | { command: string[]; cwd?: string };
@@ -96,7 +96,7 @@ function nativeEnvironment(): Record<string, string> {
 }
 
 /** A folder the driver may read, refused when Deno's comma-separated permission lists cannot express it. */
-export function readableFolder(dir: string, what: string): string {
+function readableFolder(dir: string, what: string): string {
   if (dir.includes(",")) {
     throw new DriverLoadError(
       `Cannot load HAL module "${what}": its folder "${dir}" contains a comma, which Deno's permission lists ` +

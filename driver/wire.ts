@@ -143,7 +143,7 @@ function readPick(token: string, what: string, index: number): Pick {
  * encodeOperation({ op: "p2v", frame: -1, offset: 4095 }); // "p2v:-1:4095"
  * ```
  */
-export function encodeOperation(op: Operation): string {
+function encodeOperation(op: Operation): string {
   switch (op.op) {
     case "alloc":
     case "fill":
@@ -189,7 +189,7 @@ const ARITY: Record<OperationKind, number> = {
 };
 
 /** Reads one operation token (the inverse of `encodeOperation`); `index` is its 0-based position. */
-export function decodeOperation(token: string, index: number): Operation {
+function decodeOperation(token: string, index: number): Operation {
   const [kind, ...args] = token.split(":");
   const what = `step ${index + 1} (${kind})`;
   if (!OPERATION_KINDS.includes(kind as OperationKind)) {

@@ -83,7 +83,6 @@ rustTest("each Rust mutant fails with the clause of its TypeScript twin", async 
       r.counterexample!.violation.clause
     );
     assert.ok(clauses.includes(breaks[0]), `${rust} fails ${clauses.join(", ")}, its twin ${typescript} ${breaks[0]}`);
-    assert.ok(run.results.every((result) => result.status !== "pass" || !result.reason), rust);
   }
 });
 

@@ -14,7 +14,7 @@ function assertOneLine(stderr: string, pattern: RegExp): void {
 Deno.test("the default run checks every reference HAL and exits 0", async () => {
   const run = await runCli(["conform", "--seed", "11"]);
   assert.equal(run.code, EXIT.ok, run.stdout + run.stderr);
-  for (const name of ["identity", "offset", "sparse", "numa", "paged"]) {
+  for (const name of ["identity", "offset", "sparse", "numa", "paged", "axvisor"]) {
     assert.match(run.stdout, new RegExp(`^${name} \\(reference HAL\\)$`, "m"));
   }
   assert.match(run.stdout, /^\d+ passed, 0 failed, \d+ skipped, 0 errors, 0 timeouts/m);

@@ -9,7 +9,7 @@
 
 import fc from "fast-check";
 import { ADDRESS_LIMIT } from "./address.ts";
-import type { Operation, OperationKind, Program } from "./program.ts";
+import { MANY_LIMIT, type Operation, type OperationKind, type Program } from "./program.ts";
 import type { ResolvedProfile } from "./profile.ts";
 
 /** Relative weights of operation kinds in generated programs; absent kinds are never generated. */
@@ -75,11 +75,12 @@ export function invalidFreeAddress(profile: ResolvedProfile): fc.Arbitrary<bigin
   );
 }
 
-/** IRQ lines the profile declares, without `none`; biased to the first and last. */
+/** IRQ lines the profile declares, without `none`; biased to the first and last, and to the banked edge. */
 export function irqLine(profile: ResolvedProfile): fc.Arbitrary<number> {
-  const { lines, none } = profile.irq!;
+  const { lines, none, banked } = profile.irq!;
   const valid = (line: number) => line !== none;
-  const edges = [0, 1, lines - 2, lines - 1].filter((line) => line >= 0 && line < lines && valid(line));
+  const edges = [0, 1, lines - 2, lines - 1, banked - 1, banked]
+    .filter((line) => line >= 0 && line < lines && valid(line));
   const small = Array.from({ length: Math.min(lines, 6) }, (_, i) => i).filter(valid);
   return fc.oneof(
     fc.constantFrom(...edges),
@@ -87,6 +88,25 @@ export function irqLine(profile: ResolvedProfile): fc.Arbitrary<number> {
     fc.integer({ min: 0, max: lines - 1 }).filter(valid),
   );
 }
+
+/**
+ * How many frames a `freeMany` frees: a few, or hundreds (deep states: a
+ * slow leak shows only after the hundredth free).
+ */
+const manyCount = (): fc.Arbitrary<number> =>
+  fc.oneof(
+    { arbitrary: fc.integer({ min: 2, max: 16 }), weight: 2 },
+    { arbitrary: fc.integer({ min: 64, max: 512 }), weight: 2 },
+    { arbitrary: fc.constant(MANY_LIMIT), weight: 1 },
+  );
+
+/** Frame counts of contiguous ranges: single frames, small runs, and runs past a buddy order. */
+const contigCount = (): fc.Arbitrary<number> =>
+  fc.oneof(
+    { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 4 },
+    { arbitrary: fc.integer({ min: 5, max: 64 }), weight: 2 },
+    { arbitrary: fc.constantFrom(0, 3, 7, 9, 17, 33, 256, 513), weight: 1 },
+  );
 
 /** Arbitraries for each operation kind under a profile. */
 export function operationArbitraries(profile: ResolvedProfile): Record<OperationKind, fc.Arbitrary<Operation>> {
@@ -99,7 +119,7 @@ export function operationArbitraries(profile: ResolvedProfile): Record<Operation
     freeAgain: pick().map((frame) => ({ op: "freeAgain", frame })),
     freeRaw: invalidFreeAddress(profile).map((addr) => ({ op: "freeRaw", addr })),
     p2v: fc.tuple(pick(), offsetIn(frameSize)).map(([frame, offset]) => ({ op: "p2v", frame, offset })),
-    p2vRaw: ramAddress(profile).map((addr) => ({ op: "p2vRaw", addr })),
+    p2vRaw: ramAddress({ ...profile, memory: profile.board }).map((addr) => ({ op: "p2vRaw", addr })),
     v2p: fc.tuple(pick(), offsetIn(frameSize)).map(([p, offset]) => ({ op: "v2p", pick: p, offset })),
     raise: profile.irq ? irqLine(profile).map((irq) => ({ op: "raise", irq })) : fc.constant({ op: "fetch" }),
     fetch: fc.constant({ op: "fetch" }),
@@ -121,6 +141,19 @@ export function operationArbitraries(profile: ResolvedProfile): Record<Operation
       offset,
       length,
     })),
+    freeMany: fc.tuple(manyCount(), fc.constantFrom(1, 1, 2, 3, -1, -2)).map(([count, stride]) => ({
+      op: "freeMany",
+      count,
+      stride,
+    })),
+    allocContig: fc.tuple(contigCount(), fc.oneof(fc.constantFrom(0, 0, 1, 2, 3), fc.integer({ min: 0, max: 9 })))
+      .map(([count, alignPow2]) => ({ op: "allocContig", count, alignPow2 })),
+    freeContig: pick().map((range) => ({ op: "freeContig", range })),
+    freeContigBad: fc.tuple(pick(), fc.constantFrom("count" as const, "first" as const))
+      .map(([range, wrong]) => ({ op: "freeContigBad", range, wrong })),
+    freeInRange: fc.tuple(pick(), fc.nat({ max: 64 })).map(([range, nth]) => ({ op: "freeInRange", range, nth })),
+    p2vContig: fc.tuple(pick(), fc.oneof(fc.constant(0), fc.nat({ max: 64 })), offsetIn(frameSize))
+      .map(([range, nth, offset]) => ({ op: "p2vContig", range, nth, offset })),
   };
 }
 

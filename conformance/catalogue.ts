@@ -7,6 +7,7 @@
 
 import type { Check, Need } from "./check.ts";
 import { allocChecks } from "./checks/alloc.ts";
+import { contigChecks } from "./checks/contig.ts";
 import { freeChecks } from "./checks/free.ts";
 import { irqChecks } from "./checks/irq.ts";
 import { memChecks } from "./checks/mem.ts";
@@ -23,11 +24,12 @@ export const CHECKS: readonly Check[] = [
   ...memChecks,
   ...irqChecks,
   ...numaChecks,
+  ...contigChecks,
   ...stateChecks,
 ];
 
-/** The default most frames a check allocates to exhaust RAM. */
-export const DEFAULT_EXHAUSTION_LIMIT = 65_536;
+/** The default most frames a check allocates to exhaust RAM: 2^20, 4 GiB of 4 KiB frames. */
+export const DEFAULT_EXHAUSTION_LIMIT = 1 << 20;
 
 /**
  * The checks whose id matches one of the patterns (`alloc.unique`, `alloc.*`,
@@ -48,6 +50,15 @@ export function selectChecks(patterns: readonly string[] = []): Check[] {
   return CHECKS.filter((check) => matchers.some((matcher) => matcher.test(check.id)));
 }
 
+/**
+ * Whether an unmet need is the HAL's fault rather than a claim it did not
+ * make: the `axvisor-memory` edition has the contiguous methods, so lacking
+ * them is an `error`, not a skip.
+ */
+export function needIsBroken(need: Need, profile: ResolvedProfile): boolean {
+  return need === "contiguous" && profile.contract === "axvisor-memory";
+}
+
 /** Why a need is not met, or `undefined` when it is; `methods` are the optional methods the HAL declared. */
 export function unmetNeed(
   need: Need,
@@ -66,6 +77,23 @@ export function unmetNeed(
       return undefined;
     case "irq-order":
       return profile.irq?.order === "any" ? "profile declares irq order any" : undefined;
+    case "irq-peek":
+      return profile.irq?.fetch === "acknowledge" ? "profile declares irq fetch acknowledge" : undefined;
+    case "irq-acknowledge":
+      return profile.irq?.fetch === "acknowledge" ? undefined : "profile declares irq fetch peek";
+    case "irq-banked":
+      if (!profile.irq?.banked) return "profile declares no banked irq lines";
+      return profile.cpus < 2 ? "profile declares one CPU" : undefined;
+    case "contiguous":
+      if (profile.contract !== "axvisor-memory") {
+        return `the ${profile.contract} edition has no contiguous frames (contract axvisor-memory has)`;
+      }
+      if (!methods.has("allocContiguousFrames") || !methods.has("deallocContiguousFrames")) {
+        return "the axvisor-memory edition has alloc_contiguous_frames and dealloc_contiguous_frames, and this " +
+          "HAL lacks " + ["allocContiguousFrames", "deallocContiguousFrames"].filter((m) => !methods.has(m))
+          .join(" and ");
+      }
+      return undefined;
     case "zeroedFrames":
       return profile.zeroedFrames ? undefined : "profile does not claim zeroedFrames";
     case "strictFree":
@@ -82,7 +110,8 @@ export function unmetNeed(
     case "exhaustible": {
       const capacity = capacityOf(profile);
       return capacity > BigInt(exhaustionLimit)
-        ? `RAM holds ${capacity} frames, more than the exhaustion limit of ${exhaustionLimit}`
+        ? `RAM holds ${capacity} frames, more than the ${exhaustionLimit} a check can drain: name a testWindow ` +
+          "(see explain profile)"
         : undefined;
     }
   }

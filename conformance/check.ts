@@ -17,9 +17,25 @@ import type { ProgramShape } from "./arbitraries.ts";
  * - `zeroedFrames`, `strictFree`: the profile claims them;
  * - `numa`: the profile declares `cpuNodes` over at least two nodes;
  * - `memory-ports`: the HAL has `readMemory` and `writeMemory`;
- * - `exhaustible`: RAM is small enough to allocate all of it within budget.
+ * - `exhaustible`: RAM (or the test window) holds at most 2^20 frames, so a
+ *   check can allocate all of it;
+ * - `irq-peek`, `irq-acknowledge`: the profile declares that fetch semantics;
+ * - `irq-banked`: the profile declares banked lines and more than one CPU;
+ * - `contiguous`: the `axvisor-memory` edition; a HAL of that edition without
+ *   the contiguous methods is an `error`, not a skip.
  */
-export type Need = "irq" | "irq-order" | "zeroedFrames" | "strictFree" | "numa" | "memory-ports" | "exhaustible";
+export type Need =
+  | "irq"
+  | "irq-order"
+  | "irq-peek"
+  | "irq-acknowledge"
+  | "irq-banked"
+  | "zeroedFrames"
+  | "strictFree"
+  | "numa"
+  | "memory-ports"
+  | "exhaustible"
+  | "contiguous";
 
 /** One check of the suite. */
 export interface Check {

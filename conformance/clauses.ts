@@ -45,6 +45,12 @@ export const CLAUSE_FAMILIES: readonly ClauseFamily[] = [
     covers: "`irq_fetch` / `irqFetch`, `irq_hanlder` / `irqHandler` (and the `raiseIrq` test port)",
   },
   { id: "NUMA", title: "NUMA placement", covers: "`allocFrame` with `cpuNodes` declared" },
+  {
+    id: "CONTIG",
+    title: "Contiguous frames (axvisor-memory edition)",
+    covers: "`alloc_contiguous_frames` / `allocContiguousFrames`, `dealloc_contiguous_frames` / " +
+      "`deallocContiguousFrames`",
+  },
   { id: "STATE", title: "State over time", covers: "every method together" },
 ];
 
@@ -202,8 +208,10 @@ export const CLAUSES: readonly Clause[] = [
     level: "MUST",
     when: "irq",
     rule: "With nothing pending, `irqFetch` returns the profile's `none`.",
-    rationale: "The trait default `irq_fetch` returns 0, which cannot be told from a real IRQ 0 (SGI 0 on a " +
-      "GIC); declare a `none` that is no line, such as the GIC's spurious id 1023.",
+    rationale: "The trait default `irq_fetch` returns 0, and ArceOS's `fetch_irq().unwrap_or_default()` does " +
+      "too, which cannot be told from a real IRQ 0 (SGI 0 on a GIC). A `none` that is also a line number " +
+      "shadows that line: halconf never raises it, and `explain profile` names it as lost to the HAL. " +
+      "Declare a `none` outside the lines, such as the GIC's spurious id 1023, to keep every line.",
   },
   {
     id: "IRQ-2",
@@ -225,7 +233,7 @@ export const CLAUSES: readonly Clause[] = [
   {
     id: "IRQ-4",
     level: "MUST",
-    when: "irq",
+    when: "irq fetch peek",
     rule: "`irqFetch` has no side effect: two calls with nothing in between return the same line, and fetching " +
       "does not acknowledge.",
     rationale: "Callers may fetch to decide and then call the handler; a fetch that acknowledges loses the IRQ.",
@@ -258,6 +266,35 @@ export const CLAUSES: readonly Clause[] = [
       "not a broken contract.",
   },
   {
+    id: "IRQ-8",
+    level: "MUST",
+    when: "irq fetch acknowledge",
+    rule: "`irqFetch` acknowledges: it returns the pending line the order serves first and makes it active, so " +
+      "a second fetch returns the next pending line (or `none`); an active line is not fetched again until " +
+      "`irqHandler` has completed it.",
+    rationale: "On aarch64, ArceOS's `fetch_irq()` reads the GIC's acknowledge register (GICC_IAR): the read " +
+      "itself moves the interrupt from pending to active. A HAL that declares this is held to it.",
+  },
+  {
+    id: "IRQ-9",
+    level: "MUST",
+    when: "irq fetch acknowledge",
+    rule: "After `irqFetch` acknowledged a line on a CPU, the next `irqHandler` on that CPU dispatches exactly " +
+      "that line and completes it (end of interrupt); it does not acknowledge another one.",
+    rationale: "Under acknowledge semantics a fetch-then-handle sequence loses the interrupt when the handler " +
+      "fetches again: the first line stays active, is never dispatched and never completed, and the GIC " +
+      "delivers it no more.",
+  },
+  {
+    id: "IRQ-10",
+    level: "MUST",
+    when: "irq banked",
+    rule: "Lines below `banked` are per CPU: raised on a CPU, such a line is pending on that CPU only; " +
+      "`irqFetch` and `irqHandler` on another CPU neither report nor dispatch it.",
+    rationale: "A GIC banks SGIs and PPIs (lines 0-31) per CPU: a timer PPI of CPU 2 handled on CPU 0 runs " +
+      "the wrong CPU's handler and leaves CPU 2's interrupt pending.",
+  },
+  {
     id: "NUMA-1",
     level: "MUST",
     when: "cpuNodes",
@@ -271,6 +308,67 @@ export const CLAUSES: readonly Clause[] = [
     rule: "When the current CPU's node is empty, `allocFrame` returns a frame of another node (it SHOULD be " +
       "the nearest); `null` only when every node is empty.",
     rationale: "Running out of local memory is not running out of memory.",
+  },
+  {
+    id: "CONTIG-1",
+    level: "MUST",
+    when: "contiguous",
+    rule: "`allocContiguousFrames(count, alignPow2)` returns a `bigint` address or exactly `null` (when no " +
+      "suitable range is free); it never throws.",
+    rationale: "`alloc_contiguous_frames` returns `Option<PhysAddr>`: `None` is how it says the request " +
+      "cannot be met, and callers (DMA buffers, stage-2 root tables) fall back on it.",
+  },
+  {
+    id: "CONTIG-2",
+    level: "MUST",
+    when: "contiguous",
+    rule: "`allocContiguousFrames(0, alignPow2)` returns `null` and takes nothing.",
+    rationale: "An empty range has no first address; a HAL that returns one hands out an address nobody " +
+      "may free.",
+  },
+  {
+    id: "CONTIG-3",
+    level: "MUST",
+    when: "contiguous",
+    rule: "The range's first address is aligned to `frameSize << alignPow2` bytes, is not 0, and the whole " +
+      "range `[first, first + count * frameSize)` lies inside one declared region.",
+    rationale: "`frame_align_pow2` is an exponent. Implementations disagree (one reads it as a frame count), " +
+      "and a range that crosses a region's end runs into MMIO.",
+  },
+  {
+    id: "CONTIG-4",
+    level: "MUST",
+    when: "contiguous",
+    rule: "A range is disjoint from every live frame and every live range; `allocFrame` never returns a " +
+      "frame of a live range.",
+    rationale: "Single and contiguous allocations usually share one bitmap or buddy allocator; an " +
+      "off-by-one in its bookkeeping hands one frame to two owners.",
+  },
+  {
+    id: "CONTIG-5",
+    level: "MUST",
+    when: "contiguous",
+    rule: "`deallocContiguousFrames(first, count)` of a live range succeeds, and makes exactly its frames " +
+      "allocatable again, as single frames or as ranges.",
+    rationale: "A known real bug: a HAL handed the physical address it was given to an allocator that " +
+      "expects a virtual one when freeing a range, so the frames were never freed (or the wrong ones were).",
+  },
+  {
+    id: "CONTIG-6",
+    level: "MUST",
+    when: "contiguous and strictFree",
+    rule: "Freeing a range with the wrong count or an address that is not its first throws, and so does " +
+      "`deallocFrame` of a frame of a live range; none of them changes the allocator.",
+    rationale: "A partial or shifted free leaves part of a range owned twice; a strict HAL catches the " +
+      "caller's mistake where it is made.",
+  },
+  {
+    id: "CONTIG-7",
+    level: "MUST",
+    when: "contiguous",
+    rule: "A range is virtually contiguous: `physToVirt(first + i) == physToVirt(first) + i` for every byte " +
+      "`i` of the range, besides every XLATE clause for each of its frames.",
+    rationale: "Callers translate the first address once and use the range as one buffer through it.",
   },
   {
     id: "STATE-1",

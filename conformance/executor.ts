@@ -33,6 +33,10 @@ export interface TraceStep {
   paddr?: bigint;
   /** The virtual address the step used. */
   vaddr?: bigint;
+  /** For `freeMany`: the frames it frees, in order (`result` is how many calls were made). */
+  paddrs?: bigint[];
+  /** For `freeContig` and `freeContigBad`: the frame count passed. */
+  count?: number;
   /** The step whose result the pick resolved to. */
   source?: number;
   /** Which of that step's results (a fill has many). */
@@ -66,7 +70,15 @@ export interface Trace {
 }
 
 /** The optional methods and ports a HAL may have; the executor reports which one an instance lacks. */
-export const OPTIONAL_METHODS = ["irqFetch", "irqHandler", "raiseIrq", "readMemory", "writeMemory"] as const;
+export const OPTIONAL_METHODS = [
+  "irqFetch",
+  "irqHandler",
+  "raiseIrq",
+  "readMemory",
+  "writeMemory",
+  "allocContiguousFrames",
+  "deallocContiguousFrames",
+] as const;
 
 /** One optional method or port. */
 export type OptionalMethod = typeof OPTIONAL_METHODS[number];
@@ -195,6 +207,9 @@ export function executeProgram(
       case "handle":
       case "write":
       case "read":
+      case "allocContig":
+      case "freeContig":
+      case "freeContigBad":
         if (absent(METHOD_OF[op.op])) continue;
     }
     if (!resolver.resolve(step)) continue;
@@ -246,6 +261,36 @@ export function executeProgram(
         break;
       case "setCpu":
         break;
+      case "freeMany": {
+        const frames = step.paddrs!;
+        let calls = 0;
+        try {
+          for (; calls < frames.length;) hal.deallocFrame(frames[calls++]);
+        } catch (error) {
+          step.threw = thrown("deallocFrame", error);
+        }
+        step.result = calls;
+        break;
+      }
+      case "allocContig":
+        step.result = call("allocContiguousFrames", () => hal.allocContiguousFrames!(op.count, op.alignPow2));
+        break;
+      case "freeContig":
+      case "freeContigBad": {
+        const first = step.paddr!, count = step.count!;
+        call("deallocContiguousFrames", () => hal.deallocContiguousFrames!(first, count));
+        break;
+      }
+      case "freeInRange": {
+        const paddr = step.paddr!;
+        call("deallocFrame", () => hal.deallocFrame(paddr));
+        break;
+      }
+      case "p2vContig": {
+        const paddr = step.paddr!;
+        step.result = call("physToVirt", () => hal.physToVirt(paddr));
+        break;
+      }
       case "write":
       case "read": {
         const frame = resolver.pickedFrame;
@@ -266,10 +311,16 @@ export function executeProgram(
 }
 
 /** The optional method each IRQ and memory operation calls. */
-export const METHOD_OF: Record<"raise" | "fetch" | "handle" | "write" | "read", OptionalMethod> = {
+export const METHOD_OF: Record<
+  "raise" | "fetch" | "handle" | "write" | "read" | "allocContig" | "freeContig" | "freeContigBad",
+  OptionalMethod
+> = {
   raise: "raiseIrq",
   fetch: "irqFetch",
   handle: "irqHandler",
   write: "writeMemory",
   read: "readMemory",
+  allocContig: "allocContiguousFrames",
+  freeContig: "deallocContiguousFrames",
+  freeContigBad: "deallocContiguousFrames",
 };

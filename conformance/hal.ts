@@ -46,6 +46,14 @@ export interface AxVCpuHal {
   irqFetch?(): number;
   /** Dispatches the current IRQ to the host (`HalHost.dispatchIrq`) and acknowledges it. */
   irqHandler?(): void;
+  /**
+   * `count` physically contiguous free frames whose first address is aligned
+   * to `frameSize << alignPow2` bytes, or `null` (the `axvisor-memory`
+   * edition's `alloc_contiguous_frames(num_frames, frame_align_pow2)`).
+   */
+  allocContiguousFrames?(count: number, alignPow2: number): HostPhysAddr | null;
+  /** Gives back a range that `allocContiguousFrames` returned, with its count (`dealloc_contiguous_frames`). */
+  deallocContiguousFrames?(first: HostPhysAddr, count: number): void;
 }
 
 /**
@@ -147,6 +155,44 @@ export interface IrqProfile {
   none: number;
   /** The order of `irqFetch` among pending lines. */
   order: IrqOrder;
+  /**
+   * What `irqFetch` does to the line it returns (default `"peek"`):
+   * `"peek"` leaves it pending; `"acknowledge"` makes it active, as reading a
+   * GIC's acknowledge register does, so the next fetch returns the next line
+   * and `irqHandler` must dispatch and complete (end of interrupt) the line
+   * that was fetched.
+   */
+  fetch?: IrqFetch;
+  /**
+   * Lines `0..banked-1` are banked per CPU (default 0): a GIC's SGIs and
+   * PPIs (`banked: 32`). Raised on one CPU, such a line is pending on that
+   * CPU only.
+   */
+  banked?: number;
+}
+
+/** What `irqFetch` does to the line it returns: leave it pending, or acknowledge it (GIC-style). */
+export type IrqFetch = "peek" | "acknowledge";
+
+/**
+ * The edition of the contract a HAL follows (see SPEC.md, "Editions"):
+ *
+ * - `axvcpu-hal`: the seed's `axvcpu::AxVCpuHal`, memory functions on the trait;
+ * - `axmm-hal`: `axaddrspace::AxMmHal` behind `AxVCpuHal::MmHal`;
+ * - `axvisor-memory`: the `axvisor_api::memory` interface, with contiguous frames.
+ */
+export type ContractEdition = "axvcpu-hal" | "axmm-hal" | "axvisor-memory";
+
+/**
+ * The part of declared RAM a HAL instance manages while it is tested: how a
+ * board with more RAM than a test can drain (64 GiB) is checked. The HAL's
+ * `create` must then hand out frames from the window only.
+ */
+export interface TestWindow {
+  /** First byte, frame-aligned. */
+  start: HostPhysAddr;
+  /** Length in bytes, a multiple of the frame size. */
+  size: bigint;
 }
 
 /**
@@ -165,6 +211,8 @@ export interface IrqProfile {
  * ```
  */
 export interface HalProfile {
+  /** The edition of the contract the HAL follows (default `"axvcpu-hal"`). */
+  contract?: ContractEdition;
   /** Frame size in bytes: a power of two, at least 4096 (default 4096). */
   frameSize?: number;
   /** Usable physical RAM. */
@@ -179,6 +227,8 @@ export interface HalProfile {
   zeroedFrames?: boolean;
   /** Claims that freeing a frame that is not live throws and changes nothing. */
   strictFree?: boolean;
+  /** The part of `memory` the instance under test allocates from (default: all of it). */
+  testWindow?: TestWindow;
 }
 
 /**

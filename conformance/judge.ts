@@ -13,8 +13,9 @@
 import { formatAddress } from "./address.ts";
 import type { Trace, TraceStep } from "./executor.ts";
 import { judgeAllocation } from "./model/allocation.ts";
-import { judgeFree } from "./model/free.ts";
-import { judgeFetch, judgeHandle } from "./model/interrupts.ts";
+import { judgeAllocContig, judgeBadRangeFree, judgeFreeContig, judgeRangeTranslation } from "./model/contiguous.ts";
+import { judgeFree, judgeFreeMany } from "./model/free.ts";
+import { judgeFetch, judgeHandle, judgeRaise } from "./model/interrupts.ts";
 import { judgeMemoryAccess } from "./model/memory.ts";
 import { ContractModel, HARNESS_ERROR, type Report, type Violation } from "./model/state.ts";
 import { judgeReverseTranslation, judgeTranslation } from "./model/translation.ts";
@@ -161,7 +162,7 @@ function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined
         if (violation) return violation;
       }
       if (step.threw) {
-        const free = model.capacity - model.live.size;
+        const free = model.capacity - model.liveFrames;
         return at(
           "ALLOC-1",
           `allocFrame ${threw} after ${values.length} frames (${free} usable frames still free)`,
@@ -177,7 +178,7 @@ function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined
       return judgeFree(model, step, at, threw);
     case "p2v":
     case "p2vRaw": {
-      if (!model.regionOf(step.paddr!)) return undefined;
+      if (!model.boardRegionOf(step.paddr!)) return undefined;
       model.reach("XLATE-1");
       if (step.threw) {
         return at(
@@ -192,12 +193,7 @@ function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined
     case "v2p":
       return judgeReverseTranslation(model, step, at, threw);
     case "raise":
-      if (step.threw) {
-        return at(HARNESS_ERROR, `raiseIrq(${step.op.irq}) ${threw}: the test port rejected a declared line`);
-      }
-      if (!model.pending.includes(step.op.irq)) model.pending.push(step.op.irq);
-      model.lastFetch = undefined;
-      return undefined;
+      return judgeRaise(model, step, threw);
     case "fetch":
       return judgeFetch(model, step, at, threw);
     case "handle":
@@ -207,5 +203,16 @@ function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined
     case "write":
     case "read":
       return judgeMemoryAccess(model, step, at, threw);
+    case "freeMany":
+      return judgeFreeMany(model, step, at, threw);
+    case "allocContig":
+      return judgeAllocContig(model, step, at, threw);
+    case "freeContig":
+      return judgeFreeContig(model, step, at, threw);
+    case "freeContigBad":
+    case "freeInRange":
+      return judgeBadRangeFree(model, step, at, threw);
+    case "p2vContig":
+      return judgeRangeTranslation(model, step, at, threw);
   }
 }

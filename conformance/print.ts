@@ -118,6 +118,39 @@ export function formatStep(step: TraceStep): string {
         : `read(${where}, ${op.length})${arrow(step, step.result)}`;
       break;
     }
+    case "freeMany": {
+      const frames = step.paddrs ?? [];
+      const calls = (step.result as number | undefined) ?? 0;
+      const shown = frames.length > 3
+        ? `${hex(frames[0])}, ${hex(frames[1])}, ... ${hex(frames.at(-1)!)}`
+        : frames.map(hex).join(", ");
+      text = `free ${frames.length} frames (${shown || "none live"}) -> ${
+        step.threw ? `${calls - 1} freed, then ${hex(frames[calls - 1])}: ${outcome(step)}` : "ok"
+      }`;
+      break;
+    }
+    case "allocContig":
+      text = `allocContig(${op.count}, alignPow2 ${op.alignPow2})${arrow(step, step.result)}`;
+      break;
+    case "freeContig":
+    case "freeContigBad": {
+      const what = step.paddr === undefined ? "?" : `${hex(step.paddr)}, ${step.count}`;
+      const label = op.op === "freeContig"
+        ? ""
+        : op.wrong === "count"
+        ? " (count one too many)"
+        : " (not the first frame)";
+      text = `freeContig(${what}${from}${label}) -> ${outcome(step) || "ok"}`;
+      break;
+    }
+    case "freeInRange":
+      text = `free(${step.paddr === undefined ? "?" : hex(step.paddr)}, frame ${op.nth} of the range${from}) -> ${
+        outcome(step) || "ok"
+      }`;
+      break;
+    case "p2vContig":
+      text = `p2v(${step.paddr === undefined ? "?" : hex(step.paddr)}, in the range${from})${arrow(step, step.result)}`;
+      break;
   }
   return `${n} ${text}${dispatched}`;
 }
@@ -160,6 +193,18 @@ export function formatProgram(program: Program): string[] {
         return `${n} write(${pick(op.frame, "live frame")} + ${op.offset}, [${op.bytes.join(", ")}])`;
       case "read":
         return `${n} read(${pick(op.frame, "live frame")} + ${op.offset}, ${op.length})`;
+      case "freeMany":
+        return `${n} free ${op.count} live frames (stride ${op.stride})`;
+      case "allocContig":
+        return `${n} allocContig(${op.count}, alignPow2 ${op.alignPow2})`;
+      case "freeContig":
+        return `${n} freeContig(${pick(op.range, "live range")})`;
+      case "freeContigBad":
+        return `${n} freeContig(${pick(op.range, "live range")}, wrong ${op.wrong})`;
+      case "freeInRange":
+        return `${n} free(frame ${op.nth} of ${pick(op.range, "live range")})`;
+      case "p2vContig":
+        return `${n} p2v(frame ${op.nth} of ${pick(op.range, "live range")} + ${op.offset})`;
       default:
         return `${n} ${op.op}()`;
     }

@@ -5,12 +5,19 @@
  */
 
 import { ADDRESS_LIMIT, formatAddress } from "./address.ts";
-import type { HalProfile, HalTarget, IrqOrder, IrqProfile, MemoryRegion } from "./hal.ts";
+import type { ContractEdition, HalProfile, HalTarget, IrqFetch, IrqOrder, MemoryRegion } from "./hal.ts";
 
 /** The IRQ orders a profile may declare. */
 export const IRQ_ORDERS: readonly IrqOrder[] = ["any", "lowest-first", "highest-first", "fifo"];
 
+/** The fetch semantics a profile may declare. */
+export const IRQ_FETCHES: readonly IrqFetch[] = ["peek", "acknowledge"];
+
+/** The contract editions, by the name a profile's `contract` field gives. */
+export const CONTRACT_EDITIONS: readonly ContractEdition[] = ["axvcpu-hal", "axmm-hal", "axvisor-memory"];
+
 const PROFILE_KEYS = new Set([
+  "contract",
   "frameSize",
   "memory",
   "cpus",
@@ -18,6 +25,7 @@ const PROFILE_KEYS = new Set([
   "irq",
   "zeroedFrames",
   "strictFree",
+  "testWindow",
 ]);
 
 /** A region after validation: `node` is always set. */
@@ -32,12 +40,35 @@ export interface ResolvedRegion {
   node: number;
 }
 
+/** IRQ support after validation: defaults filled in. */
+export interface ResolvedIrq {
+  /** Lines `0..lines-1`. */
+  lines: number;
+  /** What `irqFetch` returns when nothing is pending. */
+  none: number;
+  /** The order among pending lines. */
+  order: IrqOrder;
+  /** Peek or acknowledge. */
+  fetch: IrqFetch;
+  /** Lines `0..banked-1` are per CPU. */
+  banked: number;
+}
+
 /** A profile after validation: defaults filled in, regions sorted by address. */
 export interface ResolvedProfile {
+  /** The contract edition. */
+  contract: ContractEdition;
   /** Frame size in bytes. */
   frameSize: number;
-  /** Regions in ascending address order. */
+  /**
+   * The RAM the instance allocates from, in ascending address order: the
+   * declared regions, cut to the test window when there is one.
+   */
   memory: ResolvedRegion[];
+  /** The declared regions, whole: `physToVirt` is defined on all of them. */
+  board: ResolvedRegion[];
+  /** The test window, if the profile names one. */
+  testWindow?: { start: bigint; size: bigint };
   /** Number of CPUs. */
   cpus: number;
   /** NUMA node of each CPU (all 0 when not declared). */
@@ -45,7 +76,7 @@ export interface ResolvedProfile {
   /** Whether the profile declared `cpuNodes` (the NUMA claim). */
   numa: boolean;
   /** Interrupt support, if claimed. */
-  irq?: IrqProfile;
+  irq?: ResolvedIrq;
   /** Whether zero-filled frames are claimed. */
   zeroedFrames: boolean;
   /** Whether strict free is claimed. */
@@ -123,14 +154,14 @@ function checkRegion(index: number, value: unknown, frameSize: bigint): Resolved
   return { start, size, end: start + size, node };
 }
 
-function checkIrq(value: unknown): IrqProfile {
+function checkIrq(value: unknown, cpus: number): ResolvedIrq {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    fail("type", "irq", `must be an object { lines, none, order }, got ${describe(value)}`);
+    fail("type", "irq", `must be an object { lines, none, order, fetch?, banked? }, got ${describe(value)}`);
   }
   const irq = value as Record<string, unknown>;
   for (const key of Object.keys(irq)) {
-    if (!["lines", "none", "order"].includes(key)) {
-      fail("type", `irq.${key}`, "is not an irq field (expected lines, none, order)");
+    if (!["lines", "none", "order", "fetch", "banked"].includes(key)) {
+      fail("type", `irq.${key}`, "is not an irq field (expected lines, none, order, fetch, banked)");
     }
   }
   const lines = checkInteger("irq.lines", irq.lines, 1, MAX_IRQ_LINES);
@@ -141,7 +172,44 @@ function checkIrq(value: unknown): IrqProfile {
   if (lines === 1 && none === 0) {
     fail("range", "irq", "has no raisable line: its only line 0 is the none value");
   }
-  return { lines, none, order: irq.order as IrqOrder };
+  const fetch = irq.fetch === undefined ? "peek" : irq.fetch as IrqFetch;
+  if (!IRQ_FETCHES.includes(fetch)) {
+    fail("type", "irq.fetch", `must be one of ${IRQ_FETCHES.join(", ")}, got ${describe(irq.fetch)}`);
+  }
+  const banked = irq.banked === undefined ? 0 : checkInteger("irq.banked", irq.banked, 0, lines);
+  if (banked > 0 && cpus === 1) {
+    fail("range", "irq.banked", `declares ${banked} per-CPU lines, but the profile has one CPU (declare cpus)`);
+  }
+  return { lines, none, order: irq.order as IrqOrder, fetch, banked };
+}
+
+function checkWindow(value: unknown, frameSize: bigint, board: readonly ResolvedRegion[]): ResolvedRegion[] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    fail("type", "testWindow", `must be an object { start, size }, got ${describe(value)}`);
+  }
+  const window = value as Record<string, unknown>;
+  for (const key of Object.keys(window)) {
+    if (!["start", "size"].includes(key)) fail("type", `testWindow.${key}`, "is not a window field (start, size)");
+  }
+  const { start, size } = window;
+  if (typeof start !== "bigint") fail("type", "testWindow.start", `must be a bigint, got ${describe(start)}`);
+  if (typeof size !== "bigint") fail("type", "testWindow.size", `must be a bigint, got ${describe(size)}`);
+  if (size <= 0n) fail("range", "testWindow.size", `must be positive, got ${size}`);
+  if (start % frameSize !== 0n || size % frameSize !== 0n) {
+    fail("range", "testWindow", `must be aligned to the frame size ${frameSize}`);
+  }
+  const end = start + size;
+  const clipped = board
+    .filter((region) => region.start < end && region.end > start)
+    .map((region) => {
+      const from = region.start > start ? region.start : start;
+      const to = region.end < end ? region.end : end;
+      return { start: from, size: to - from, end: to, node: region.node };
+    });
+  if (clipped.length === 0) {
+    fail("range", "testWindow", `[${formatAddress(start)}, ${formatAddress(end)}) holds no RAM`);
+  }
+  return clipped;
 }
 
 /**
@@ -200,10 +268,16 @@ export function validateProfile(profile: unknown): ResolvedProfile {
       );
     }
   }
-  const onlyZero = memory.length === 1 && memory[0].start === 0n && memory[0].size === BigInt(frameSize);
+  const board = order.map(({ region }) => region);
+  const pool = raw.testWindow === undefined ? board : checkWindow(raw.testWindow, BigInt(frameSize), board);
+  const onlyZero = pool.length === 1 && pool[0].start === 0n && pool[0].size === BigInt(frameSize);
   if (onlyZero) fail("range", "memory", "has no usable frame: its only frame is at address 0");
+  const contract = raw.contract === undefined ? "axvcpu-hal" : raw.contract;
+  if (!CONTRACT_EDITIONS.includes(contract)) {
+    fail("type", "contract", `must be one of ${CONTRACT_EDITIONS.join(", ")}, got ${describe(raw.contract)}`);
+  }
   const cpus = raw.cpus === undefined ? 1 : checkInteger("cpus", raw.cpus, 1, MAX_CPUS);
-  const nodes = new Set(memory.map((region) => region.node));
+  const nodes = new Set(board.map((region) => region.node));
   let cpuNodes = new Array<number>(cpus).fill(0);
   if (raw.cpuNodes !== undefined) {
     if (!Array.isArray(raw.cpuNodes)) fail("type", "cpuNodes", `must be an array, got ${describe(raw.cpuNodes)}`);
@@ -219,12 +293,15 @@ export function validateProfile(profile: unknown): ResolvedProfile {
     fail("range", "memory", "names NUMA nodes but the profile declares no cpuNodes");
   }
   return {
+    contract,
     frameSize,
-    memory: order.map(({ region }) => region),
+    memory: pool,
+    board,
+    ...(raw.testWindow ? { testWindow: { start: raw.testWindow.start, size: raw.testWindow.size } } : {}),
     cpus,
     cpuNodes,
     numa: raw.cpuNodes !== undefined,
-    irq: raw.irq === undefined ? undefined : checkIrq(raw.irq),
+    irq: raw.irq === undefined ? undefined : checkIrq(raw.irq, cpus),
     zeroedFrames: checkBoolean("zeroedFrames", raw.zeroedFrames),
     strictFree: checkBoolean("strictFree", raw.strictFree),
   };

@@ -40,6 +40,15 @@ export type Pick = number | StepRef;
  * - `raise`, `fetch`, `handle`: `raiseIrq`, `irqFetch`, `irqHandler`.
  * - `setCpu`: the CPU `host.currentCpu()` reports from now on.
  * - `write`, `read`: memory ports, through the virtual address of a live frame.
+ * - `freeMany`: `deallocFrame` of `count` live frames in one step, the `i`-th
+ *   being live frame `(i * stride) mod live` at that moment: how a program
+ *   frees hundreds of frames before it looks.
+ * - `allocContig`: `allocContiguousFrames(count, alignPow2)`;
+ *   `freeContig`: `deallocContiguousFrames` of a live range with its count;
+ *   `freeContigBad`: the same with the count one too large (`wrong: "count"`)
+ *   or the second frame as the first address (`wrong: "first"`);
+ *   `freeInRange`: `deallocFrame` of the `nth` frame of a live range;
+ *   `p2vContig`: `physToVirt` of the `nth` frame of a live range, plus an offset.
  */
 export type Operation =
   | { op: "alloc" }
@@ -55,7 +64,13 @@ export type Operation =
   | { op: "handle" }
   | { op: "setCpu"; cpu: number }
   | { op: "write"; frame: Pick; offset: number; bytes: number[] }
-  | { op: "read"; frame: Pick; offset: number; length: number };
+  | { op: "read"; frame: Pick; offset: number; length: number }
+  | { op: "freeMany"; count: number; stride: number }
+  | { op: "allocContig"; count: number; alignPow2: number }
+  | { op: "freeContig"; range: Pick }
+  | { op: "freeContigBad"; range: Pick; wrong: "count" | "first" }
+  | { op: "freeInRange"; range: Pick; nth: number }
+  | { op: "p2vContig"; range: Pick; nth: number; offset: number };
 
 /** The name of an operation. */
 export type OperationKind = Operation["op"];
@@ -79,9 +94,15 @@ export const OPERATION_KINDS: readonly OperationKind[] = [
   "setCpu",
   "write",
   "read",
+  "freeMany",
+  "allocContig",
+  "freeContig",
+  "freeContigBad",
+  "freeInRange",
+  "p2vContig",
 ];
 
-const FIELDS: Record<OperationKind, Record<string, "int" | "pick" | "addr" | "bytes">> = {
+const FIELDS: Record<OperationKind, Record<string, "int" | "pick" | "addr" | "bytes" | "wrong">> = {
   alloc: {},
   fill: {},
   free: { frame: "pick" },
@@ -96,10 +117,19 @@ const FIELDS: Record<OperationKind, Record<string, "int" | "pick" | "addr" | "by
   setCpu: { cpu: "int" },
   write: { frame: "pick", offset: "int", bytes: "bytes" },
   read: { frame: "pick", offset: "int", length: "int" },
+  freeMany: { count: "int", stride: "int" },
+  allocContig: { count: "int", alignPow2: "int" },
+  freeContig: { range: "pick" },
+  freeContigBad: { range: "pick", wrong: "wrong" },
+  freeInRange: { range: "pick", nth: "int" },
+  p2vContig: { range: "pick", nth: "int", offset: "int" },
 };
 
 /** An operation as JSON: addresses become hex strings. */
 export type JsonOperation = Record<string, string | number | number[] | StepRef>;
+
+/** The most frames one `freeMany` frees, and the largest `count` of `allocContig`. */
+export const MANY_LIMIT = 4096;
 
 /**
  * A program as JSON-ready data (addresses as `"0x8000_2000"` strings).
@@ -164,6 +194,11 @@ export function programFromJson(value: unknown): Program {
         if (typeof item !== "number" || !Number.isSafeInteger(item) || (type === "int" && item < 0)) {
           const what = type === "int" ? "a non-negative integer" : "an integer";
           throw new TypeError(`${where} (${kind}): "${field}" must be ${what}`);
+        }
+        out[field] = item;
+      } else if (type === "wrong") {
+        if (item !== "count" && item !== "first") {
+          throw new TypeError(`${where} (${kind}): "${field}" must be "count" or "first"`);
         }
         out[field] = item;
       } else if (type === "addr") {

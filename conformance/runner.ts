@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import type { ProgramShape } from "./arbitraries.ts";
 import { programArbitrary } from "./arbitraries.ts";
-import { CHECKS, DEFAULT_EXHAUSTION_LIMIT, unmetNeed } from "./catalogue.ts";
+import { CHECKS, DEFAULT_EXHAUSTION_LIMIT, needIsBroken, unmetNeed } from "./catalogue.ts";
 import type { Check } from "./check.ts";
 import { executeProgram, type Trace } from "./executor.ts";
 import type { HalTarget } from "./hal.ts";
@@ -208,6 +208,15 @@ function fittedShape(
     delete mix.read;
     delete mix.write;
   }
+  if (unmetNeed("contiguous", profile, methods)) {
+    for (const kind of ["allocContig", "freeContig", "freeContigBad", "freeInRange", "p2vContig"] as const) {
+      delete mix[kind];
+    }
+  }
+  if (!profile.strictFree) {
+    delete mix.freeContigBad;
+    delete mix.freeInRange;
+  }
   if (profile.cpus === 1) delete mix.setCpu;
   if (Object.keys(mix).length === 0) mix.alloc = 1;
   return {
@@ -295,7 +304,7 @@ export async function runCheckWith(
   const exhaustionLimit = options.exhaustionLimit ?? DEFAULT_EXHAUSTION_LIMIT;
   for (const need of check.needs) {
     const reason = unmetNeed(need, profile, executor.methods, exhaustionLimit);
-    if (reason) return done("skip", 0, { reason });
+    if (reason) return done(needIsBroken(need, profile) ? "error" : "skip", 0, { reason });
   }
   const shape = fittedShape(check.shape, profile, executor.methods, options, check.needs.includes("exhaustible"));
   const arbitrary = programArbitrary(profile, shape);

@@ -23,6 +23,11 @@ interface Translated extends Entry {
   vaddr: bigint;
 }
 
+/** A live contiguous range: its first frame, its frame count, and the step that allocated it. */
+interface Range extends Entry {
+  count: number;
+}
+
 /** The entry a pick resolves to: an index modulo the length (negative from the end), or a step reference. */
 function resolve<T extends Entry>(list: readonly T[], pick: Pick): T | undefined {
   if (typeof pick === "number") {
@@ -51,6 +56,7 @@ export class StepResolver {
   readonly #liveNth: number[] = [];
   readonly #freed: Entry[] = [];
   readonly #translated: Translated[] = [];
+  readonly #ranges: Range[] = [];
   /** The CPU `host.currentCpu()` reports. */
   cpu = 0;
   /** The frame the last resolved pick named (for `read`/`write`, whose `paddr` carries an offset). */
@@ -103,9 +109,46 @@ export class StepResolver {
         this.cpu = op.cpu % this.#cpus;
         step.cpu = this.cpu;
         return true;
+      case "freeMany":
+        step.paddrs = this.#manyToFree(op.count, op.stride);
+        return true;
+      case "freeContig":
+      case "freeContigBad":
+      case "freeInRange":
+      case "p2vContig": {
+        const range = this.#choose(step, this.#ranges, op.range, "live range");
+        if (range === undefined) return false;
+        const size = BigInt(frameSize);
+        if (op.op === "freeContig") {
+          step.paddr = range.paddr;
+          step.count = range.count;
+        } else if (op.op === "freeContigBad") {
+          step.paddr = op.wrong === "first" ? range.paddr + size : range.paddr;
+          step.count = op.wrong === "count" ? range.count + 1 : range.count;
+        } else {
+          this.pickedFrame = range.paddr + BigInt(op.nth % range.count) * size;
+          step.paddr = this.pickedFrame + (op.op === "p2vContig" ? BigInt(op.offset % frameSize) : 0n);
+        }
+        return true;
+      }
       default:
         return true;
     }
+  }
+
+  /**
+   * The frames a `freeMany` frees, from the live frames at the step's start:
+   * indices `0, stride, 2 * stride, ...` (from the end for a negative stride),
+   * at most `count`.
+   */
+  #manyToFree(count: number, stride: number): bigint[] {
+    const live = this.#livePaddr.length;
+    const step = Math.max(1, Math.abs(stride));
+    const out: bigint[] = [];
+    for (let j = 0; j < count && j * step < live; j++) {
+      out.push(this.#livePaddr[stride < 0 ? live - 1 - j * step : j * step]);
+    }
+    return out;
   }
 
   /** Records the effect of a step that ran: frames handed out, freed, translated. */
@@ -124,8 +167,23 @@ export class StepResolver {
       case "freeRaw":
         if (!step.threw) this.#released(step.paddr!, step.index);
         break;
+      case "freeMany": {
+        const calls = step.paddrs!.slice(0, (step.result as number | undefined) ?? 0);
+        // The call that threw freed nothing.
+        this.#releasedMany(step.threw ? calls.slice(0, -1) : calls, step.index);
+        break;
+      }
+      case "allocContig":
+        if (!step.threw && typeof step.result === "bigint" && step.op.count > 0) {
+          this.#ranges.push({ paddr: step.result, count: step.op.count, step: step.index, nth: 0 });
+        }
+        break;
+      case "freeContig":
+        if (!step.threw) this.#ranges.splice(this.#ranges.findIndex((range) => range.paddr === step.paddr), 1);
+        break;
       case "p2v":
       case "p2vRaw":
+      case "p2vContig":
         if (!step.threw && typeof step.result === "bigint") {
           this.#translated.push({ paddr: step.paddr!, vaddr: step.result, step: step.index, nth: 0 });
         }
@@ -177,6 +235,22 @@ export class StepResolver {
     if (this.#freed.length === 0) return;
     const again = this.#freed.findIndex((entry) => entry.paddr === value);
     if (again >= 0) this.#freed.splice(again, 1);
+  }
+
+  /** Releases many frames at once: one pass over the live frames, not one per frame. */
+  #releasedMany(frames: readonly bigint[], step: number): void {
+    if (frames.length === 0) return;
+    const gone = new Set(frames);
+    let kept = 0;
+    for (let i = 0; i < this.#livePaddr.length; i++) {
+      if (gone.has(this.#livePaddr[i])) continue;
+      this.#livePaddr[kept] = this.#livePaddr[i];
+      this.#liveStep[kept] = this.#liveStep[i];
+      this.#liveNth[kept] = this.#liveNth[i];
+      kept++;
+    }
+    this.#livePaddr.length = this.#liveStep.length = this.#liveNth.length = kept;
+    for (const paddr of frames) this.#freed.push({ paddr, step, nth: 0 });
   }
 
   #released(paddr: bigint, step: number): void {

@@ -31,9 +31,26 @@ const THROWING: Record<Operation["op"], readonly string[]> = {
   setCpu: [],
   write: ["physToVirt", "writeMemory"],
   read: ["physToVirt", "readMemory"],
+  freeMany: ["deallocFrame"],
+  allocContig: ["allocContiguousFrames"],
+  freeContig: ["deallocContiguousFrames"],
+  freeContigBad: ["deallocContiguousFrames"],
+  freeInRange: ["deallocFrame"],
+  p2vContig: ["physToVirt"],
 };
 
-const PICKS = new Set(["free", "freeAgain", "p2v", "v2p", "write", "read"]);
+const PICKS = new Set([
+  "free",
+  "freeAgain",
+  "p2v",
+  "v2p",
+  "write",
+  "read",
+  "freeContig",
+  "freeContigBad",
+  "freeInRange",
+  "p2vContig",
+]);
 
 interface Events {
   echo?: bigint;
@@ -170,7 +187,8 @@ export class TraceReader {
     const what = `step ${step.index + 1} (${op.op})`;
     const tokens = line === "" ? [] : line.split(" ");
     // A line may be long only where the operation can return much (a fill): bounded before any token is read.
-    const most = (op.op === "fill" ? this.#fillLimit : 3) + LIMITS.eventsPerStep;
+    const most = (op.op === "fill" ? this.#fillLimit : op.op === "freeMany" ? op.count + 1 : 3) +
+      LIMITS.eventsPerStep;
     if (tokens.length > most) {
       throw new ProtocolError(`${what}: ${tokens.length} tokens, more than the ${most} this operation can answer`);
     }
@@ -223,8 +241,10 @@ export class TraceReader {
       case "fetch":
       case "p2vRaw":
       case "p2v":
+      case "p2vContig":
       case "v2p":
-        expectEcho(op.op === "p2v" ? step.paddr : op.op === "v2p" ? step.vaddr : undefined);
+      case "allocContig":
+        expectEcho(op.op === "p2v" || op.op === "p2vContig" ? step.paddr : op.op === "v2p" ? step.vaddr : undefined);
         if (events.ok) throw new ProtocolError(`${what}: "ok" where a value is returned`);
         oneOutcome(events.values.length, "value");
         step.result = events.values[0];
@@ -244,12 +264,26 @@ export class TraceReader {
         step.result = values;
         break;
       }
+      case "freeMany": {
+        expectEcho(undefined);
+        if (events.values.length) throw new ProtocolError(`${what}: a value where deallocFrame returns nothing`);
+        const planned = step.paddrs!.length;
+        const calls = events.ok + (events.threw ? 1 : 0);
+        if (events.threw ? calls > planned : calls !== planned) {
+          throw new ProtocolError(`${what}: expected ${planned} frees (an "ok" each, or a throw that ends them)`);
+        }
+        step.result = calls;
+        break;
+      }
       case "free":
       case "freeAgain":
       case "freeRaw":
       case "raise":
       case "handle":
-        expectEcho(op.op === "free" || op.op === "freeAgain" ? step.paddr : undefined);
+      case "freeContig":
+      case "freeContigBad":
+      case "freeInRange":
+        expectEcho(op.op === "freeRaw" || op.op === "raise" || op.op === "handle" ? undefined : step.paddr);
         if (events.values.length) throw new ProtocolError(`${what}: a value where the call returns nothing`);
         oneOutcome(events.ok, `"ok"`);
         break;

@@ -168,6 +168,18 @@ function encodeOperation(op: Operation): string {
       return `write:${encodePick(op.frame)}:${op.offset}:${bytesToHex(Uint8Array.from(op.bytes))}`;
     case "read":
       return `read:${encodePick(op.frame)}:${op.offset}:${op.length}`;
+    case "freeMany":
+      return `freeMany:${op.count}:${op.stride}`;
+    case "allocContig":
+      return `allocContig:${op.count}:${op.alignPow2}`;
+    case "freeContig":
+      return `freeContig:${encodePick(op.range)}`;
+    case "freeContigBad":
+      return `freeContigBad:${encodePick(op.range)}:${op.wrong}`;
+    case "freeInRange":
+      return `freeInRange:${encodePick(op.range)}:${op.nth}`;
+    case "p2vContig":
+      return `p2vContig:${encodePick(op.range)}:${op.nth}:${op.offset}`;
   }
 }
 
@@ -186,6 +198,12 @@ const ARITY: Record<OperationKind, number> = {
   v2p: 2,
   write: 3,
   read: 3,
+  freeMany: 2,
+  allocContig: 2,
+  freeContig: 1,
+  freeContigBad: 2,
+  freeInRange: 2,
+  p2vContig: 3,
 };
 
 /** Reads one operation token (the inverse of `encodeOperation`); `index` is its 0-based position. */
@@ -231,6 +249,22 @@ function decodeOperation(token: string, index: number): Operation {
         offset: readInt(args[1], what),
         length: readInt(args[2], what, 1),
       };
+    case "freeMany":
+      return { op, count: readInt(args[0], what), stride: readInt(args[1], what, -Number.MAX_SAFE_INTEGER) };
+    case "allocContig":
+      return { op, count: readInt(args[0], what), alignPow2: readInt(args[1], what) };
+    case "freeContig":
+      return { op, range: readPick(args[0], what, index) };
+    case "freeContigBad": {
+      if (args[1] !== "count" && args[1] !== "first") {
+        throw new ProtocolError(`${what}: expected "count" or "first", got ${show(args[1])}`);
+      }
+      return { op, range: readPick(args[0], what, index), wrong: args[1] };
+    }
+    case "freeInRange":
+      return { op, range: readPick(args[0], what, index), nth: readInt(args[1], what) };
+    case "p2vContig":
+      return { op, range: readPick(args[0], what, index), nth: readInt(args[1], what), offset: readInt(args[2], what) };
   }
 }
 
@@ -344,13 +378,19 @@ export interface Handshake {
 export function encodeHandshake(handshake: Handshake): string[] {
   const { profile } = handshake;
   const lines = [`halconf ${handshake.version}`, `name ${pct(handshake.name)}`];
+  if (profile.contract !== undefined) lines.push(`contract ${profile.contract}`);
   if (profile.frameSize !== undefined) lines.push(`frameSize ${profile.frameSize}`);
   for (const region of profile.memory) {
     lines.push(`region ${hex(region.start)} ${hex(region.size)} ${region.node ?? 0}`);
   }
   if (profile.cpus !== undefined) lines.push(`cpus ${profile.cpus}`);
   if (profile.cpuNodes !== undefined) lines.push(`cpuNodes ${profile.cpuNodes.join(" ")}`.trimEnd());
-  if (profile.irq) lines.push(`irq ${profile.irq.lines} ${profile.irq.none} ${profile.irq.order}`);
+  if (profile.irq) {
+    const { lines: count, none, order, fetch, banked } = profile.irq;
+    const semantics = fetch !== undefined || banked !== undefined ? ` ${fetch ?? "peek"} ${banked ?? 0}` : "";
+    lines.push(`irq ${count} ${none} ${order}${semantics}`);
+  }
+  if (profile.testWindow) lines.push(`testWindow ${hex(profile.testWindow.start)} ${hex(profile.testWindow.size)}`);
   if (profile.zeroedFrames) lines.push("zeroedFrames");
   if (profile.strictFree) lines.push("strictFree");
   lines.push(`methods ${handshake.methods.join(" ")}`.trimEnd());
@@ -363,6 +403,7 @@ export function encodeHandshake(handshake: Handshake): string[] {
 export const HANDSHAKE_KEYWORDS = [
   "halconf",
   "name",
+  "contract",
   "frameSize",
   "region",
   "cpus",
@@ -370,6 +411,7 @@ export const HANDSHAKE_KEYWORDS = [
   "irq",
   "zeroedFrames",
   "strictFree",
+  "testWindow",
   "methods",
   "probeError",
   "ready",
@@ -400,9 +442,17 @@ export function decodeHandshake(lines: readonly string[]): Handshake {
         handshake.name = unpct(args[0], what);
         named = true;
         break;
+      case "contract":
+        count(1);
+        handshake.profile.contract = args[0] as "axvcpu-hal";
+        break;
       case "frameSize":
         count(1);
         handshake.profile.frameSize = readInt(args[0], what);
+        break;
+      case "testWindow":
+        count(2);
+        handshake.profile.testWindow = { start: readHex(args[0], what), size: readHex(args[1], what) };
         break;
       case "region":
         count(3);
@@ -420,11 +470,14 @@ export function decodeHandshake(lines: readonly string[]): Handshake {
         handshake.profile.cpuNodes = args.map((arg) => readInt(arg, what));
         break;
       case "irq":
-        count(3);
+        if (args.length !== 3 && args.length !== 5) {
+          throw new ProtocolError(`${what}: expected <lines> <none> <order> [<fetch> <banked>]`);
+        }
         handshake.profile.irq = {
           lines: readInt(args[0], what),
           none: readInt(args[1], what),
           order: args[2] as "any",
+          ...(args.length === 5 ? { fetch: args[3] as "peek", banked: readInt(args[4], what) } : {}),
         };
         break;
       case "zeroedFrames":
@@ -565,15 +618,29 @@ export function encodeStep(step: StepOutcome): string {
         break;
       case "free":
       case "freeAgain":
+      case "freeContig":
+      case "freeContigBad":
+      case "freeInRange":
         tokens.push(`@${hex(step.paddr!)}`);
         done();
         break;
+      case "allocContig":
+        outcome(step.result);
+        break;
+      case "freeMany": {
+        // One "ok" per frame freed; the call that threw ends the list.
+        const calls = step.result as number;
+        for (let i = 0; i < calls - (step.threw ? 1 : 0); i++) tokens.push("ok");
+        if (step.threw) tokens.push(encodeThrow(step.threw));
+        break;
+      }
       case "freeRaw":
       case "raise":
       case "handle":
         done();
         break;
       case "p2v":
+      case "p2vContig":
         tokens.push(`@${hex(step.paddr!)}`);
         outcome(step.result);
         break;

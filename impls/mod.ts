@@ -13,6 +13,7 @@
  */
 
 import type { HalTarget } from "../conformance/hal.ts";
+import { axvisorHal } from "./axvisor.ts";
 import { identityHal } from "./identity.ts";
 import { numaHal } from "./numa.ts";
 import { offsetHal } from "./offset.ts";
@@ -20,6 +21,9 @@ import { pagedHal } from "./paged.ts";
 import { sparseHal } from "./sparse.ts";
 
 export { identityHal } from "./identity.ts";
+export { axvisorHal } from "./axvisor.ts";
+export { BitmapAllocator } from "./bitmap_allocator.ts";
+export { Gic } from "./gic.ts";
 export { offsetHal, PHYS_VIRT_OFFSET } from "./offset.ts";
 export { sparseHal } from "./sparse.ts";
 export { numaFrames, numaHal } from "./numa.ts";
@@ -33,15 +37,15 @@ export { plainFrames, type ReferenceOptions, type ReferenceRecipe, referenceTarg
 export { validateProfile } from "../conformance/profile.ts";
 
 /**
- * The five reference HALs with their default profiles, in a fixed order.
+ * The six reference HALs with their default profiles, in a fixed order.
  *
  * @example
  * ```ts
  * import { referenceHals } from "@halconf/halconf/impls";
  *
- * referenceHals().map((target) => target.name); // ["identity", "offset", "sparse", "numa", "paged"]
+ * referenceHals().map((target) => target.name); // ["identity", "offset", "sparse", "numa", "paged", "axvisor"]
  * ```
  */
 export function referenceHals(): HalTarget[] {
-  return [identityHal(), offsetHal(), sparseHal(), numaHal(), pagedHal()];
+  return [identityHal(), offsetHal(), sparseHal(), numaHal(), pagedHal(), axvisorHal()];
 }

@@ -39,9 +39,9 @@ export const irqChecks: Check[] = [
   defineCheck({
     id: "irq.fetch-pure",
     clauses: ["IRQ-4"],
-    title: "irqFetch has no side effect",
+    title: "irqFetch has no side effect (fetch peek)",
     description: "Fetches repeatedly with nothing in between, and handles after fetching.",
-    needs: ["irq"],
+    needs: ["irq", "irq-peek"],
     shape: { mix: { raise: 2, fetch: 4, handle: 2 }, maxLength: 24 },
   }),
   defineCheck({
@@ -64,5 +64,27 @@ export const irqChecks: Check[] = [
       maxLength: 16,
       then: { mix: { handle: 4, fetch: 1, raise: 1 }, maxLength: 24 },
     },
+  }),
+  defineCheck({
+    id: "irq.acknowledge",
+    clauses: ["IRQ-8", "IRQ-9"],
+    title: "irqFetch acknowledges, and irqHandler dispatches and completes what it fetched (fetch acknowledge)",
+    description: "Raises lines, fetches one or several, handles, and raises the same lines again: each fetched " +
+      "line must be the one the next handler dispatches, and a completed line must be delivered again.",
+    needs: ["irq", "irq-acknowledge"],
+    shape: {
+      mix: { raise: 3, fetch: 3, handle: 2 },
+      maxLength: 14,
+      then: { mix: { fetch: 2, handle: 3, raise: 2 }, maxLength: 16 },
+    },
+  }),
+  defineCheck({
+    id: "irq.banked",
+    clauses: ["IRQ-10"],
+    title: "banked lines are per CPU",
+    description: "Raises banked and shared lines on several CPUs and fetches and handles them from others: a " +
+      "banked line is seen only on the CPU it was raised on.",
+    needs: ["irq", "irq-banked"],
+    shape: { mix: { raise: 3, setCpu: 3, fetch: 2, handle: 3 }, maxLength: 30 },
   }),
 ];

@@ -33,8 +33,35 @@ export const stateChecks: Check[] = [
         setCpu: 2,
         write: 2,
         read: 2,
+        freeMany: 1,
+        allocContig: 2,
+        freeContig: 1,
+        freeContigBad: 1,
+        freeInRange: 1,
+        p2vContig: 1,
       },
       maxLength: 80,
+    },
+  }),
+  defineCheck({
+    id: "state.deep",
+    clauses: ["STATE-1"],
+    title: "deep states: drained and refilled pools, hundreds of frees, CPU switches mid-sequence",
+    description: "Drains all of RAM, frees hundreds of frames at once (oldest, newest or every other), drains " +
+      "again, switches CPU between the steps and interleaves contiguous ranges, several times over in one " +
+      "program; every clause is judged after every step. Bugs that need history (a slow leak, drift after " +
+      "repeated drains, a per-CPU cache that overflows) show only here.",
+    needs: ["exhaustible"],
+    judgesAll: true,
+    shape: {
+      mix: { fill: 1, freeMany: 2, setCpu: 1, alloc: 1 },
+      minLength: 4,
+      maxLength: 8,
+      then: {
+        mix: { fill: 3, freeMany: 4, setCpu: 3, alloc: 2, free: 1, allocContig: 1, freeContig: 1, raise: 1, handle: 1 },
+        minLength: 6,
+        maxLength: 24,
+      },
     },
   }),
 ];

@@ -25,7 +25,7 @@ export function judgeAllocation(
     model.reach("ALLOC-2");
   }
   if (value === null) {
-    const free = model.capacity - model.live.size;
+    const free = model.capacity - model.liveFrames;
     if (free <= 0) {
       model.reach("ALLOC-1", "ALLOC-7");
       if (model.frees > 0) model.reach("FREE-2");
@@ -46,6 +46,16 @@ export function judgeAllocation(
     }
     if (model.freedFree.size > 0) {
       const [frame, freedAt] = model.freedFree.entries().next().value!;
+      if (model.freedFromRange.has(frame)) {
+        return at(
+          "CONTIG-5",
+          `allocFrame returned null, but ${model.freedFree.size} freed frame(s) are free, e.g. ${
+            hex(frame)
+          }, freed with its range at step ${freedAt + 1}`,
+          "a frame (freeing a range makes its frames allocatable again)",
+          "null",
+        );
+      }
       return at(
         "FREE-2",
         `allocFrame returned null, but ${model.freedFree.size} freed frame(s) are free, e.g. ${
@@ -55,12 +65,12 @@ export function judgeAllocation(
         "null",
       );
     }
-    const hint = model.live.size + model.freedFree.size === 0
+    const hint = model.liveFrames + model.freedFree.size === 0
       ? " (on a fresh instance: does create() share state between instances?)"
       : "";
     return at(
       "ALLOC-7",
-      `allocFrame returned null with ${model.live.size} of ${model.capacity} usable frames live; ` +
+      `allocFrame returned null with ${model.liveFrames} of ${model.capacity} usable frames live; ` +
         `never handed out: ${model.neverHandedOut()}${hint}`,
       `a frame: all ${model.capacity} usable frames must be allocatable`,
       "null",
@@ -123,6 +133,21 @@ export function judgeAllocation(
       hex(value),
     );
   }
+  if (model.rangeOwner.size > 0) {
+    model.reach("CONTIG-4");
+    const first = model.rangeOwner.get(value);
+    if (first !== undefined) {
+      return at(
+        "CONTIG-4",
+        `allocFrame returned ${hex(value)}, a frame of the live range at ${hex(first)} (allocated at step ${
+          model.ranges.get(first)!.step + 1
+        })`,
+        "a frame that is not live",
+        hex(value),
+        ["ALLOC-6"],
+      );
+    }
+  }
   const local = model.profile.cpuNodes[model.cpu];
   if (model.profile.numa) model.reach(model.nodeFree(local) > 0 ? "NUMA-1" : "NUMA-2");
   if (model.profile.numa && region.node !== local && model.nodeFree(local) > 0) {
@@ -136,7 +161,7 @@ export function judgeAllocation(
     );
   }
   model.live.set(value, step.index);
-  if (model.freedFree.size > 0) model.freedFree.delete(value);
+  if (model.freedFree.size > 0 && model.freedFree.delete(value)) model.freedFromRange.delete(value);
   model.nodeLive.set(region.node, model.nodeLive.get(region.node)! + 1);
   return undefined;
 }

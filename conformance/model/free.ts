@@ -10,6 +10,39 @@ import type { ContractModel, Report, Violation } from "./state.ts";
 
 const hex = formatAddress;
 
+/** Judges a `freeMany` step: every frame it frees is live, so every call must succeed (FREE-1). */
+export function judgeFreeMany(model: ContractModel, step: TraceStep, at: Report, threw: string): Violation | undefined {
+  const frames = step.paddrs!;
+  const calls = step.result as number;
+  for (let i = 0; i < calls; i++) {
+    const paddr = frames[i];
+    const owner = model.live.get(paddr);
+    if (owner === undefined) continue; // the resolver picks live frames only
+    model.reach("FREE-1");
+    if (step.threw && i === calls - 1) {
+      return at(
+        "FREE-1",
+        `deallocFrame(${hex(paddr)}), free ${i + 1} of ${frames.length} in this step, ${threw}, though the frame ` +
+          `is live (handed out at step ${owner + 1})`,
+        "the frame is freed",
+        threw,
+      );
+    }
+    release(model, paddr, step.index);
+  }
+  return undefined;
+}
+
+/** Records that a live frame was freed. */
+function release(model: ContractModel, paddr: bigint, index: number): void {
+  model.live.delete(paddr);
+  model.frees++;
+  model.freedFree.set(paddr, index);
+  const node = model.regionOf(paddr)!.node;
+  model.nodeLive.set(node, model.nodeLive.get(node)! - 1);
+  model.memory.delete(paddr);
+}
+
 /** Judges a free step, then records it. */
 export function judgeFree(model: ContractModel, step: TraceStep, at: Report, threw: string): Violation | undefined {
   const paddr = step.paddr!;
@@ -24,12 +57,7 @@ export function judgeFree(model: ContractModel, step: TraceStep, at: Report, thr
         threw,
       );
     }
-    model.live.delete(paddr);
-    model.frees++;
-    model.freedFree.set(paddr, step.index);
-    const node = model.regionOf(paddr)!.node;
-    model.nodeLive.set(node, model.nodeLive.get(node)! - 1);
-    model.memory.delete(paddr);
+    release(model, paddr, step.index);
     return undefined;
   }
   if (!model.profile.strictFree) {

@@ -74,6 +74,32 @@ export function describeValue(value: unknown): string {
 
 const hex = formatAddress;
 
+/** A pending IRQ line: `cpu` is the CPU whose banked copy it is, or -1 for a shared line. */
+export interface PendingIrq {
+  /** The line. */
+  irq: number;
+  /** The CPU of a banked line, -1 for a shared one. */
+  cpu: number;
+  /** The step that raised it. */
+  step: number;
+}
+
+/** A line `irqFetch` acknowledged (acknowledge semantics), waiting for `irqHandler` on CPU `on`. */
+export interface ActiveIrq extends PendingIrq {
+  /** The CPU that fetched it. */
+  on: number;
+}
+
+/** A live contiguous range. */
+export interface LiveRange {
+  /** Its frame count. */
+  count: number;
+  /** The step that allocated it. */
+  step: number;
+  /** The first translation seen of one of its frames: the others must follow it (CONTIG-7). */
+  anchor?: { paddr: bigint; vaddr: bigint; step: number };
+}
+
 /** The state of the contract's reference model after the steps judged so far. */
 export class ContractModel {
   /** The profile the HAL declared. */
@@ -98,11 +124,21 @@ export class ContractModel {
   /** What each live frame that was written to holds (a frame is forgotten when freed). */
   readonly memory = new Map<bigint, FrameMemory>();
   /** Pending IRQ lines, in the order they became pending. */
-  readonly pending: number[] = [];
+  readonly pending: PendingIrq[] = [];
+  /** Lines acknowledged by irqFetch and not yet dispatched (acknowledge semantics). */
+  readonly active: ActiveIrq[] = [];
+  /** Whether a banked line was raised (IRQ-10 is exercised only then). */
+  bankedRaised = false;
   /** The step that last dispatched each line. */
   readonly lastDispatch = new Map<number, number>();
-  /** The last irqFetch result since the pending set last changed. */
-  lastFetch: { irq: number; step: number } | undefined;
+  /** The last irqFetch result since the pending set last changed (peek semantics). */
+  lastFetch: { irq: number; step: number; cpu: number } | undefined;
+  /** Live contiguous ranges, by first frame. */
+  readonly ranges = new Map<bigint, LiveRange>();
+  /** The first frame of the live range each frame of a live range belongs to. */
+  readonly rangeOwner = new Map<bigint, bigint>();
+  /** Frames freed as part of a range and not handed out since (CONTIG-5 rather than FREE-2). */
+  readonly freedFromRange = new Set<bigint>();
   /** The CPU the program runs on. */
   cpu = 0;
   /** Set after an operation whose effect the contract leaves undefined. */
@@ -140,6 +176,11 @@ export class ContractModel {
     return this.profile.memory.find((region) => address >= region.start && address < region.end);
   }
 
+  /** The declared region (whole, ignoring the test window) holding `address`: where `physToVirt` is defined. */
+  boardRegionOf(address: bigint): ResolvedRegion | undefined {
+    return this.profile.board.find((region) => address >= region.start && address < region.end);
+  }
+
   /** Usable frames of `node` that are not live. */
   nodeFree(node: number): number {
     return (this.nodeCapacity.get(node) ?? 0) - (this.nodeLive.get(node) ?? 0);
@@ -152,7 +193,7 @@ export class ContractModel {
       let seen = 0;
       for (let frame = region.start; frame < region.end && seen < 100_000; frame += this.frameSize, seen++) {
         // Every frame handed out is live, or freed and not handed out again.
-        if (frame !== 0n && !this.live.has(frame) && !this.freedFree.has(frame)) {
+        if (frame !== 0n && !this.live.has(frame) && !this.freedFree.has(frame) && !this.rangeOwner.has(frame)) {
           examples.push(hex(frame));
           break;
         }
@@ -166,22 +207,54 @@ export class ContractModel {
   whyNotLive(paddr: bigint): string {
     if (paddr % this.frameSize !== 0n) return "an unaligned address";
     if (!this.regionOf(paddr)) return "an address outside declared RAM";
+    const range = this.rangeOwner.get(paddr);
+    if (range !== undefined) {
+      return `a frame of the live range at ${hex(range)} (allocated at step ${this.ranges.get(range)!.step + 1})`;
+    }
     if (this.freedFree.has(paddr)) return `a double free (freed at step ${this.freedFree.get(paddr)! + 1})`;
     return "a frame that was never allocated";
   }
 
-  /** The line the declared order serves next (`none` when idle; undefined for order any). */
+  /** Frames live in all: single frames and frames of live ranges. */
+  get liveFrames(): number {
+    return this.live.size + this.rangeOwner.size;
+  }
+
+  /**
+   * The pending lines the current CPU can be served: shared lines and its own
+   * banked ones, except (acknowledge semantics) lines active since a fetch.
+   */
+  visiblePending(): PendingIrq[] {
+    const cpu = this.cpu;
+    const acknowledging = this.profile.irq?.fetch === "acknowledge" && this.active.length > 0;
+    return this.pending.filter((entry) =>
+      (entry.cpu < 0 || entry.cpu === cpu) &&
+      !(acknowledging && this.active.some((active) => active.irq === entry.irq && active.cpu === entry.cpu))
+    );
+  }
+
+  /** The line the declared order serves next on this CPU (`none` when idle; undefined for order any). */
   expectedCurrent(): number | undefined {
-    if (this.pending.length === 0) return this.profile.irq?.none;
+    const lines = this.visiblePending().map((entry) => entry.irq);
+    if (lines.length === 0) return this.profile.irq?.none;
     switch (this.profile.irq?.order) {
       case "lowest-first":
-        return Math.min(...this.pending);
+        return Math.min(...lines);
       case "highest-first":
-        return Math.max(...this.pending);
+        return Math.max(...lines);
       case "fifo":
-        return this.pending[0];
+        return lines[0];
       default:
         return undefined;
     }
+  }
+
+  /** A hint for a lost line that was dispatched before: was it completed? */
+  completionHint(lines: readonly number[]): string {
+    const again = lines.find((irq) => this.lastDispatch.has(irq));
+    if (again === undefined) return "";
+    return ` (IRQ ${again} was dispatched at step ${
+      this.lastDispatch.get(again)! + 1
+    }: was it completed with an end of interrupt?)`;
   }
 }

@@ -1,0 +1,86 @@
+/**
+ * The axvisor-shaped reference HAL: the `axvisor-memory` edition over a
+ * bitmap allocator with contiguous ranges, a linear physical-to-virtual
+ * offset, and a GIC with acknowledge semantics and banked lines.
+ *
+ * @module
+ */
+
+import type { HalTarget } from "../conformance/hal.ts";
+import { validateProfile } from "../conformance/profile.ts";
+import { assembleHal } from "./assemble.ts";
+import { BitmapAllocator } from "./bitmap_allocator.ts";
+import { Gic } from "./gic.ts";
+import { PHYS_VIRT_OFFSET } from "./offset.ts";
+import type { ReferenceOptions } from "./reference.ts";
+import { offsetMap } from "./translation.ts";
+
+/**
+ * A HAL of the `axvisor-memory` edition, as axvisor's aarch64 host would be
+ * if its IRQ functions kept the contract: `irqFetch` acknowledges (GIC IAR),
+ * `irqHandler` dispatches and completes the line fetched on its CPU, or
+ * acknowledges the next one itself. Default: two regions (1 MiB and 512 KiB)
+ * on 4 CPUs, 64 lines of which 32 banked, spurious id 1023.
+ *
+ * @example
+ * ```ts
+ * import { axvisorHal } from "@halconf/halconf/impls";
+ *
+ * const hal = axvisorHal().create({ dispatchIrq() {}, currentCpu: () => 0 });
+ * const range = hal.allocContiguousFrames!(8, 3); // 8 frames aligned to 32 KiB
+ * hal.deallocContiguousFrames!(range!, 8);
+ * ```
+ */
+export function axvisorHal(options: ReferenceOptions = {}): HalTarget {
+  const { name = "axvisor", ...overrides } = options;
+  const profile = {
+    contract: "axvisor-memory" as const,
+    memory: [
+      { start: 0x4000_0000n, size: 0x10_0000n },
+      { start: 0x8000_0000n, size: 0x8_0000n },
+    ],
+    cpus: 4,
+    irq: { lines: 64, none: 1023, order: "lowest-first" as const, fetch: "acknowledge" as const, banked: 32 },
+    zeroedFrames: true,
+    strictFree: true,
+    ...overrides,
+  };
+  const resolved = validateProfile(profile);
+  const translation = offsetMap(resolved.board, PHYS_VIRT_OFFSET);
+  return {
+    name,
+    profile,
+    create(host) {
+      const frames = new BitmapAllocator(resolved.memory, resolved.frameSize);
+      const hal = assembleHal({
+        profile: { ...profile, irq: undefined },
+        frames: { alloc: () => frames.alloc(), free: (paddr) => frames.free(paddr) },
+        translation,
+        host,
+      });
+      hal.allocContiguousFrames = (count, alignPow2) => frames.allocContiguous(count, alignPow2);
+      hal.deallocContiguousFrames = (first, count) => frames.freeContiguous(first, count);
+      const irq = resolved.irq;
+      if (irq) {
+        const gic = new Gic(irq.lines, irq.banked, resolved.cpus, irq.none);
+        // The lines each CPU acknowledged with irqFetch and has not handled yet, oldest first.
+        const fetched = Array.from({ length: resolved.cpus }, () => [] as number[]);
+        hal.raiseIrq = (line) => gic.raise(line, host.currentCpu());
+        hal.irqFetch = () => {
+          const cpu = host.currentCpu();
+          const line = gic.acknowledge(cpu);
+          if (line !== gic.spurious) fetched[cpu].push(line);
+          return line;
+        };
+        hal.irqHandler = () => {
+          const cpu = host.currentCpu();
+          const line = fetched[cpu].shift() ?? gic.acknowledge(cpu);
+          if (line === gic.spurious) return;
+          host.dispatchIrq(line);
+          gic.complete(cpu, line);
+        };
+      }
+      return hal;
+    },
+  };
+}

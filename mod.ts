@@ -15,6 +15,7 @@
 
 export * from "./conformance/mod.ts";
 export {
+  axvisorHal,
   identityHal,
   numaHal,
   offsetHal,

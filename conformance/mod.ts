@@ -16,6 +16,7 @@
 
 export type {
   AxVCpuHal,
+  ContractEdition,
   HalHost,
   HalInstance,
   HalPorts,
@@ -23,15 +24,21 @@ export type {
   HalTarget,
   HostPhysAddr,
   HostVirtAddr,
+  IrqFetch,
   IrqOrder,
   IrqProfile,
   MemoryRegion,
+  TestWindow,
 } from "./hal.ts";
+export { type Edition, editionHasClause, type EditionMethod, editionOf, EDITIONS } from "./editions.ts";
 export { ADDRESS_LIMIT, alignDown, alignUp, formatAddress, isAligned, parseAddress } from "./address.ts";
 export {
   capacityOf,
+  CONTRACT_EDITIONS,
+  IRQ_FETCHES,
   IRQ_ORDERS,
   nameProblem,
+  type ResolvedIrq,
   type ResolvedProfile,
   type ResolvedRegion,
   validateProfile,
@@ -39,6 +46,7 @@ export {
 } from "./profile.ts";
 export {
   type JsonOperation,
+  MANY_LIMIT,
   type Operation,
   OPERATION_KINDS,
   type OperationKind,
@@ -72,7 +80,7 @@ export {
 export { decodeValue, encodeValue, type Json, traceFromJson, traceToJson } from "./trace_json.ts";
 export type { OperationMix, ProgramShape } from "./arbitraries.ts";
 export { type Check, defineCheck, type Need } from "./check.ts";
-export { CHECKS, DEFAULT_EXHAUSTION_LIMIT, selectChecks, unmetNeed } from "./catalogue.ts";
+export { CHECKS, DEFAULT_EXHAUSTION_LIMIT, needIsBroken, selectChecks, unmetNeed } from "./catalogue.ts";
 export { type Clause, CLAUSE_FAMILIES, clauseById, type ClauseFamily, CLAUSES } from "./clauses.ts";
 export {
   type CheckResult,

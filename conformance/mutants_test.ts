@@ -28,7 +28,7 @@ for (const mutant of mutants) {
       const caught = results.filter((result) =>
         result.status === "fail" &&
         (mutant.breaks.includes(result.counterexample!.violation.clause) ||
-          (result.check === "state.model" && mutant.breaks.includes("STATE-1")))
+          (result.check.startsWith("state.") && mutant.breaks.includes("STATE-1")))
       );
       assert.ok(caught.length > 0, `seed ${seed}: not caught by ${checks.map((c) => c.id).join(", ")}`);
       for (const result of caught) {

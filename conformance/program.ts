@@ -102,7 +102,7 @@ export const OPERATION_KINDS: readonly OperationKind[] = [
   "p2vContig",
 ];
 
-const FIELDS: Record<OperationKind, Record<string, "int" | "pick" | "addr" | "bytes" | "wrong">> = {
+const FIELDS: Record<OperationKind, Record<string, "int" | "sint" | "pick" | "addr" | "bytes" | "wrong">> = {
   alloc: {},
   fill: {},
   free: { frame: "pick" },
@@ -117,7 +117,7 @@ const FIELDS: Record<OperationKind, Record<string, "int" | "pick" | "addr" | "by
   setCpu: { cpu: "int" },
   write: { frame: "pick", offset: "int", bytes: "bytes" },
   read: { frame: "pick", offset: "int", length: "int" },
-  freeMany: { count: "int", stride: "int" },
+  freeMany: { count: "int", stride: "sint" },
   allocContig: { count: "int", alignPow2: "int" },
   freeContig: { range: "pick" },
   freeContigBad: { range: "pick", wrong: "wrong" },
@@ -190,7 +190,7 @@ export function programFromJson(value: unknown): Program {
           );
         }
         out[field] = { step, nth };
-      } else if (type === "int" || type === "pick") {
+      } else if (type === "int" || type === "sint" || type === "pick") {
         if (typeof item !== "number" || !Number.isSafeInteger(item) || (type === "int" && item < 0)) {
           const what = type === "int" ? "a non-negative integer" : "an integer";
           throw new TypeError(`${where} (${kind}): "${field}" must be ${what}`);

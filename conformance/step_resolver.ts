@@ -179,8 +179,12 @@ export class StepResolver {
         }
         break;
       case "freeContig":
-        if (!step.threw) this.#ranges.splice(this.#ranges.findIndex((range) => range.paddr === step.paddr), 1);
+      case "freeContigBad": {
+        // A wrong free may name another live range exactly (its second frame is that range's first).
+        const at = this.#ranges.findIndex((range) => range.paddr === step.paddr && range.count === step.count);
+        if (!step.threw && at >= 0) this.#ranges.splice(at, 1);
         break;
+      }
       case "p2v":
       case "p2vRaw":
       case "p2vContig":

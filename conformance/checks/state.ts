@@ -55,11 +55,9 @@ export const stateChecks: Check[] = [
     judgesAll: true,
     shape: {
       mix: { fill: 1, freeMany: 2, setCpu: 1, alloc: 1 },
-      minLength: 4,
       maxLength: 8,
       then: {
         mix: { fill: 3, freeMany: 4, setCpu: 3, alloc: 2, free: 1, allocContig: 1, freeContig: 1, raise: 1, handle: 1 },
-        minLength: 6,
         maxLength: 24,
       },
     },

@@ -125,8 +125,12 @@ export function judgeBadRangeFree(
   model: ContractModel,
   step: TraceStep,
   at: Report,
-  _threw: string,
+  threw: string,
 ): Violation | undefined {
+  // The second frame of one range may be the first of another live range of the same count: a valid free.
+  if (step.op.op === "freeContigBad" && model.ranges.get(step.paddr!)?.count === step.count) {
+    return judgeFreeContig(model, step, at, threw);
+  }
   if (!model.profile.strictFree) {
     model.tainted = true;
     return undefined;

@@ -70,6 +70,17 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
   }
   const pending = describePending(visible);
   const lines = visible.map((entry) => entry.irq);
+  const again = fetch === "acknowledge"
+    ? model.active.find((entry) => entry.irq === irq && (entry.cpu < 0 || entry.cpu === model.cpu))
+    : undefined;
+  if (again && !lines.includes(irq)) {
+    return at(
+      "IRQ-8",
+      `irqFetch returned ${irq} again: it was acknowledged at step ${again.step + 1} and is active (${pending})`,
+      visible.length ? `one of ${lines.join(", ")}` : `${none} (nothing pending)`,
+      `${irq}`,
+    );
+  }
   if (model.lastFetch && model.lastFetch.irq !== irq) {
     return at(
       "IRQ-4",

@@ -39,6 +39,10 @@ pub struct Hal {
     pub read_memory: Option<fn(usize, usize) -> Vec<u8>>,
     /// Test port: writes bytes through a virtual address.
     pub write_memory: Option<fn(usize, &[u8])>,
+    /// `alloc_contiguous_frames(num_frames, frame_align_pow2)` of the axvisor-memory edition.
+    pub alloc_contiguous_frames: Option<fn(usize, usize) -> Option<usize>>,
+    /// `dealloc_contiguous_frames(first_addr, num_frames)` of the axvisor-memory edition.
+    pub dealloc_contiguous_frames: Option<fn(usize, usize)>,
     /// How each program gets a fresh instance.
     pub fresh: Fresh,
 }
@@ -64,6 +68,19 @@ impl Hal {
     /// Sets the profile.
     pub fn with_profile(mut self, profile: Profile) -> Self {
         self.profile = profile;
+        self
+    }
+
+    /// Adds the contiguous-frame functions of the `axvisor-memory` edition
+    /// (`alloc_contiguous_frames(num_frames, frame_align_pow2)`, `dealloc_contiguous_frames(first, num_frames)`),
+    /// with addresses as `usize`. Declare `.contract("axvisor-memory")` in the profile too.
+    pub fn with_contiguous(
+        mut self,
+        alloc: fn(usize, usize) -> Option<usize>,
+        dealloc: fn(usize, usize),
+    ) -> Self {
+        self.alloc_contiguous_frames = Some(alloc);
+        self.dealloc_contiguous_frames = Some(dealloc);
         self
     }
 
@@ -104,6 +121,12 @@ impl Hal {
         }
         if self.write_memory.is_some() {
             methods.push("writeMemory");
+        }
+        if self.alloc_contiguous_frames.is_some() {
+            methods.push("allocContiguousFrames");
+        }
+        if self.dealloc_contiguous_frames.is_some() {
+            methods.push("deallocContiguousFrames");
         }
         methods
     }
@@ -158,6 +181,8 @@ macro_rules! axvcpu_hal {
             raise_irq: None,
             read_memory: None,
             write_memory: None,
+            alloc_contiguous_frames: None,
+            dealloc_contiguous_frames: None,
             fresh: $crate::Fresh::Fork,
         }
     };

@@ -44,6 +44,10 @@ pub struct IrqProfile {
     pub none: usize,
     /// The order of `irq_fetch` among pending lines.
     pub order: IrqOrder,
+    /// Whether `irq_fetch` acknowledges (a GIC's IAR read) rather than peeks.
+    pub acknowledge: bool,
+    /// Lines `0..banked` are per CPU (a GIC's SGIs and PPIs: 32).
+    pub banked: usize,
 }
 
 /// A HAL's profile, built in Rust. The fields are those of halconf's `HalProfile`.
@@ -60,6 +64,10 @@ pub struct IrqProfile {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Profile {
+    /// The contract edition (`None`: `axvcpu-hal`): `axvcpu-hal`, `axmm-hal` or `axvisor-memory`.
+    pub contract: Option<&'static str>,
+    /// The part of RAM the instance under test allocates from: (start, size).
+    pub test_window: Option<(u64, u64)>,
     /// Frame size in bytes (`None`: 4096).
     pub frame_size: Option<usize>,
     /// Usable RAM.
@@ -110,7 +118,13 @@ impl Profile {
 
     /// Claims interrupt support.
     pub fn irq(mut self, lines: usize, none: usize, order: IrqOrder) -> Self {
-        self.irq = Some(IrqProfile { lines, none, order });
+        self.irq = Some(IrqProfile {
+            lines,
+            none,
+            order,
+            acknowledge: false,
+            banked: 0,
+        });
         self
     }
 
@@ -126,9 +140,35 @@ impl Profile {
         self
     }
 
+    /// GIC semantics for the declared IRQs: `irq_fetch` acknowledges, and lines `0..banked` are per CPU.
+    /// Call after [`Profile::irq`].
+    pub fn gic(mut self, acknowledge: bool, banked: usize) -> Self {
+        if let Some(irq) = self.irq.as_mut() {
+            irq.acknowledge = acknowledge;
+            irq.banked = banked;
+        }
+        self
+    }
+
+    /// The contract edition: `axvcpu-hal` (the default), `axmm-hal` or `axvisor-memory`.
+    pub fn contract(mut self, edition: &'static str) -> Self {
+        self.contract = Some(edition);
+        self
+    }
+
+    /// Tests only `[start, start + size)` of the declared RAM: `create` (or the reset hook) must hand out frames
+    /// from there only.
+    pub fn test_window(mut self, start: u64, size: u64) -> Self {
+        self.test_window = Some((start, size));
+        self
+    }
+
     /// The profile's handshake lines (without `halconf`, `name`, `methods` and `ready`).
     pub(crate) fn handshake_lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
+        if let Some(edition) = self.contract {
+            lines.push(format!("contract {edition}"));
+        }
         if let Some(size) = self.frame_size {
             lines.push(format!("frameSize {size}"));
         }
@@ -146,12 +186,20 @@ impl Profile {
             lines.push(format!("cpuNodes {}", nodes.join(" ")));
         }
         if let Some(irq) = self.irq {
+            let semantics = match (irq.acknowledge, irq.banked) {
+                (false, 0) => String::new(),
+                (true, banked) => format!(" acknowledge {banked}"),
+                (false, banked) => format!(" peek {banked}"),
+            };
             lines.push(format!(
-                "irq {} {} {}",
+                "irq {} {} {}{semantics}",
                 irq.lines,
                 irq.none,
                 irq.order.as_str()
             ));
+        }
+        if let Some((start, size)) = self.test_window {
+            lines.push(format!("testWindow 0x{start:x} 0x{size:x}"));
         }
         if self.zeroed_frames {
             lines.push("zeroedFrames".into());

@@ -45,6 +45,18 @@ pub enum Op {
     Write(Pick, u64, Vec<u8>),
     /// The `read_memory` port.
     Read(Pick, u64, u64),
+    /// `dealloc_frame` of up to `count` live frames, every `stride`-th (from the end when negative).
+    FreeMany(u64, i64),
+    /// `alloc_contiguous_frames(count, align_pow2)`.
+    AllocContig(u64, u64),
+    /// `dealloc_contiguous_frames` of a live range, with its count.
+    FreeContig(Pick),
+    /// The same with a wrong argument: `true` for the second frame as first, `false` for count + 1.
+    FreeContigBad(Pick, bool),
+    /// `dealloc_frame` of the `nth` frame of a live range.
+    FreeInRange(Pick, u64),
+    /// `phys_to_virt` of the `nth` frame of a live range, plus an offset.
+    P2vContig(Pick, u64, u64),
 }
 
 fn number(token: &str, what: &str) -> Result<u64, String> {
@@ -150,6 +162,41 @@ pub fn parse_op(token: &str, index: usize) -> Result<Op, String> {
         "read" => {
             arity(3)?;
             Op::Read(
+                pick(args[0], &what)?,
+                number(args[1], &what)?,
+                number(args[2], &what)?,
+            )
+        }
+        "freeMany" => {
+            arity(2)?;
+            let stride = args[1]
+                .parse::<i64>()
+                .map_err(|_| format!("{what}: expected a stride, got {:?}", args[1]))?;
+            Op::FreeMany(number(args[0], &what)?, stride)
+        }
+        "allocContig" => {
+            arity(2)?;
+            Op::AllocContig(number(args[0], &what)?, number(args[1], &what)?)
+        }
+        "freeContig" => arity(1)
+            .and_then(|_| pick(args[0], &what))
+            .map(Op::FreeContig)?,
+        "freeContigBad" => {
+            arity(2)?;
+            let first = match args[1] {
+                "first" => true,
+                "count" => false,
+                other => return Err(format!("{what}: expected first or count, got {other:?}")),
+            };
+            Op::FreeContigBad(pick(args[0], &what)?, first)
+        }
+        "freeInRange" => {
+            arity(2)?;
+            Op::FreeInRange(pick(args[0], &what)?, number(args[1], &what)?)
+        }
+        "p2vContig" => {
+            arity(3)?;
+            Op::P2vContig(
                 pick(args[0], &what)?,
                 number(args[1], &what)?,
                 number(args[2], &what)?,

@@ -19,6 +19,8 @@ pub(crate) struct Resolver {
     live: Vec<Entry>,
     freed: Vec<Entry>,
     translated: Vec<Entry>,
+    /// Live ranges: `paddr` is the first frame, `vaddr` holds the count.
+    ranges: Vec<Entry>,
     /// The CPU `current_cpu()` reports.
     pub cpu: u64,
     /// The frame the last pick named (for `read`/`write`).
@@ -30,6 +32,10 @@ pub(crate) struct Resolver {
 pub(crate) struct Resolved {
     pub paddr: Option<u64>,
     pub vaddr: Option<u64>,
+    /// For `freeContig`/`freeContigBad`: the count passed.
+    pub count: u64,
+    /// For `freeMany`: the frames to free, in order.
+    pub frames: Vec<u64>,
 }
 
 fn choose(list: &[Entry], pick: Pick) -> Option<Entry> {
@@ -56,6 +62,7 @@ impl Resolver {
             live: Vec::new(),
             freed: Vec::new(),
             translated: Vec::new(),
+            ranges: Vec::new(),
             cpu: 0,
             picked_frame: 0,
         }
@@ -94,6 +101,43 @@ impl Resolver {
                 out.paddr = Some(self.pick_live(*pick, at)?);
             }
             Op::SetCpu(cpu) => self.cpu = cpu % self.cpus,
+            Op::FreeMany(count, stride) => {
+                let live = self.live.len() as u64;
+                let step = stride.unsigned_abs().max(1);
+                let mut j = 0;
+                while j < *count && j * step < live {
+                    let at = if *stride < 0 {
+                        live - 1 - j * step
+                    } else {
+                        j * step
+                    };
+                    out.frames.push(self.live[at as usize].paddr);
+                    j += 1;
+                }
+            }
+            Op::FreeContig(pick)
+            | Op::FreeContigBad(pick, _)
+            | Op::FreeInRange(pick, _)
+            | Op::P2vContig(pick, _, _) => {
+                let range = choose(&self.ranges, *pick)?;
+                let (first, count) = (range.paddr, range.vaddr);
+                match op {
+                    Op::FreeContig(_) => {
+                        out.paddr = Some(first);
+                        out.count = count;
+                    }
+                    Op::FreeContigBad(_, wrong_first) => {
+                        out.paddr = Some(if *wrong_first { first + fs } else { first });
+                        out.count = if *wrong_first { count } else { count + 1 };
+                    }
+                    Op::FreeInRange(_, nth) => out.paddr = Some(first + (nth % count) * fs),
+                    Op::P2vContig(_, nth, offset) => {
+                        self.picked_frame = first + (nth % count) * fs;
+                        out.paddr = Some(self.picked_frame + offset % fs);
+                    }
+                    _ => unreachable!(),
+                }
+            }
             _ => {}
         }
         Some(out)
@@ -129,6 +173,43 @@ impl Resolver {
             step,
             nth: 0,
         });
+    }
+
+    /// Frees of a `freeMany` that returned normally: one pass over the live frames.
+    pub fn released_many(&mut self, frames: &[u64], step: usize) {
+        self.live.retain(|entry| !frames.contains(&entry.paddr));
+        for &paddr in frames {
+            self.freed.push(Entry {
+                paddr,
+                vaddr: 0,
+                step,
+                nth: 0,
+            });
+        }
+    }
+
+    /// A range `alloc_contiguous_frames` returned.
+    pub fn range_allocated(&mut self, first: u64, count: u64, step: usize) {
+        if count > 0 {
+            self.ranges.push(Entry {
+                paddr: first,
+                vaddr: count,
+                step,
+                nth: 0,
+            });
+        }
+    }
+
+    /// A range free that returned normally: the live range it names exactly, if any, is gone (a wrong free may
+    /// name another range: its second frame is that range's first).
+    pub fn range_released(&mut self, first: u64, count: u64) {
+        if let Some(at) = self
+            .ranges
+            .iter()
+            .position(|entry| entry.paddr == first && entry.vaddr == count)
+        {
+            self.ranges.remove(at);
+        }
     }
 
     /// A translation `phys_to_virt` returned.

@@ -79,6 +79,14 @@ pub(crate) fn run_program(
             Op::Handle if hal.irq_handler.is_none() => Some("irqHandler"),
             Op::Write(..) if hal.write_memory.is_none() => Some("writeMemory"),
             Op::Read(..) if hal.read_memory.is_none() => Some("readMemory"),
+            Op::AllocContig(..) if hal.alloc_contiguous_frames.is_none() => {
+                Some("allocContiguousFrames")
+            }
+            Op::FreeContig(_) | Op::FreeContigBad(..)
+                if hal.dealloc_contiguous_frames.is_none() =>
+            {
+                Some("deallocContiguousFrames")
+            }
             _ => None,
         };
         if let Some(method) = missing {
@@ -116,6 +124,63 @@ pub(crate) fn run_program(
                                 break;
                             }
                         }
+                    }
+                }
+                Op::FreeMany(..) => {
+                    let mut freed = Vec::new();
+                    for &paddr in &resolved.frames {
+                        match guarded("deallocFrame", || (hal.dealloc_frame)(paddr as usize)) {
+                            Ok(()) => {
+                                freed.push(paddr);
+                                tokens.push("ok".into());
+                            }
+                            Err(thrown) => {
+                                tokens.push(thrown);
+                                break;
+                            }
+                        }
+                    }
+                    resolver.released_many(&freed, index);
+                }
+                Op::AllocContig(count, align) => {
+                    let alloc = hal.alloc_contiguous_frames.unwrap();
+                    match guarded("allocContiguousFrames", || {
+                        alloc(*count as usize, *align as usize)
+                    }) {
+                        Ok(value) => {
+                            if let Some(first) = value {
+                                resolver.range_allocated(first as u64, *count, index);
+                            }
+                            tokens.push(frame(value));
+                        }
+                        Err(thrown) => tokens.push(thrown),
+                    }
+                }
+                Op::FreeContig(_) | Op::FreeContigBad(..) => {
+                    tokens.push(format!("@{}", address(paddr as usize)));
+                    let dealloc = hal.dealloc_contiguous_frames.unwrap();
+                    let count = resolved.count as usize;
+                    let result =
+                        guarded("deallocContiguousFrames", || dealloc(paddr as usize, count));
+                    if result.is_ok() {
+                        resolver.range_released(paddr, resolved.count);
+                    }
+                    tokens.push(ok(result));
+                }
+                Op::FreeInRange(..) => {
+                    tokens.push(format!("@{}", address(paddr as usize)));
+                    tokens.push(ok(guarded("deallocFrame", || {
+                        (hal.dealloc_frame)(paddr as usize)
+                    })));
+                }
+                Op::P2vContig(..) => {
+                    tokens.push(format!("@{}", address(paddr as usize)));
+                    match guarded("physToVirt", || (hal.phys_to_virt)(paddr as usize)) {
+                        Ok(vaddr) => {
+                            resolver.translated(paddr, vaddr as u64, index);
+                            tokens.push(address(vaddr));
+                        }
+                        Err(thrown) => tokens.push(thrown),
                     }
                 }
                 Op::Free(_) | Op::FreeAgain(_) | Op::FreeRaw(_) => {

@@ -73,7 +73,7 @@ fn handshake_then_one_answer_line_per_step() {
         )
         .with_ports::<Toy>()
         .reset_with(reset);
-    let input = "run 10 2\nalloc fill free:@0.0 p2v:0:5 v2p:0:4095 freeRaw:0x1 setCpu:3\nraise:7 fetch handle fetch read:0:0:2\n";
+    let input = "run 10 2\nalloc fill free:@0.0 p2v:0:5 v2p:0:4095 freeRaw:0x1 setCpu:3 freeMany:8:-1\nraise:7 fetch handle fetch read:0:0:2\n";
     let mut out = Vec::new();
     serve_on(&hal, input.as_bytes(), &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
@@ -96,6 +96,7 @@ fn handshake_then_one_answer_line_per_step() {
             "@0x180001fff 0x80001fff",
             &format!("throw:deallocFrame:panic:{}", pct("unaligned free of 0x1")),
             "cpu:0",
+            "ok ok",
             "begin",
             "ok",
             "n:7",

@@ -10,6 +10,8 @@ import { type ResolvedProfile, validateProfile } from "../../profile.ts";
 import { assembleHal } from "../../../impls/assemble.ts";
 import { InterruptController } from "../../../impls/interrupt_controller.ts";
 import { plainFrames } from "../../../impls/reference.ts";
+import { axvisorHal } from "../../../impls/axvisor.ts";
+import { identityHal } from "../../../impls/identity.ts";
 import { offsetMap } from "../../../impls/translation.ts";
 
 /** What a mutant module exports. */
@@ -64,3 +66,24 @@ export function withController(
 }
 
 export { InterruptController };
+
+/** The axvisor reference HAL, patched: for CONTIG and acknowledge-semantics mutants. */
+export function axvisorPatched(
+  name: string,
+  patch: (hal: HalInstance, context: { host: HalHost; profile: ResolvedProfile }) => Partial<HalInstance>,
+  options: Parameters<typeof axvisorHal>[0] = {},
+): HalTarget {
+  return patched(name, axvisorHal(options), patch);
+}
+
+/**
+ * The identity HAL (1 MiB, 4 CPUs) with a deep-state bug: `decide` sees every
+ * call and may replace its effect. Shared by the deep mutants, whose files
+ * only vary the bug's parameter.
+ */
+export function deepMutant(
+  name: string,
+  patch: (hal: HalInstance, host: HalHost) => Partial<HalInstance>,
+): HalTarget {
+  return patched(name, identityHal({ cpus: 4 }), (hal, { host }) => patch(hal, host));
+}

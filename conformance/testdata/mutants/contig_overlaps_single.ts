@@ -1,0 +1,22 @@
+/** allocContiguousFrames leaves its last frame unmarked: allocFrame hands it out again. Breaks CONTIG-4. */
+import { axvisorPatched } from "./_mutant.ts";
+
+export const breaks = ["CONTIG-4", "ALLOC-6"];
+export default axvisorPatched("contig-overlaps-single", (hal) => {
+  const unmarked = new Set<bigint>();
+  return {
+    allocContiguousFrames(count, alignPow2) {
+      const first = hal.allocContiguousFrames!(count, alignPow2);
+      if (first !== null && count > 1) unmarked.add(first + BigInt(count - 1) * 4096n);
+      return first;
+    },
+    allocFrame() {
+      const [frame] = unmarked;
+      if (frame !== undefined) {
+        unmarked.delete(frame);
+        return frame;
+      }
+      return hal.allocFrame();
+    },
+  };
+});

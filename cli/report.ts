@@ -123,7 +123,7 @@ export function formatPretty(report: CliReport, options: PrettyOptions): string 
       if (result.expected && !result.unexpected) label += " (expected)";
       else if (result.expected && result.unexpected && result.status === "pass") label = "UNEXPECTED PASS";
       const detail = result.status === "pass"
-        ? `${result.runs} programs, ${result.durationMs} ms`
+        ? `${result.runs} programs, ${result.durationMs} ms${result.note ? ` (${result.note})` : ""}`
         : result.counterexample && result.counterexample.violation.clause !== "ERROR"
         ? `${result.counterexample.violation.clause}: ${result.counterexample.violation.message}`
         : result.reason ?? "";

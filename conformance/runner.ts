@@ -90,6 +90,12 @@ export interface CheckResult {
   seed: number;
   /** Why it was skipped, errored or stopped early. */
   reason?: string;
+  /**
+   * For a check that drains RAM on a large profile: how its program count was
+   * scaled down ("4 of 200 programs: RAM holds 1048576 frames, ..."). A pass
+   * with a note ran every program it planned; the note says how many that was.
+   */
+  note?: string;
   /** On failure or error: the shrunk counterexample. */
   counterexample?: Counterexample;
   /** The permission the HAL asked for and was denied (`read access to "/etc/passwd"`). */
@@ -233,6 +239,11 @@ function fails(check: Check, violation: Violation | undefined): boolean {
     check.clauses.includes(violation.clause) || (violation.also ?? []).some((clause) => check.clauses.includes(clause));
 }
 
+/** Frames a draining check may allocate over all its programs before it runs fewer of them: 2^21. */
+export const DRAIN_FRAMES = 1 << 21;
+/** The fewest programs a draining check runs, however large RAM is. */
+export const MIN_DRAIN_RUNS = 4;
+
 /** The most programs in one batch; fewer when fills are large, so a batch holds about 2^20 frames at most. */
 const MAX_BATCH = 128;
 const FRAMES_PER_BATCH = 1 << 20;
@@ -315,7 +326,16 @@ export async function runCheckWith(
   const budgetMs = options.timeLimitMs ?? 30_000;
   const deadlineMs = options.deadlineMs ?? budgetMs * 1.25;
   const deadline = started + deadlineMs;
-  const numRuns = options.runs ?? DEFAULT_RUNS;
+  const requestedRuns = options.runs ?? DEFAULT_RUNS;
+  // A check that drains RAM costs a whole pool per program: on a large profile it runs fewer programs, as many as
+  // the drain budget holds (at least MIN_DRAIN_RUNS), and says so.
+  const capacity = Number(capacityOf(profile));
+  const drainRuns = drains ? Math.max(MIN_DRAIN_RUNS, Math.floor(DRAIN_FRAMES / capacity)) : Infinity;
+  const numRuns = Math.min(requestedRuns, drainRuns);
+  const note = numRuns < requestedRuns
+    ? `${numRuns} of ${requestedRuns} programs, each may drain all ${capacity} frames: the drain budget is ` +
+      `${DRAIN_FRAMES} frames per check`
+    : undefined;
   const verdicts = new Map<string, Verdict>();
 
   // Generated programs, in batches that grow while the HAL keeps up.
@@ -375,7 +395,11 @@ export async function runCheckWith(
       size = Math.max(1, Math.min(size * 2, batchCap, affordable));
     }
   }
-  const exercised = { reached: check.clauses.filter((clause) => reached.has(clause)), ...(blocked ? { blocked } : {}) };
+  const exercised = {
+    reached: check.clauses.filter((clause) => reached.has(clause)),
+    ...(blocked ? { blocked } : {}),
+    ...(note ? { note } : {}),
+  };
 
   if (failing) {
     judged.forEach((verdict, index) => verdicts.set(programKey(programs[index]), verdict));

@@ -33,6 +33,6 @@ export function identityHal(options: ReferenceOptions = {}): HalTarget {
       strictFree: true,
     },
     options,
-    { translation: (profile) => offsetMap(profile.memory, 0n) },
+    { translation: (profile) => offsetMap(profile.board, 0n) },
   );
 }

@@ -88,7 +88,7 @@ export function numaHal(options: ReferenceOptions = {}): HalTarget {
     options,
     {
       frames: numaFrames,
-      translation: (profile) => offsetMap(profile.memory, PHYS_VIRT_OFFSET),
+      translation: (profile) => offsetMap(profile.board, PHYS_VIRT_OFFSET),
     },
   );
 }

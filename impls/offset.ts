@@ -33,6 +33,6 @@ export function offsetHal(options: ReferenceOptions = {}): HalTarget {
       strictFree: true,
     },
     options,
-    { translation: (profile) => offsetMap(profile.memory, PHYS_VIRT_OFFSET) },
+    { translation: (profile) => offsetMap(profile.board, PHYS_VIRT_OFFSET) },
   );
 }

@@ -44,6 +44,6 @@ export function pagedHal(options: PagedOptions = {}): HalTarget {
       strictFree: true,
     },
     rest,
-    { translation: (profile) => permutedFrames(profile.memory, profile.frameSize, virtBase, seed) },
+    { translation: (profile) => permutedFrames(profile.board, profile.frameSize, virtBase, seed) },
   );
 }

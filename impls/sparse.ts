@@ -18,7 +18,7 @@ import { linearWindows, type Translation } from "./translation.ts";
 function topDownWindows(profile: ResolvedProfile): Translation {
   const frame = BigInt(profile.frameSize);
   let top = ADDRESS_LIMIT;
-  const windows = profile.memory.map((region) => {
+  const windows = profile.board.map((region) => {
     top -= region.size + frame;
     return { phys: region.start, virt: top, size: region.size };
   });

@@ -46,3 +46,15 @@ Deno.test("validateTarget names the module and the problem", () => {
   assert.throws(() => validateTarget({ name: "a", create }, "x.ts"), /"profile" is missing/);
   assert.throws(() => validateTarget({ name: "a", create, profile: { memory: [] } }, "x.ts"), RangeError);
 });
+
+Deno.test("a test window cuts the allocation pool and keeps the board for translation", () => {
+  const profile = validateProfile({
+    memory: [{ start: 0x4000_0000n, size: 0x4000_0000n }, { start: 0x1_0000_0000n, size: 0x1_0000_0000n }],
+    testWindow: { start: 0x7fff_0000n, size: 0x2_0000n },
+  });
+  assert.deepEqual(profile.memory.map((region) => [region.start, region.end]), [[0x7fff_0000n, 0x8000_0000n]]);
+  assert.equal(profile.board.length, 2);
+  assert.equal(capacityOf(profile), 16n);
+  assert.equal(profile.contract, "axvcpu-hal");
+  assert.deepEqual(profile.irq, undefined);
+});

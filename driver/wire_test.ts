@@ -87,3 +87,19 @@ Deno.test("the handshake carries the profile and the optional methods", () => {
     /unknown handshake line "verdict pass"/,
   );
 });
+
+Deno.test("the handshake carries the edition, GIC semantics and the test window", () => {
+  const declared = {
+    contract: "axvisor-memory" as const,
+    memory: [{ start: 0x4000_0000n, size: 0x100_0000n }],
+    cpus: 4,
+    irq: { lines: 64, none: 1023, order: "lowest-first" as const, fetch: "acknowledge" as const, banked: 32 },
+    testWindow: { start: 0x4010_0000n, size: 0x10_0000n },
+  };
+  const lines = encodeHandshake({ version: PROTOCOL_VERSION, name: "gic", profile: declared, methods: [] });
+  assert.ok(lines.includes("contract axvisor-memory"));
+  assert.ok(lines.includes("irq 64 1023 lowest-first acknowledge 32"));
+  assert.ok(lines.includes("testWindow 0x40100000 0x100000"));
+  assert.deepEqual(validateProfile(decodeHandshake(lines.slice(0, -1)).profile), validateProfile(declared));
+  assert.throws(() => decodeHandshake(["halconf 1", "name x", "irq 64 1023 fifo acknowledge"]), /\[<fetch> <banked>\]/);
+});

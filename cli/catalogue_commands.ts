@@ -7,7 +7,7 @@
 
 import { CHECKS } from "../conformance/catalogue.ts";
 import { clauseById, CLAUSES } from "../conformance/clauses.ts";
-import { HOST_AND_PORTS } from "../conformance/spec.ts";
+import { editionsSection, HOST_AND_PORTS, PROFILE_WORDS } from "../conformance/spec.ts";
 import { UsageError } from "./exit_codes.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -58,13 +58,27 @@ function explainClause(id: string): string {
 }
 
 const HOST_TOPICS = ["host", "ports", "dispatchIrq", "currentCpu", "raiseIrq", "readMemory", "writeMemory"];
+const PROFILE_TOPICS = [
+  "profile",
+  "testWindow",
+  "exhaustible",
+  "banked",
+  "none",
+  "fetch",
+  "strictFree",
+  "zeroedFrames",
+];
+const EDITION_TOPICS = ["editions", "contract", "axvcpu-hal", "axmm-hal", "axvisor-memory"];
 
 /**
- * `explain <check | clause | host | ports>`: what a check does and the text of its clauses, a clause and its checks,
- * or the host and the test ports with their signatures.
+ * `explain <check | clause | host | ports | profile | editions>`: what a check does and the text of its clauses, a
+ * clause and its checks, the host and the test ports with their signatures, every profile word, or the editions.
  */
 export function explainCheck(id: string): string {
-  if (HOST_TOPICS.some((topic) => topic.toLowerCase() === id.toLowerCase())) return HOST_AND_PORTS;
+  const is = (topics: string[]) => topics.some((topic) => topic.toLowerCase() === id.toLowerCase());
+  if (is(HOST_TOPICS)) return HOST_AND_PORTS;
+  if (is(PROFILE_TOPICS)) return PROFILE_WORDS;
+  if (is(EDITION_TOPICS)) return editionsSection();
   const clause = CLAUSES.find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
   if (clause) return explainClause(clause.id);
   const check = CHECKS.find((candidate) => candidate.id === id);
@@ -73,6 +87,8 @@ export function explainCheck(id: string): string {
       ...CHECKS.map((candidate) => candidate.id),
       ...CLAUSES.map((candidate) => candidate.id),
       ...HOST_TOPICS,
+      ...PROFILE_TOPICS,
+      ...EDITION_TOPICS,
     ];
     throw new UsageError(`unknown check or clause "${id}"${didYouMean(id, known)} (see: halconf list)`);
   }

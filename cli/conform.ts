@@ -464,7 +464,7 @@ async function writeOutputs(
   const color = io.outIsTerminal && !io.env("NO_COLOR");
   switch (options.format) {
     case "pretty":
-      io.out(formatPretty(report, { color, replayCommand, sources, elapsedMs }));
+      io.out(formatPretty(report, { color, replayCommand, sources, elapsedMs, reach: options.reach }));
       break;
     case "json":
       io.out(formatJson(report));

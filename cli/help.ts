@@ -23,7 +23,8 @@ Usage: halconf [command] [options]
 Commands:
   conform            run the suite (the default command)
   list               the checks, their clauses and what they need
-  explain <topic>    a check, a clause (the id a failure prints), or the host and ports
+  explain <topic>    a check, a clause (the id a failure prints), the host and ports,
+                     every profile word, or the contract editions
   replay <file>      re-run a saved counterexample against its HAL
   init <dir>         scaffold a custom HAL that passes, with tasks and a CI workflow
   merge <reports...> join the JSON reports of shards into one
@@ -60,6 +61,8 @@ Options:
   --isolate                run reference HALs in a driver process too
   --memory <MiB>           memory cap of each HAL process (default 2048, at least 512)
   --allow-incomplete       exit 0 even if some checks are incomplete (still reported as such)
+  --reach                  under each check, the model states its programs visited (pool
+                           drained, drained twice, every CPU, ...) and those none did
   --heartbeat <seconds>    when stderr is not a terminal (CI), a line every this many seconds
                            while a check runs (default 30); a line per finished check always
   --expect <file>          expected statuses: known failures do not fail the run
@@ -73,12 +76,16 @@ ${EXIT_CODES}
 
 Lists every check with the SPEC.md clauses it enforces and the profile claims it needs.
 `,
-  explain: `Usage: halconf explain <check | clause | host | ports>
+  explain: `Usage: halconf explain <check | clause | host | ports | profile | editions>
 
   explain alloc.unique   what a check does and the text of the clauses it enforces
   explain FREE-2         a clause (the id every failure prints) and the checks that enforce it
   explain host           the host a HAL calls (dispatchIrq, currentCpu) and the test ports
                          (raiseIrq, readMemory, writeMemory), with signatures and examples
+  explain profile        every profile word: contract, irq fetch/banked/none, testWindow,
+                         exhaustible, live frame, ... (also: explain testWindow)
+  explain editions       axvcpu-hal, axmm-hal and axvisor-memory side by side, with the Rust
+                         names of every method (also: explain axvisor-memory)
 `,
   replay: `Usage: halconf replay <file> [--hal <path> | --driver "<command>"] [--format pretty|json]
 

@@ -66,6 +66,8 @@ export interface ConformOptions {
   allowIncomplete: boolean;
   /** When stderr is not a terminal, a line every this many seconds while a check runs. */
   heartbeatSeconds: number;
+  /** Print, under each check, the model states its programs visited. */
+  reach: boolean;
 }
 
 /** A parsed command line. */
@@ -98,6 +100,7 @@ const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
     shard: { type: "string" },
     memory: { type: "string" },
     "allow-incomplete": { type: "boolean" },
+    reach: { type: "boolean" },
     heartbeat: { type: "string" },
   },
   list: { format: { type: "string" } },
@@ -247,6 +250,7 @@ export function parseCommandLine(
             ? DEFAULT_MEMORY_MIB
             : integer("memory", text("memory")!, 512, 1 << 20),
           allowIncomplete: values["allow-incomplete"] === true,
+          reach: values.reach === true,
           heartbeatSeconds: text("heartbeat") === undefined ? 30 : positiveSeconds("heartbeat", text("heartbeat")!),
         },
       };

@@ -25,6 +25,7 @@ Deno.test("conform is the default command, with documented defaults", () => {
     memoryMiB: 2048,
     allowIncomplete: false,
     heartbeatSeconds: 30,
+    reach: false,
   });
 });
 

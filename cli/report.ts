@@ -69,6 +69,18 @@ export function exitCodeOf(report: CliReport, options: { allowIncomplete?: boole
   return report.results.some((result) => result.unexpected && !accepted(result.status)) ? EXIT_FAILED : EXIT_OK;
 }
 
+/** The `--reach` lines of one check: states visited (programs that did, of those run), then states none did. */
+function reachLines(reach: Record<string, number>, runs: number): string[] {
+  const entries = Object.entries(reach);
+  if (entries.length === 0) return [];
+  const visited = entries.filter(([, count]) => count > 0).map(([state, count]) => `${state} ${count}/${runs}`);
+  const never = entries.filter(([, count]) => count === 0).map(([state]) => state);
+  return [
+    `             reached: ${visited.join(", ") || "none of the tracked states"}`,
+    ...(never.length ? [`             never:   ${never.join(", ")}`] : []),
+  ];
+}
+
 /** Options of the pretty format. */
 export interface PrettyOptions {
   /** ANSI colours. */
@@ -79,6 +91,8 @@ export interface PrettyOptions {
   sources?: Map<string, string>;
   /** Wall time of the run in milliseconds. */
   elapsedMs?: number;
+  /** Print the model states each check's programs visited. */
+  reach?: boolean;
 }
 
 const LABEL: Record<string, string> = {
@@ -130,6 +144,7 @@ export function formatPretty(report: CliReport, options: PrettyOptions): string 
       out.push(
         `  ${paint(COLOR[result.status], label.padEnd(10))} ${result.check.padEnd(width)}  ${printable(detail)}`,
       );
+      if (options.reach && result.reach) out.push(...reachLines(result.reach, result.runs));
       if (result.status === "pass" || result.status === "skip") continue;
       if (result.expectedReason) out.push(`               expected: ${result.expectedReason}`);
       if (result.denied) out.push(`             denied: the HAL asked for ${printable(result.denied)}`);

@@ -25,6 +25,12 @@ export interface ProgramShape {
   minLength?: number;
   /** A second phase appended to the first: for example raises first, then handling. */
   then?: ProgramShape;
+  /**
+   * How long programs tend to be within their bounds (fast-check's size,
+   * default `"small"`): `"large"` reaches deep states more often and still
+   * shrinks to a few steps.
+   */
+  size?: "small" | "medium" | "large";
 }
 
 /**
@@ -177,7 +183,11 @@ export function programArbitrary(profile: ResolvedProfile, shape: ProgramShape):
       .filter(([, weight]) => weight !== undefined && weight > 0)
       .map(([kind, weight]) => ({ arbitrary: arbitraries[kind as OperationKind], weight: weight! }));
     if (weighted.length === 0) return fc.constant([]);
-    return fc.array(fc.oneof(...weighted), { minLength: part.minLength ?? 1, maxLength: part.maxLength ?? 40 });
+    return fc.array(fc.oneof(...weighted), {
+      minLength: part.minLength ?? 1,
+      maxLength: part.maxLength ?? 40,
+      size: part.size ?? "small",
+    });
   };
   if (!shape.then) return phase(shape);
   return fc.tuple(phase(shape), programArbitrary(profile, shape.then)).map(([first, second]) => [...first, ...second]);

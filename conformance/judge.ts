@@ -21,6 +21,7 @@ import { ContractModel, HARNESS_ERROR, type Report, type Violation } from "./mod
 import { judgeReverseTranslation, judgeTranslation } from "./model/translation.ts";
 import { deniedPermission, sandboxAdvice } from "./permission.ts";
 import type { ResolvedProfile } from "./profile.ts";
+import type { ReachState } from "./reach.ts";
 
 export { describeValue, HARNESS_ERROR, type Violation } from "./model/state.ts";
 
@@ -50,6 +51,8 @@ export interface Judgement {
   violation?: Violation;
   /** Clauses a judged step could have broken (see `ContractModel.reached`). */
   reached: ReadonlySet<string>;
+  /** Model states the judged steps visited (see reach.ts). */
+  visited: ReadonlySet<ReachState>;
 }
 
 /**
@@ -79,6 +82,7 @@ export function judgeTraceReach(trace: Trace, profile: ResolvedProfile): Judgeme
         denied: trace.denied[0],
       },
       reached: model.reached,
+      visited: model.visited,
     };
   }
   if (trace.createError) {
@@ -86,6 +90,7 @@ export function judgeTraceReach(trace: Trace, profile: ResolvedProfile): Judgeme
     return {
       violation: { step: -1, clause: HARNESS_ERROR, message: `create() threw ${name}: ${message}` },
       reached: model.reached,
+      visited: model.visited,
     };
   }
   if (trace.strayDispatches.length > 0) {
@@ -96,15 +101,16 @@ export function judgeTraceReach(trace: Trace, profile: ResolvedProfile): Judgeme
         message: `create() dispatched IRQ ${trace.strayDispatches.join(", ")} to the host outside irqHandler`,
       },
       reached: model.reached,
+      visited: model.visited,
     };
   }
   for (const step of trace.steps) {
     const violation = judgeStep(model, step);
-    if (violation) return { violation, reached: model.reached };
+    if (violation) return { violation, reached: model.reached, visited: model.visited };
     if (!step.skipped) model.reach("STATE-1");
     if (model.tainted) break;
   }
-  return { reached: model.reached };
+  return { reached: model.reached, visited: model.visited };
 }
 
 /** Judges one step against the model, dispatching to the rules of its operation. */
@@ -133,6 +139,7 @@ function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined
     );
   }
   if (step.skipped) return undefined;
+  if (step.cpu !== model.cpu && model.liveFrames > 0) model.visited.add("CPU switch with frames live");
   model.cpu = step.cpu;
   if (step.threw && (step.threw.name === "NotCapable" || step.threw.name === "PermissionDenied")) {
     const denied = deniedPermission(step.threw.message);

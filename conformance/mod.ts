@@ -90,6 +90,8 @@ export {
   DEFAULT_RUNS,
   deniedPermission,
   deriveSeed,
+  DRAIN_FRAMES,
+  MIN_DRAIN_RUNS,
   pinPicks,
   randomSeed,
   replay,
@@ -103,4 +105,5 @@ export {
   summarize,
 } from "./runner.ts";
 export { ConformanceError, testConformance } from "./test_steps.ts";
-export { renderSpec } from "./spec.ts";
+export { editionsSection, PROFILE_WORDS, renderSpec } from "./spec.ts";
+export { applicableStates, lineEdges, REACH_STATES, type ReachState } from "./reach.ts";

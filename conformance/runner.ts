@@ -10,6 +10,7 @@ import fc from "fast-check";
 import type { ProgramShape } from "./arbitraries.ts";
 import { programArbitrary } from "./arbitraries.ts";
 import { CHECKS, DEFAULT_EXHAUSTION_LIMIT, needIsBroken, unmetNeed } from "./catalogue.ts";
+import { applicableStates } from "./reach.ts";
 import type { Check } from "./check.ts";
 import { executeProgram, type Trace } from "./executor.ts";
 import type { HalTarget } from "./hal.ts";
@@ -19,6 +20,7 @@ import { deniedPermission } from "./permission.ts";
 import { type ExecutionFailure, inProcessExecutor, type ProgramExecutor } from "./program_executor.ts";
 import {
   type JsonOperation,
+  MANY_LIMIT,
   type Operation,
   type Program,
   programFromJson,
@@ -96,6 +98,11 @@ export interface CheckResult {
    * with a note ran every program it planned; the note says how many that was.
    */
   note?: string;
+  /**
+   * For each model state that applies to the profile, how many of the
+   * check's programs visited it (see reach.ts): what the generators reached.
+   */
+  reach?: Record<string, number>;
   /** On failure or error: the shrunk counterexample. */
   counterexample?: Counterexample;
   /** The permission the HAL asked for and was denied (`read access to "/etc/passwd"`). */
@@ -343,6 +350,8 @@ export async function runCheckWith(
   let blocked = 0;
   const blockers = new Map<string, number>();
   const reached = new Set<string>();
+  const states = applicableStates(profile);
+  const visits = new Map<string, number>(states.map((state) => [state, 0]));
   let failing = options.path !== undefined;
   // The first failing program as it ran: the counterexample if shrinking cannot finish before the deadline.
   let firstFailure: { program: Program; trace: Trace; violation: Violation } | undefined;
@@ -368,6 +377,7 @@ export async function runCheckWith(
           judged.push({ violation: judgement.violation, fails: fail });
           ran++;
           for (const clause of judgement.reached) reached.add(clause);
+          for (const state of judgement.visited) if (visits.has(state)) visits.set(state, visits.get(state)! + 1);
           if (fail) {
             failing = true;
             firstFailure = { program: batch[index], trace, violation: judgement.violation! };
@@ -399,6 +409,7 @@ export async function runCheckWith(
     reached: check.clauses.filter((clause) => reached.has(clause)),
     ...(blocked ? { blocked } : {}),
     ...(note ? { note } : {}),
+    ...(ran > 0 ? { reach: Object.fromEntries(visits) } : {}),
   };
 
   if (failing) {
@@ -540,7 +551,7 @@ function executionFailed(
   });
 }
 
-const PICK_FIELDS = ["frame", "pick"] as const;
+const PICK_FIELDS = ["frame", "pick", "range"] as const;
 
 /**
  * Replaces every pick by a reference to the step whose result it resolved to
@@ -596,8 +607,37 @@ async function dropNeedlessSteps(
         changed = true;
       }
     }
+    // A free of many that frees every live frame is simpler to read, and lets later steps go.
+    for (let index = current.length - 1; index >= 0; index--) {
+      const op = current[index];
+      if (op.op !== "freeMany" || op.count === MANY_LIMIT) continue;
+      const candidate = current.with(index, { ...op, count: MANY_LIMIT });
+      if (await stillBreaks(candidate)) {
+        current = candidate;
+        changed = true;
+      }
+    }
+    // Two frees of many in a row become one: a slow leak needs hundreds of frees in all, not in one step, so
+    // fast-check (which only makes counts smaller) leaves them split.
+    for (let index = current.length - 2; index >= 0; index--) {
+      const candidate = mergedFrees(current, index);
+      if (candidate && await stillBreaks(candidate)) {
+        current = candidate;
+        changed = true;
+      }
+    }
   }
   return current;
+}
+
+/** The program with steps `index` and `index + 1`, both `freeMany` with one stride, as one; or undefined. */
+function mergedFrees(program: Program, index: number): Program | undefined {
+  const [first, second] = [program[index], program[index + 1]];
+  if (first.op !== "freeMany" || second.op !== "freeMany" || first.stride !== second.stride) return undefined;
+  const replaced = [...program];
+  replaced[index] = { ...first, count: Math.min(first.count + second.count, MANY_LIMIT) };
+  // A freeMany produces no address, so nothing refers to the step removed; later references shift by one.
+  return withoutStep(replaced, index + 1);
 }
 
 function replayProgram(target: HalTarget, profile: ResolvedProfile, program: Program) {

@@ -7,8 +7,124 @@
  * @module
  */
 
-import { CHECKS } from "./catalogue.ts";
+import { CHECKS, DEFAULT_EXHAUSTION_LIMIT } from "./catalogue.ts";
 import { CLAUSE_FAMILIES, CLAUSES } from "./clauses.ts";
+import { EDITIONS } from "./editions.ts";
+import { DRAIN_FRAMES, MIN_DRAIN_RUNS } from "./runner.ts";
+
+/**
+ * The editions side by side: which Rust item each method is in each edition, the crates they were read from, and
+ * the clause families that apply. A section of SPEC.md, and what `halconf explain editions` prints.
+ */
+export function editionsSection(): string {
+  const header = `| | ${EDITIONS.map((edition) => `\`${edition.id}\``).join(" | ")} |`;
+  const rule = `| --- | ${EDITIONS.map(() => "---").join(" | ")} |`;
+  const methods = [...new Set(EDITIONS.flatMap((edition) => edition.methods.map((method) => method.ts)))];
+  const rows = methods.map((ts) => {
+    const cells = EDITIONS.map((edition) => {
+      const method = edition.methods.find((candidate) => candidate.ts === ts);
+      if (!method) return "-";
+      const aliases = method.aliases ? ` (also spelt \`${method.aliases.join("`, `")}\`)` : "";
+      return `\`${method.rust}\`${aliases}${method.optional ? "; has a default" : ""}`;
+    });
+    return `| \`${ts}\` | ${cells.join(" | ")} |`;
+  });
+  return [
+    "## Editions",
+    "",
+    "The trait has changed shape across versions of the ArceOS hypervisor crates. A profile names the edition its HAL",
+    "follows with `contract` (default `axvcpu-hal`); the checks of clause families outside the edition are skipped",
+    "with the reason, and a method the edition has but the HAL lacks is an `error` (unless the trait gives it a",
+    "default).",
+    "",
+    header,
+    rule,
+    `| follows | ${EDITIONS.map((edition) => edition.follows).join(" | ")} |`,
+    `| read from | ${EDITIONS.map((edition) => edition.versions).join(" | ")} |`,
+    ...rows,
+    `| clause families | ${EDITIONS.map((edition) => edition.families.join(", ")).join(" | ")} |`,
+    `| notes | ${EDITIONS.map((edition) => edition.notes).join(" | ")} |`,
+    "",
+    "### Rust onto halconf",
+    "",
+    "| Rust | halconf |",
+    "| --- | --- |",
+    "| a panic (`unwrap` on `None`, `assert!`, `unimplemented!`) | a throw, named `panic` (the Rust adapter catches it with `catch_unwind`) |",
+    "| `None` | `null` |",
+    "| `Some(addr)`, `HostPhysAddr`, `PhysAddr`, `usize` addresses | a `bigint` |",
+    "| statics plus a reset hook (`reset_with`), or a fork per program | an instance: every program starts from a fresh one |",
+    "| a method left to the trait's default | a method not declared (`irq_fetch`/`irq_hanlder`: IRQ-7) |",
+    "| `irq_fecth` (one version's spelling) | `irqFetch` |",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Every word of a profile a user meets, defined: a section of SPEC.md, and what `halconf explain profile` prints.
+ */
+export const PROFILE_WORDS: string = `## Profile words
+
+A profile is what a HAL declares about itself. Each word below is a field of \`HalProfile\` (TypeScript), of the
+Rust adapter's \`Profile\` builder, and of the driver handshake (PROTOCOL.md).
+
+- **\`contract\`**: the edition of the contract (see "Editions"): \`axvcpu-hal\` (default), \`axmm-hal\` or
+  \`axvisor-memory\`.
+- **\`frameSize\`**: bytes per frame, a power of two of at least 4096 (default 4096).
+- **\`memory\`**: the board's usable RAM, as **regions** \`{ start, size, node? }\`: frame-aligned, not
+  overlapping. \`physToVirt\` must be defined on all of it.
+- **\`node\`**: the NUMA node of a region (default 0).
+- **\`cpus\`**: how many CPUs \`host.currentCpu()\` may report (default 1).
+- **\`cpuNodes\`**: the NUMA node of each CPU. Declaring it is the NUMA claim (NUMA-1, NUMA-2).
+- **\`irq\`**: the interrupt claim, \`{ lines, none, order, fetch?, banked? }\`:
+  - **\`lines\`**: lines are numbered \`0..lines-1\`;
+  - **\`none\`**: what \`irqFetch\` returns when nothing is pending (the GIC's spurious id is 1023). A \`none\`
+    that is also a line number (0, the trait default and \`unwrap_or_default()\`) **shadows** that line:
+    halconf never raises it, because a HAL cannot report it apart from "nothing pending";
+  - **\`order\`**: which pending line is served first: \`lowest-first\` (a GIC with equal priorities),
+    \`highest-first\`, \`fifo\`, or \`any\`;
+  - **\`fetch\`**: \`peek\` (default: fetching changes nothing, IRQ-4) or \`acknowledge\` (fetching makes the
+    line active, as a GIC's IAR read does; the handler dispatches what was fetched and completes it: IRQ-8,
+    IRQ-9);
+  - **\`banked\`**: lines \`0..banked-1\` are per CPU (a GIC's SGIs and PPIs: 32), IRQ-10.
+- **\`zeroedFrames\`**: the claim that \`allocFrame\` returns zero-filled frames (ALLOC-8).
+- **\`strictFree\`**: the claim that a wrong free throws and changes nothing (FREE-3, FREE-4, CONTIG-6). Without
+  it a wrong free is undefined behaviour: the model stops judging the program there.
+- **\`testWindow\`**: \`{ start, size }\`, the part of \`memory\` the instance under test allocates from. A board
+  with more RAM than a test can drain (64 GiB) is tested through a window: the HAL's \`create\` (or reset hook)
+  sets its allocator up over the window only, allocation clauses (ALLOC, FREE, CONTIG, NUMA) are judged against
+  the window, and translation clauses against all of \`memory\`.
+- **Usable frame**: a frame-aligned, frame-sized piece of the window (or of \`memory\`), except the frame at 0.
+- **Exhaustible**: RAM (or the window) holds at most ${DEFAULT_EXHAUSTION_LIMIT} usable frames (4 GiB of 4 KiB
+  frames), so a check can allocate all of it. The checks that must drain it (exhaustion, capacity, reuse,
+  \`state.deep\`) are skipped beyond that, with a pointer to \`testWindow\`. On a large profile they run fewer
+  programs: as many as a drain budget of ${DRAIN_FRAMES} frames per check holds, at least ${MIN_DRAIN_RUNS}, and
+  the report says how many ran.
+- **Live frame**: one \`allocFrame\` returned and no free has taken back. **Live range**: one
+  \`allocContiguousFrames\` returned and \`deallocContiguousFrames\` has not taken back.
+- **Pending line**: raised (the \`raiseIrq\` port) and not yet fetched (acknowledge) or dispatched (peek).
+  **Active line**: acknowledged by \`irqFetch\` and not yet completed by \`irqHandler\`.
+- **Instance**: what \`create(host)\` returns. Each program runs on a fresh one; instances must not share state,
+  and the same calls must give the same results, so that a counterexample replays.
+`;
+
+/** What halconf reports for a faithful model of axvisor's aarch64 host HAL, and why. */
+const AXVISOR_REPORT = `## What halconf reports for axvisor's aarch64 HAL
+
+\`conformance/testdata/models/axvisor_aarch64.ts\` models axvisor's aarch64 host HAL over a simulated GIC, as
+its code reads: \`irq_fetch()\` returns \`axhal::irq::fetch_irq()\`, a read of the acknowledge register, with the
+spurious id turned into 0 by \`unwrap_or_default()\`; \`irq_hanlder()\` fetches again and hands what it got to the
+host's handler, which dispatches it and writes end of interrupt. Its profile says so: \`fetch: "acknowledge"\`,
+\`none: 0\`, \`banked: 32\`.
+
+halconf reports **IRQ-9 broken** (\`irq.acknowledge\`, and through it \`irq.no-loss\` and the state checks), with
+this counterexample: \`raise(n)\`, \`fetch() -> n\`, \`handle() -> dispatched nothing\`. The fetch acknowledged
+line n; the handler acknowledged again, got nothing (or the next line), and line n stays active, never
+dispatched and never completed, so the GIC never delivers it again. In the hypervisor this is the path where
+the vCPU's exit reports \`ExternalInterrupt { vector }\` from \`irq_fetch\` and the host then calls
+\`irq_hanlder\`. Every memory clause passes, and line 0 (SGI 0) is shadowed by \`none: 0\`. A HAL that keeps
+the contract under acknowledge semantics dispatches, in \`irq_hanlder\`, the line \`irq_fetch\` acknowledged
+(the \`axvisor\` reference HAL does).
+`;
 
 /**
  * The host a HAL calls into and the test ports that stand in for hardware, with exact signatures and an example of
@@ -91,10 +207,9 @@ defaults: the HAL is then reported as "IRQ not implemented" (IRQ-7).
 ${HOST_AND_PORTS}
 ## Words used below
 
-- **Profile**: the static facts a HAL declares (\`frameSize\`, \`memory\`,
-  \`cpus\`, \`cpuNodes\`, \`irq\`, \`zeroedFrames\`, \`strictFree\`). A clause marked
-  *when X* applies only when the profile makes claim X; otherwise its checks
-  are skipped with the reason, never failed.
+- **Profile**: the static facts a HAL declares (see "Profile words" below). A
+  clause marked *when X* applies only when the profile makes claim X;
+  otherwise its checks are skipped with the reason, never failed.
 - **Usable frame**: a frame-aligned, frame-sized piece of a declared region,
   except the frame at address 0.
 - **Live frame**: one \`allocFrame\` returned and \`deallocFrame\` has not yet
@@ -120,7 +235,7 @@ placement: any behaviour the rules allow passes.
  * ```
  */
 export function renderSpec(): string {
-  const lines = [INTRO];
+  const lines = [INTRO, editionsSection(), PROFILE_WORDS, AXVISOR_REPORT];
   for (const family of CLAUSE_FAMILIES) {
     lines.push(`## ${family.id}: ${family.title}`, "", `Covers ${family.covers}.`, "");
     for (const clause of CLAUSES.filter((c) => c.id.startsWith(`${family.id}-`))) {

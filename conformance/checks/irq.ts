@@ -85,6 +85,6 @@ export const irqChecks: Check[] = [
     description: "Raises banked and shared lines on several CPUs and fetches and handles them from others: a " +
       "banked line is seen only on the CPU it was raised on.",
     needs: ["irq", "irq-banked"],
-    shape: { mix: { raise: 3, setCpu: 3, fetch: 2, handle: 3 }, maxLength: 30 },
+    shape: { mix: { raise: 3, setCpu: 3, fetch: 2, handle: 3 }, maxLength: 30, size: "medium" },
   }),
 ];

@@ -54,11 +54,13 @@ export const stateChecks: Check[] = [
     needs: ["exhaustible"],
     judgesAll: true,
     shape: {
-      mix: { fill: 1, freeMany: 2, setCpu: 1, alloc: 1 },
-      maxLength: 8,
+      mix: { setCpu: 3, alloc: 3, fill: 1, freeMany: 1 },
+      maxLength: 12,
+      size: "medium",
       then: {
-        mix: { fill: 3, freeMany: 4, setCpu: 3, alloc: 2, free: 1, allocContig: 1, freeContig: 1, raise: 1, handle: 1 },
-        maxLength: 24,
+        mix: { fill: 3, freeMany: 4, setCpu: 6, alloc: 4, free: 1, allocContig: 2, freeContig: 1, raise: 1, handle: 1 },
+        maxLength: 40,
+        size: "large",
       },
     },
   }),

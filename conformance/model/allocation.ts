@@ -27,6 +27,7 @@ export function judgeAllocation(
   if (value === null) {
     const free = model.capacity - model.liveFrames;
     if (free <= 0) {
+      model.drained();
       model.reach("ALLOC-1", "ALLOC-7");
       if (model.frees > 0) model.reach("FREE-2");
       if (model.profile.numa) model.reach("NUMA-2");
@@ -160,6 +161,7 @@ export function judgeAllocation(
       `${hex(value)} (node ${region.node})`,
     );
   }
+  model.handedOut(region);
   model.live.set(value, step.index);
   if (model.freedFree.size > 0 && model.freedFree.delete(value)) model.freedFromRange.delete(value);
   model.nodeLive.set(region.node, model.nodeLive.get(region.node)! + 1);

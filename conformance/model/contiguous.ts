@@ -79,6 +79,7 @@ export function judgeAllocContig(
     }
   }
   model.ranges.set(value, { count, step: step.index });
+  model.visited.add("range allocated");
   for (let frame = value; frame < end; frame += fs) {
     model.rangeOwner.set(frame, value);
     if (model.freedFree.delete(frame)) model.freedFromRange.delete(frame);
@@ -106,6 +107,7 @@ export function judgeFreeContig(
     );
   }
   model.ranges.delete(first);
+  model.visited.add("range freed");
   const fs = model.frameSize;
   for (let n = 0; n < count; n++) {
     const frame = first + BigInt(n) * fs;
@@ -114,7 +116,7 @@ export function judgeFreeContig(
     model.freedFromRange.add(frame);
     model.memory.delete(frame);
   }
-  model.frees++;
+  if (++model.frees === 100) model.visited.add("100 frees");
   const node = model.regionOf(first)!.node;
   model.nodeLive.set(node, model.nodeLive.get(node)! - count);
   return undefined;

@@ -36,7 +36,7 @@ export function judgeFreeMany(model: ContractModel, step: TraceStep, at: Report,
 /** Records that a live frame was freed. */
 function release(model: ContractModel, paddr: bigint, index: number): void {
   model.live.delete(paddr);
-  model.frees++;
+  if (++model.frees === 100) model.visited.add("100 frees");
   model.freedFree.set(paddr, index);
   const node = model.regionOf(paddr)!.node;
   model.nodeLive.set(node, model.nodeLive.get(node)! - 1);

@@ -16,6 +16,7 @@
  */
 
 import type { TraceStep } from "../executor.ts";
+import { lineEdges } from "../reach.ts";
 import { type ContractModel, describeValue, type PendingIrq, type Report, type Violation } from "./state.ts";
 
 /** The CPU whose copy of `irq` a step on `cpu` touches: `cpu` for a banked line, -1 (shared) otherwise. */
@@ -45,9 +46,14 @@ export function judgeRaise(model: ContractModel, step: TraceStep, threw: string)
   }
   const cpu = bankOf(model, irq, model.cpu);
   if (cpu >= 0) model.bankedRaised = true;
+  if (cpu > 0) model.visited.add("banked line off CPU 0");
   if (!model.pending.some((entry) => entry.irq === irq && entry.cpu === cpu)) {
     model.pending.push({ irq, cpu, step: step.index });
   }
+  const [lowest, highest] = lineEdges(model.profile);
+  if (irq === lowest) model.visited.add("lowest line raised");
+  if (irq === highest) model.visited.add("highest line raised");
+  if (model.pending.length >= 3) model.visited.add("3 lines pending at once");
   model.lastFetch = undefined;
   return undefined;
 }

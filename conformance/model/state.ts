@@ -9,6 +9,7 @@
 
 import { formatAddress } from "../address.ts";
 import { capacityOf, type ResolvedProfile, type ResolvedRegion } from "../profile.ts";
+import type { ReachState } from "../reach.ts";
 
 /** The clause id for a failure of the harness to drive the HAL (reported as `error`). */
 export const HARNESS_ERROR = "ERROR";
@@ -147,6 +148,33 @@ export class ContractModel {
   readonly reached = new Set<string>();
   /** Frees accepted so far (FREE-2 is exercised only after one). */
   frees = 0;
+  /** The model states the program visited (see reach.ts). */
+  readonly visited = new Set<ReachState>();
+  /** Times `allocFrame` returned null with every frame live. */
+  drains = 0;
+  /** Regions and CPUs frames were handed out from and on, until all were (then these stop growing). */
+  readonly regionsUsed = new Set<ResolvedRegion>();
+  readonly cpusUsed = new Set<number>();
+
+  /** Records a drained pool. */
+  drained(): void {
+    this.drains++;
+    this.visited.add(this.drains > 1 ? "drained twice" : "pool drained");
+  }
+
+  /** Records where and when a frame was handed out: cheap after the first frames, as this runs per frame. */
+  handedOut(region: ResolvedRegion): void {
+    if (this.drains > 0) this.visited.add("refilled after a drain");
+    if (this.ranges.size > 0) this.visited.add("frame allocated while a range is live");
+    if (this.regionsUsed.size < this.profile.memory.length) {
+      this.regionsUsed.add(region);
+      if (this.regionsUsed.size === this.profile.memory.length) this.visited.add("every region touched");
+    }
+    if (this.cpusUsed.size < this.profile.cpus) {
+      this.cpusUsed.add(this.cpu);
+      if (this.cpusUsed.size === this.profile.cpus) this.visited.add("every CPU allocated on");
+    }
+  }
   /** Whether ALLOC-2, ALLOC-3 to 5 and ALLOC-6 were recorded as reached (checked per frame, recorded once). */
   allocationReached = false;
   placementReached = false;

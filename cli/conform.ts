@@ -223,6 +223,7 @@ async function runChecks(
 /** Runs a reference HAL's checks in a worker thread of this process (reference HALs are trusted code). */
 function runInWorker(
   opened: OpenedTarget,
+  checks: readonly Check[],
   options: ConformOptions,
   seed: number,
   signal: AbortSignal,
@@ -252,7 +253,7 @@ function runInWorker(
     };
     const job: ReferenceJob = {
       reference: opened.target.reference!.name,
-      checks: opened.target.checks.map((check) => check.id),
+      checks: checks.map((check) => check.id),
       seed,
       runs: options.runs,
       timeoutMs: options.timeoutSeconds * 1000,
@@ -379,16 +380,23 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   const workers: Worker[] = [];
   const inWorker = (target: OpenedTarget) =>
     options.jobs > 1 && opened.length > 1 && !target.session && target.target.reference !== undefined;
+  // A reference HAL's checks go to the workers in two halves (every other check), so that both stay busy to the
+  // end however unequal the HALs are.
+  const work = opened.filter((target) => target.executor).flatMap((target) =>
+    inWorker(target)
+      ? [0, 1].map((half) => ({ target, checks: target.target.checks.filter((_, index) => index % 2 === half) }))
+      : [{ target, checks: target.target.checks }]
+  );
   try {
-    await pool(opened.filter((target) => target.executor), options.jobs, async (target) => {
+    await pool(work, options.jobs, async ({ target, checks }) => {
       if (controller.signal.aborted) return target.session?.close();
       if (inWorker(target)) {
-        await runInWorker(target, options, seed, controller.signal, collect, workers);
+        if (checks.length) await runInWorker(target, checks, options, seed, controller.signal, collect, workers);
       } else {
         await runChecks(target, options, seed, controller.signal, collect, heartbeat);
       }
-      if (!io.errIsTerminal) {
-        const mine = results.filter((result) => result.target === target.executor!.name);
+      const mine = results.filter((result) => result.target === target.executor!.name);
+      if (!io.errIsTerminal && mine.length === target.target.checks.length) {
         const bad = mine.filter((result) => result.unexpected).length;
         io.err(`halconf: ${target.executor!.name} done: ${mine.length} checks, ${bad} not passed\n`);
       }

@@ -53,6 +53,11 @@ export interface Check {
   shape: ProgramShape;
   /** Whether a violation of any clause fails it (the model-based check). */
   judgesAll?: boolean;
+  /**
+   * The share of `--runs` this check runs (default 1): a check whose programs
+   * are each many times longer than others' (deep states) runs fewer of them.
+   */
+  runsShare?: number;
 }
 
 /**

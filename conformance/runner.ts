@@ -333,7 +333,7 @@ export async function runCheckWith(
   const budgetMs = options.timeLimitMs ?? 30_000;
   const deadlineMs = options.deadlineMs ?? budgetMs * 1.25;
   const deadline = started + deadlineMs;
-  const requestedRuns = options.runs ?? DEFAULT_RUNS;
+  const requestedRuns = Math.max(1, Math.round((options.runs ?? DEFAULT_RUNS) * (check.runsShare ?? 1)));
   // A check that drains RAM costs a whole pool per program: on a large profile it runs fewer programs, as many as
   // the drain budget holds (at least MIN_DRAIN_RUNS), and says so.
   const capacity = Number(capacityOf(profile));

@@ -54,7 +54,12 @@ export class StepResolver {
   readonly #livePaddr: bigint[] = [];
   readonly #liveStep: number[] = [];
   readonly #liveNth: number[] = [];
-  readonly #freed: Entry[] = [];
+  // Freed frames in the order they were freed. A frame handed out again leaves the list; so that a fill after a
+  // free of hundreds does not search the list per frame, entries are marked gone (found through #freedBy, oldest
+  // first) and swept out only when a pick needs the list.
+  #freed: (Entry & { gone?: boolean })[] = [];
+  readonly #freedBy = new Map<bigint, (Entry & { gone?: boolean })[]>();
+  #freedGone = 0;
   readonly #translated: Translated[] = [];
   readonly #ranges: Range[] = [];
   /** The CPU `host.currentCpu()` reports. */
@@ -80,6 +85,10 @@ export class StepResolver {
       case "free":
         return this.#pickLive(step, op.frame, 0);
       case "freeAgain": {
+        if (this.#freedGone > 0) {
+          this.#freed = this.#freed.filter((entry) => !entry.gone);
+          this.#freedGone = 0;
+        }
         const entry = this.#choose(step, this.#freed, op.frame, "freed frame");
         if (entry === undefined) return false;
         step.paddr = entry.paddr;
@@ -236,9 +245,20 @@ export class StepResolver {
     this.#livePaddr.push(value);
     this.#liveStep.push(step);
     this.#liveNth.push(nth);
-    if (this.#freed.length === 0) return;
-    const again = this.#freed.findIndex((entry) => entry.paddr === value);
-    if (again >= 0) this.#freed.splice(again, 1);
+    if (this.#freedBy.size === 0) return;
+    const entries = this.#freedBy.get(value);
+    if (entries === undefined) return;
+    entries.shift()!.gone = true;
+    this.#freedGone++;
+    if (entries.length === 0) this.#freedBy.delete(value);
+  }
+
+  #pushFreed(paddr: bigint, step: number): void {
+    const entry = { paddr, step, nth: 0 };
+    this.#freed.push(entry);
+    const entries = this.#freedBy.get(paddr);
+    if (entries) entries.push(entry);
+    else this.#freedBy.set(paddr, [entry]);
   }
 
   /** Releases many frames at once: one pass over the live frames, not one per frame. */
@@ -254,7 +274,7 @@ export class StepResolver {
       kept++;
     }
     this.#livePaddr.length = this.#liveStep.length = this.#liveNth.length = kept;
-    for (const paddr of frames) this.#freed.push({ paddr, step, nth: 0 });
+    for (const paddr of frames) this.#pushFreed(paddr, step);
   }
 
   #released(paddr: bigint, step: number): void {
@@ -264,6 +284,6 @@ export class StepResolver {
       this.#liveStep.splice(at, 1);
       this.#liveNth.splice(at, 1);
     }
-    this.#freed.push({ paddr, step, nth: 0 });
+    this.#pushFreed(paddr, step);
   }
 }

@@ -32,7 +32,7 @@ export const allocChecks: Check[] = [
     description: "Long runs of allocations and frees (on every CPU, sometimes all of RAM); no frame may be " +
       "handed out while it is live.",
     needs: [],
-    shape: { mix: { alloc: 4, free: 3, fill: 2, setCpu: 1, freeMany: 1 }, maxLength: 50 },
+    shape: { mix: { alloc: 4, free: 3, fill: 2, setCpu: 1 }, maxLength: 50 },
   }),
   defineCheck({
     id: "alloc.capacity",
@@ -41,7 +41,7 @@ export const allocChecks: Check[] = [
     description: "Allocates until null and compares the count with the declared RAM: a region ignored or a " +
       "frame lost shows as an early null.",
     needs: ["exhaustible"],
-    shape: { mix: { fill: 3, free: 3, alloc: 1, setCpu: 1, freeMany: 1 }, maxLength: 16 },
+    shape: { mix: { fill: 3, free: 3, alloc: 1, setCpu: 1 }, maxLength: 16 },
   }),
   defineCheck({
     id: "alloc.zeroed",

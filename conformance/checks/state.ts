@@ -53,6 +53,8 @@ export const stateChecks: Check[] = [
       "repeated drains, a per-CPU cache that overflows) show only here.",
     needs: ["exhaustible"],
     judgesAll: true,
+    // Each program drains and refills RAM several times: half as many programs cost as much as a mixed check.
+    runsShare: 0.5,
     shape: {
       mix: { setCpu: 3, alloc: 3, fill: 1, freeMany: 1 },
       maxLength: 12,

@@ -93,8 +93,14 @@ export function judgeAllocation(
     model.uniquenessReached = true;
     model.reach("ALLOC-6");
   }
-  if (model.rejected.size > 0) model.reach("FREE-4");
-  if (model.freedFree.size > 0 && model.freedFree.has(value)) model.reach("FREE-2");
+  if (model.rejected.size > 0 && !model.rejectedReached) {
+    model.rejectedReached = true;
+    model.reach("FREE-4");
+  }
+  if (!model.reuseReached && model.freedFree.size > 0 && model.freedFree.has(value)) {
+    model.reuseReached = true;
+    model.reach("FREE-2");
+  }
   if (value % fs !== 0n) {
     return at(
       "ALLOC-3",
@@ -150,7 +156,7 @@ export function judgeAllocation(
     }
   }
   const local = model.profile.cpuNodes[model.cpu];
-  if (model.profile.numa) model.reach(model.nodeFree(local) > 0 ? "NUMA-1" : "NUMA-2");
+  if (model.profile.numa) model.reached.add(model.nodeFree(local) > 0 ? "NUMA-1" : "NUMA-2");
   if (model.profile.numa && region.node !== local && model.nodeFree(local) > 0) {
     return at(
       "NUMA-1",

@@ -14,11 +14,11 @@ const hex = formatAddress;
 export function judgeFreeMany(model: ContractModel, step: TraceStep, at: Report, threw: string): Violation | undefined {
   const frames = step.paddrs!;
   const calls = step.result as number;
+  if (calls > 0) model.reach("FREE-1");
   for (let i = 0; i < calls; i++) {
     const paddr = frames[i];
     const owner = model.live.get(paddr);
     if (owner === undefined) continue; // the resolver picks live frames only
-    model.reach("FREE-1");
     if (step.threw && i === calls - 1) {
       return at(
         "FREE-1",

@@ -55,11 +55,15 @@ export function judgeMemoryAccess(
   for (const [otherBase, other] of model.memory) {
     if (otherBase !== base && other.bytes.size > 0) othersWritten = true;
   }
+  // Clauses are recorded once per read, not per byte: a read is up to a whole frame.
+  if (othersWritten) model.reach("MEM-2");
+  const written = frame?.bytes;
+  let inRange = 0;
+  for (const byte of written?.keys() ?? []) if (byte >= offset && byte < offset + length) inRange++;
+  if (inRange > 0) model.reach("MEM-1");
+  if (zeroed && inRange < length) model.reach("ALLOC-8");
   for (let i = 0; i < length; i++) {
-    const known = frame?.bytes.get(offset + i);
-    if (known) model.reach("MEM-1");
-    else if (zeroed) model.reach("ALLOC-8");
-    if (othersWritten) model.reach("MEM-2");
+    const known = written?.get(offset + i);
     const expected = known?.value ?? (zeroed ? 0 : undefined);
     if (expected === undefined || bytes[i] === expected) continue;
     const where = `${hex(base)} + ${hex(BigInt(offset + i))}`;

@@ -152,6 +152,8 @@ export class ContractModel {
   readonly visited = new Set<ReachState>();
   /** Times `allocFrame` returned null with every frame live. */
   drains = 0;
+  /** The drain after which a frame was last handed out (so the state is recorded once per drain, not per frame). */
+  refilledAfter = 0;
   /** Regions and CPUs frames were handed out from and on, until all were (then these stop growing). */
   readonly regionsUsed = new Set<ResolvedRegion>();
   readonly cpusUsed = new Set<number>();
@@ -164,7 +166,10 @@ export class ContractModel {
 
   /** Records where and when a frame was handed out: cheap after the first frames, as this runs per frame. */
   handedOut(region: ResolvedRegion): void {
-    if (this.drains > 0) this.visited.add("refilled after a drain");
+    if (this.drains > this.refilledAfter) {
+      this.refilledAfter = this.drains;
+      this.visited.add("refilled after a drain");
+    }
     if (this.ranges.size > 0) this.visited.add("frame allocated while a range is live");
     if (this.regionsUsed.size < this.profile.memory.length) {
       this.regionsUsed.add(region);
@@ -179,6 +184,8 @@ export class ContractModel {
   allocationReached = false;
   placementReached = false;
   uniquenessReached = false;
+  rejectedReached = false;
+  reuseReached = false;
 
   /** Marks clauses as exercised by the step being judged (up to three; no array per call: this runs per frame). */
   reach(clause: string, second?: string, third?: string): void {
@@ -199,9 +206,14 @@ export class ContractModel {
     }
   }
 
-  /** The declared region holding `address`. */
+  /** The declared region (in the test window, if any) holding `address`. */
   regionOf(address: bigint): ResolvedRegion | undefined {
-    return this.profile.memory.find((region) => address >= region.start && address < region.end);
+    // A loop, not find(): this runs for every frame a fill hands out.
+    const regions = this.profile.memory;
+    for (let i = 0; i < regions.length; i++) {
+      if (address >= regions[i].start && address < regions[i].end) return regions[i];
+    }
+    return undefined;
   }
 
   /** The declared region (whole, ignoring the test window) holding `address`: where `physToVirt` is defined. */

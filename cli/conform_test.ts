@@ -111,7 +111,18 @@ Deno.test("a HAL that kills its own process gets an error for that check only", 
 });
 
 Deno.test("what a HAL prints never corrupts results and is kept with the check that ran", async () => {
-  const run = await runCli(["--hal", "cli/testdata/noisy.ts", "--check", "alloc.*", "--format", "json", "--runs", "5", "--seed", "1"]);
+  const run = await runCli([
+    "--hal",
+    "cli/testdata/noisy.ts",
+    "--check",
+    "alloc.*",
+    "--format",
+    "json",
+    "--runs",
+    "5",
+    "--seed",
+    "1",
+  ]);
   assert.equal(run.code, 0, run.stderr);
   const report = JSON.parse(run.stdout);
   assert.equal(report.results.length, 5);

@@ -19,7 +19,7 @@ import { offsetMap } from "./translation.ts";
  * A HAL of the `axvisor-memory` edition, as axvisor's aarch64 host would be
  * if its IRQ functions kept the contract: `irqFetch` acknowledges (GIC IAR),
  * `irqHandler` dispatches and completes the line fetched on its CPU, or
- * acknowledges the next one itself. Default: two regions (1 MiB and 512 KiB)
+ * acknowledges the next one itself. Default: two regions (512 KiB and 256 KiB)
  * on 4 CPUs, 64 lines of which 32 banked, spurious id 1023.
  *
  * @example
@@ -36,8 +36,8 @@ export function axvisorHal(options: ReferenceOptions = {}): HalTarget {
   const profile = {
     contract: "axvisor-memory" as const,
     memory: [
-      { start: 0x4000_0000n, size: 0x10_0000n },
-      { start: 0x8000_0000n, size: 0x8_0000n },
+      { start: 0x4000_0000n, size: 0x8_0000n },
+      { start: 0x8000_0000n, size: 0x4_0000n },
     ],
     cpus: 4,
     irq: { lines: 64, none: 1023, order: "lowest-first" as const, fetch: "acknowledge" as const, banked: 32 },

@@ -22,7 +22,7 @@ export const freeChecks: Check[] = [
     title: "a freed frame becomes allocatable again",
     description: "Fills RAM, frees some frames, fills again: every freed frame must come back before null.",
     needs: ["exhaustible"],
-    shape: { mix: { fill: 3, free: 4, alloc: 1, setCpu: 1, freeMany: 2 }, maxLength: 16 },
+    shape: { mix: { fill: 3, free: 4, alloc: 1, setCpu: 1, freeMany: 1 }, maxLength: 16 },
   }),
   defineCheck({
     id: "free.strict",

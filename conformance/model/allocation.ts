@@ -35,7 +35,7 @@ export function judgeAllocation(
     }
     const local = model.profile.cpuNodes[model.cpu];
     if (model.profile.numa && model.nodeFree(local) === 0) {
-      const other = [...model.nodeCapacity.keys()].find((node) => model.nodeFree(node) > 0)!;
+      const other = model.nodeCapacity.findIndex((frames, node) => frames > 0 && model.nodeFree(node) > 0);
       return at(
         "NUMA-2",
         `allocFrame returned null on CPU ${model.cpu} (node ${local}, empty) while node ${other} has ${
@@ -113,7 +113,7 @@ export function judgeAllocation(
     return at("ALLOC-5", "allocFrame returned address 0, which callers treat as invalid", "a non-zero frame", "0x0");
   }
   const region = model.regionOf(value);
-  if (!region || value + fs > region.end) {
+  if (!region || value > model.lastFrameOf(region)) {
     return at(
       "ALLOC-4",
       `allocFrame returned ${hex(value)}, which is not wholly inside a declared region`,
@@ -170,6 +170,6 @@ export function judgeAllocation(
   model.handedOut(region);
   model.live.set(value, step.index);
   if (model.freedFree.size > 0 && model.freedFree.delete(value)) model.freedFromRange.delete(value);
-  model.nodeLive.set(region.node, model.nodeLive.get(region.node)! + 1);
+  model.nodeLive[region.node]++;
   return undefined;
 }

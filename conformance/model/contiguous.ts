@@ -84,7 +84,7 @@ export function judgeAllocContig(
     model.rangeOwner.set(frame, value);
     if (model.freedFree.delete(frame)) model.freedFromRange.delete(frame);
   }
-  model.nodeLive.set(region.node, model.nodeLive.get(region.node)! + count);
+  model.nodeLive[region.node] += count;
   return undefined;
 }
 
@@ -118,7 +118,7 @@ export function judgeFreeContig(
   }
   if (++model.frees === 100) model.visited.add("100 frees");
   const node = model.regionOf(first)!.node;
-  model.nodeLive.set(node, model.nodeLive.get(node)! - count);
+  model.nodeLive[node] -= count;
   return undefined;
 }
 

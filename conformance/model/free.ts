@@ -39,7 +39,7 @@ function release(model: ContractModel, paddr: bigint, index: number): void {
   if (++model.frees === 100) model.visited.add("100 frees");
   model.freedFree.set(paddr, index);
   const node = model.regionOf(paddr)!.node;
-  model.nodeLive.set(node, model.nodeLive.get(node)! - 1);
+  model.nodeLive[node]--;
   model.memory.delete(paddr);
 }
 

@@ -109,9 +109,9 @@ export class ContractModel {
   /** Usable frames in all. */
   readonly capacity: number;
   /** Usable frames per NUMA node. */
-  readonly nodeCapacity = new Map<number, number>();
+  readonly nodeCapacity: number[] = [];
   /** Live frames per NUMA node. */
-  readonly nodeLive = new Map<number, number>();
+  readonly nodeLive: number[] = [];
   /** Live frames, with the step that handed each out. */
   readonly live = new Map<bigint, number>();
   /** Frames freed and not handed out since, with the step that freed them. */
@@ -201,8 +201,9 @@ export class ContractModel {
     this.capacity = Number(capacityOf(profile));
     for (const region of profile.memory) {
       const frames = Number(region.size / this.frameSize) - (region.start === 0n ? 1 : 0);
-      this.nodeCapacity.set(region.node, (this.nodeCapacity.get(region.node) ?? 0) + frames);
-      this.nodeLive.set(region.node, 0);
+      this.nodeCapacity[region.node] = (this.nodeCapacity[region.node] ?? 0) + frames;
+      this.nodeLive[region.node] = 0;
+      this.#lastFrames.set(region, region.end - this.frameSize);
     }
   }
 
@@ -221,9 +222,16 @@ export class ContractModel {
     return this.profile.board.find((region) => address >= region.start && address < region.end);
   }
 
+  readonly #lastFrames = new Map<ResolvedRegion, bigint>();
+
+  /** The address of a region's last frame (precomputed: `end - frameSize` would allocate a bigint per frame). */
+  lastFrameOf(region: ResolvedRegion): bigint {
+    return this.#lastFrames.get(region)!;
+  }
+
   /** Usable frames of `node` that are not live. */
   nodeFree(node: number): number {
-    return (this.nodeCapacity.get(node) ?? 0) - (this.nodeLive.get(node) ?? 0);
+    return (this.nodeCapacity[node] ?? 0) - (this.nodeLive[node] ?? 0);
   }
 
   /** A few frames never handed out, for messages. */

@@ -152,3 +152,23 @@ rustTest("a failure of a Rust driver is saved, and replayed when the command is 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+rustTest(
+  "as the axvisor-memory edition, contiguous frames pass, and the wrong-address-space free is CONTIG-5",
+  async () => {
+    assert.equal(buildProblem, undefined, buildProblem);
+    const run = await conformDriver(`${BINARY} --axvisor-memory`);
+    assert.equal(run.code, 0, run.stderr);
+    const contig = run.results.filter((result) => result.check.startsWith("contig."));
+    assert.equal(contig.length, 6);
+    assert.ok(contig.every((result) => result.status === "pass"), JSON.stringify(contig));
+    const broken = await conformDriver(`${BINARY} --axvisor-memory --mutant contig-free-wrong-space`, [
+      "--check",
+      "contig.reuse",
+    ]);
+    assert.equal(broken.code, 1, broken.stderr);
+    const [result] = broken.results;
+    assert.equal(result.counterexample?.violation.clause, "CONTIG-5");
+    assert.ok(result.counterexample!.steps.length <= 4, result.counterexample!.steps.join("\n"));
+  },
+);

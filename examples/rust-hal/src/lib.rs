@@ -88,6 +88,9 @@ pub enum Mutant {
     UnackedHighLines,
     /// The process aborts on the fifth allocation of a program (a crash, not a clause: halconf reports an error).
     Aborts,
+    /// `dealloc_contiguous_frames` hands the physical address to the allocator, which expects a virtual one: the
+    /// range is never freed (CONTIG-5; with `--axvisor-memory`).
+    ContigFreeWrongSpace,
 }
 
 impl Mutant {
@@ -108,9 +111,19 @@ fn mutant() -> Mutant {
     *MUTANT.get().unwrap_or(&Mutant::None)
 }
 
+/// A page of a bank: free, handed out alone, or part of a contiguous range.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Free,
+    Single,
+    InRange,
+}
+
 /// A bitmap over the pages of each bank, as a kernel's page allocator keeps it.
 struct BitmapAllocator {
-    banks: Vec<(usize, Vec<bool>)>,
+    banks: Vec<(usize, Vec<Page>)>,
+    /// Live contiguous ranges: first page (virtual address) and page count.
+    ranges: Vec<(usize, usize)>,
     frees: usize,
     allocations: usize,
     handed_zero: bool,
@@ -125,10 +138,11 @@ impl BitmapAllocator {
         };
         let banks = banks
             .iter()
-            .map(|&(start, size)| (start, vec![false; size / PAGE_SIZE]))
+            .map(|&(start, size)| (start, vec![Page::Free; size / PAGE_SIZE]))
             .collect();
         BitmapAllocator {
             banks,
+            ranges: Vec::new(),
             frees: 0,
             allocations: 0,
             handed_zero: false,
@@ -147,8 +161,8 @@ impl BitmapAllocator {
         }
         let leaky = mutant() == Mutant::FrameTwice && self.frees >= 3;
         for (start, used) in &mut self.banks {
-            if let Some(index) = used.iter().position(|&bit| !bit) {
-                used[index] = !leaky;
+            if let Some(index) = used.iter().position(|&page| page == Page::Free) {
+                used[index] = if leaky { Page::Free } else { Page::Single };
                 return Some(*start + index * PAGE_SIZE + PHYS_VIRT_OFFSET);
             }
         }
@@ -163,12 +177,73 @@ impl BitmapAllocator {
             (paddr.is_multiple_of(PAGE_SIZE) && index < used.len()).then(move || &mut used[index])
         });
         match slot {
-            Some(bit) if *bit => {
-                *bit = false;
+            Some(page) if *page == Page::Single => {
+                *page = Page::Free;
                 self.frees += 1;
+            }
+            Some(page) if *page == Page::InRange => {
+                panic!("dealloc_frame(0x{paddr:x}): a page of a live contiguous range")
             }
             _ if mutant() == Mutant::SilentDoubleFree => {}
             _ => panic!("dealloc_frame(0x{paddr:x}): not an allocated frame"),
+        }
+    }
+}
+
+impl BitmapAllocator {
+    /// `count` free pages in a row whose first physical address is aligned to `PAGE_SIZE << align_pow2`, as a
+    /// virtual address.
+    fn alloc_contiguous(&mut self, count: usize, align_pow2: usize) -> Option<usize> {
+        if count == 0 || align_pow2 >= usize::BITS as usize - 12 {
+            return None;
+        }
+        let align = 1usize << align_pow2;
+        for (start, used) in &mut self.banks {
+            let base = *start / PAGE_SIZE;
+            let mut index = (align - base % align) % align;
+            while index + count <= used.len() {
+                match used[index..index + count]
+                    .iter()
+                    .position(|&page| page != Page::Free)
+                {
+                    None => {
+                        used[index..index + count].fill(Page::InRange);
+                        let vaddr = *start + index * PAGE_SIZE + PHYS_VIRT_OFFSET;
+                        self.ranges.push((vaddr, count));
+                        return Some(vaddr);
+                    }
+                    Some(taken) => {
+                        let next = index + taken + 1;
+                        index = next + (align - (base + next) % align) % align;
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Frees a range given by its first page's virtual address and its count; panics unless it is a live range.
+    fn dealloc_contiguous(&mut self, vaddr: usize, count: usize) {
+        let Some(at) = self
+            .ranges
+            .iter()
+            .position(|&range| range == (vaddr, count))
+        else {
+            if mutant() == Mutant::ContigFreeWrongSpace {
+                return; // the allocator's debug_assert!: nothing in a release build
+            }
+            panic!(
+                "dealloc_contiguous_frames(0x{vaddr:x}, {count}): not a live range with that count"
+            );
+        };
+        self.ranges.remove(at);
+        let paddr = vaddr.wrapping_sub(PHYS_VIRT_OFFSET);
+        for (start, used) in &mut self.banks {
+            if let Some(index) = paddr.checked_sub(*start).map(|offset| offset / PAGE_SIZE) {
+                if index < used.len() {
+                    used[index..index + count].fill(Page::Free);
+                }
+            }
         }
     }
 }
@@ -267,6 +342,33 @@ impl AxVCpuHal for RustHal {
     }
 }
 
+impl RustHal {
+    /// `axvisor_api::memory::alloc_contiguous_frames`: `num_frames` pages aligned to `PAGE_SIZE << frame_align_pow2`.
+    pub fn alloc_contiguous_frames(
+        num_frames: usize,
+        frame_align_pow2: usize,
+    ) -> Option<HostPhysAddr> {
+        let vaddr =
+            with_allocator(|allocator| allocator.alloc_contiguous(num_frames, frame_align_pow2))?;
+        let paddr = usize::from(Self::virt_to_phys(vaddr.into()));
+        let mut memory = locked(&MEMORY);
+        for page in 0..num_frames {
+            memory.remove(&(paddr + page * PAGE_SIZE));
+        }
+        Some(paddr.into())
+    }
+
+    /// `axvisor_api::memory::dealloc_contiguous_frames`.
+    pub fn dealloc_contiguous_frames(first_addr: HostPhysAddr, num_frames: usize) {
+        let vaddr = if mutant() == Mutant::ContigFreeWrongSpace {
+            usize::from(first_addr) // the real bug: the physical address, where a virtual one is expected
+        } else {
+            usize::from(Self::phys_to_virt(first_addr))
+        };
+        with_allocator(|allocator| allocator.dealloc_contiguous(vaddr, num_frames));
+    }
+}
+
 impl TestPorts for RustHal {
     fn raise_irq(irq: usize) {
         assert!(
@@ -307,10 +409,15 @@ pub fn reset() {
     locked(&MEMORY).clear();
 }
 
-/// The profile this HAL claims.
-pub fn profile() -> Profile {
+/// The profile this HAL claims; with `axvisor_memory`, the axvisor-memory edition (contiguous frames).
+pub fn profile(axvisor_memory: bool) -> Profile {
+    let profile = if axvisor_memory {
+        Profile::new().contract("axvisor-memory")
+    } else {
+        Profile::new()
+    };
     RAM.iter()
-        .fold(Profile::new(), |profile, &(start, size)| {
+        .fold(profile, |profile, &(start, size)| {
             profile.region(start as u64, size as u64)
         })
         .irq(IRQ_LINES, SPURIOUS, IrqOrder::LowestFirst)
@@ -319,8 +426,8 @@ pub fn profile() -> Profile {
 }
 
 /// The HAL as halconf's driver serves it, with `mutant` built in, reset before every program (or, with `fork`, each
-/// program in a fresh process).
-pub fn driver(mutant: Mutant, fork: bool) -> Hal {
+/// program in a fresh process); with `axvisor_memory`, as the axvisor-memory edition with contiguous frames.
+pub fn driver(mutant: Mutant, fork: bool, axvisor_memory: bool) -> Hal {
     MUTANT.set(mutant).expect("the mutant is chosen once");
     let name = Mutant::ALL
         .iter()
@@ -328,8 +435,16 @@ pub fn driver(mutant: Mutant, fork: bool) -> Hal {
         .map_or("rust-hal".into(), |(_, n, _)| format!("rust-hal-{n}"));
     let hal = axvcpu_hal!(RustHal, irq)
         .named(&name)
-        .with_profile(profile())
+        .with_profile(profile(axvisor_memory))
         .with_ports::<RustHal>();
+    let hal = if axvisor_memory {
+        hal.with_contiguous(
+            |count, align| RustHal::alloc_contiguous_frames(count, align).map(usize::from),
+            |first, count| RustHal::dealloc_contiguous_frames(first.into(), count),
+        )
+    } else {
+        hal
+    };
     if fork {
         hal.fork_per_program()
     } else {

@@ -210,7 +210,7 @@ export const CLAUSES: readonly Clause[] = [
     rule: "With nothing pending, `irqFetch` returns the profile's `none`.",
     rationale: "The trait default `irq_fetch` returns 0, and ArceOS's `fetch_irq().unwrap_or_default()` does " +
       "too, which cannot be told from a real IRQ 0 (SGI 0 on a GIC). A `none` that is also a line number " +
-      "shadows that line: halconf never raises it, and `explain profile` names it as lost to the HAL. " +
+      "shadows that line: halconf never raises it, and `irq.idle` notes it in the report. " +
       "Declare a `none` outside the lines, such as the GIC's spurious id 1023, to keep every line.",
   },
   {

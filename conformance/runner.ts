@@ -339,10 +339,15 @@ export async function runCheckWith(
   const capacity = Number(capacityOf(profile));
   const drainRuns = drains ? Math.max(MIN_DRAIN_RUNS, Math.floor(DRAIN_FRAMES / capacity)) : Infinity;
   const numRuns = Math.min(requestedRuns, drainRuns);
-  const note = numRuns < requestedRuns
+  const shadowed = check.clauses.includes("IRQ-1") && profile.irq && profile.irq.none < profile.irq.lines
+    ? `line ${profile.irq.none} is shadowed by none ${profile.irq.none}: a real IRQ ${profile.irq.none} would read as ` +
+      "nothing pending, so it is never raised"
+    : undefined;
+  const drainNote = numRuns < requestedRuns
     ? `${numRuns} of ${requestedRuns} programs, each may drain all ${capacity} frames: the drain budget is ` +
       `${DRAIN_FRAMES} frames per check`
     : undefined;
+  const note = [drainNote, shadowed].filter(Boolean).join("; ") || undefined;
   const verdicts = new Map<string, Verdict>();
 
   // Generated programs, in batches that grow while the HAL keeps up.

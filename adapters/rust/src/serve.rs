@@ -173,16 +173,6 @@ pub(crate) fn run_program(
                         (hal.dealloc_frame)(paddr as usize)
                     })));
                 }
-                Op::P2vContig(..) => {
-                    tokens.push(format!("@{}", address(paddr as usize)));
-                    match guarded("physToVirt", || (hal.phys_to_virt)(paddr as usize)) {
-                        Ok(vaddr) => {
-                            resolver.translated(paddr, vaddr as u64, index);
-                            tokens.push(address(vaddr));
-                        }
-                        Err(thrown) => tokens.push(thrown),
-                    }
-                }
                 Op::Free(_) | Op::FreeAgain(_) | Op::FreeRaw(_) => {
                     if !matches!(op, Op::FreeRaw(_)) {
                         tokens.push(format!("@{}", address(paddr as usize)));
@@ -193,8 +183,8 @@ pub(crate) fn run_program(
                     }
                     tokens.push(ok(result));
                 }
-                Op::P2v(..) | Op::P2vRaw(_) => {
-                    if matches!(op, Op::P2v(..)) {
+                Op::P2v(..) | Op::P2vRaw(_) | Op::P2vContig(..) => {
+                    if !matches!(op, Op::P2vRaw(_)) {
                         tokens.push(format!("@{}", address(paddr as usize)));
                     }
                     match guarded("physToVirt", || (hal.phys_to_virt)(paddr as usize)) {

@@ -11,6 +11,7 @@ import { assembleHal } from "../../../impls/assemble.ts";
 import { InterruptController } from "../../../impls/interrupt_controller.ts";
 import { plainFrames } from "../../../impls/reference.ts";
 import { axvisorHal } from "../../../impls/axvisor.ts";
+import { Gic } from "../../../impls/gic.ts";
 import { identityHal } from "../../../impls/identity.ts";
 import { offsetMap } from "../../../impls/translation.ts";
 
@@ -86,4 +87,41 @@ export function deepMutant(
   patch: (hal: HalInstance, host: HalHost) => Partial<HalInstance>,
 ): HalTarget {
   return patched(name, identityHal({ cpus: 4 }), (hal, { host }) => patch(hal, host));
+}
+
+/** How a GIC-backed mutant's IRQ functions go wrong (each defaults to the correct behaviour). */
+export interface GicFaults {
+  /** Lines banked per CPU (default 32; 0 shares every line between CPUs). */
+  banked?: number;
+  /** Whether irqHandler writes end of interrupt (default true). */
+  completes?: boolean;
+  /** Whether irqHandler acknowledges again instead of handling what irqFetch acknowledged (axvisor's aarch64 HAL). */
+  handlerFetchesAgain?: boolean;
+}
+
+/**
+ * The axvisor reference HAL with its IRQ functions rebuilt over a fresh simulated GIC, one fault at a time: the
+ * acknowledge-semantics mutants differ only in `faults`.
+ */
+export function gicMutant(name: string, faults: GicFaults): HalTarget {
+  const { banked = 32, completes = true, handlerFetchesAgain = false } = faults;
+  return axvisorPatched(name, (_hal, { host, profile }) => {
+    const gic = new Gic(64, banked, profile.cpus, 1023);
+    const fetched: number[][] = Array.from({ length: profile.cpus }, () => []);
+    return {
+      raiseIrq: (line) => gic.raise(line, host.currentCpu()),
+      irqFetch() {
+        const line = gic.acknowledge(host.currentCpu());
+        if (line !== 1023) fetched[host.currentCpu()].push(line);
+        return line;
+      },
+      irqHandler() {
+        const cpu = host.currentCpu();
+        const line = handlerFetchesAgain ? gic.acknowledge(cpu) : fetched[cpu].shift() ?? gic.acknowledge(cpu);
+        if (line === 1023) return;
+        host.dispatchIrq(line);
+        if (completes) gic.complete(cpu, line);
+      },
+    };
+  });
 }

@@ -215,6 +215,13 @@ export function programFromJson(value: unknown): Program {
         out[field] = [...item];
       }
     }
+    const counted = out as { op: string; count?: number; alignPow2?: number };
+    if ((kind === "freeMany" || kind === "allocContig") && counted.count! > MANY_LIMIT) {
+      throw new TypeError(`${where} (${kind}): "count" must be at most ${MANY_LIMIT}`);
+    }
+    if (kind === "allocContig" && counted.alignPow2! > 63) {
+      throw new TypeError(`${where} (${kind}): "alignPow2" must be at most 63`);
+    }
     return out as Operation;
   });
 }

@@ -36,6 +36,9 @@ Deno.test("programFromJson names the step and field that are wrong", () => {
     [[{ op: "write", frame: 0, offset: 0, bytes: [256] }], /"bytes" must be an array of bytes/],
     [[{ op: "free", frame: { step: 0, nth: 0 } }], /refers to step 1, not an earlier one/],
     [[{ op: "free", frame: { step: -1, nth: 0 } }], /must be an integer or \{ step, nth \}/],
+    [[{ op: "freeMany", count: 5000, stride: 1 }], /"count" must be at most 4096/],
+    [[{ op: "allocContig", count: 2, alignPow2: 64 }], /"alignPow2" must be at most 63/],
+    [[{ op: "freeContigBad", range: 0, wrong: "size" }], /"wrong" must be "count" or "first"/],
   ];
   for (const [value, message] of cases) assert.throws(() => programFromJson(value), message);
 });

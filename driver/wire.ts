@@ -12,6 +12,7 @@
 
 import type { HalProfile } from "../conformance/hal.ts";
 import {
+  MANY_LIMIT,
   type Operation,
   OPERATION_KINDS,
   type OperationKind,
@@ -66,6 +67,13 @@ function readInt(token: string, what: string, min = 0): number {
   const value = Number(token);
   if (value < min) throw new ProtocolError(`${what}: expected at least ${min}, got ${value}`);
   return value;
+}
+
+/** A frame count of `freeMany` or `allocContig`: at most `MANY_LIMIT`. */
+function readCount(token: string, what: string): number {
+  const count = readInt(token, what);
+  if (count > MANY_LIMIT) throw new ProtocolError(`${what}: a count of at most ${MANY_LIMIT}, got ${count}`);
+  return count;
 }
 
 /** A token quoted for an error message, cut to a readable length. */
@@ -250,9 +258,12 @@ function decodeOperation(token: string, index: number): Operation {
         length: readInt(args[2], what, 1),
       };
     case "freeMany":
-      return { op, count: readInt(args[0], what), stride: readInt(args[1], what, -Number.MAX_SAFE_INTEGER) };
-    case "allocContig":
-      return { op, count: readInt(args[0], what), alignPow2: readInt(args[1], what) };
+      return { op, count: readCount(args[0], what), stride: readInt(args[1], what, -Number.MAX_SAFE_INTEGER) };
+    case "allocContig": {
+      const alignPow2 = readInt(args[1], what);
+      if (alignPow2 > 63) throw new ProtocolError(`${what}: an alignment exponent of at most 63, got ${alignPow2}`);
+      return { op, count: readCount(args[0], what), alignPow2 };
+    }
     case "freeContig":
       return { op, range: readPick(args[0], what, index) };
     case "freeContigBad": {

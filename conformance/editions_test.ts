@@ -58,3 +58,14 @@ Deno.test("axvisor's aarch64 HAL, modelled faithfully, fails IRQ-9 and nothing e
   const shown = report.results.find((result) => result.check === "irq.acknowledge")!.counterexample!;
   assert.ok(shown.steps.length <= 3, shown.steps.join("\n")); // raise, fetch, handle
 });
+
+Deno.test("a draining check on a windowed board says it drained the window only, and a shadowed line is named", async () => {
+  const { default: board } = await import("./testdata/legal/board_window.ts");
+  const [capacity] = CHECKS.filter((check) => check.id === "alloc.capacity");
+  const result = (await runConformance(board, { seed: 2, runs: 20, checks: [capacity] })).results[0];
+  assert.equal(result.status, "pass");
+  assert.match(result.note!, /drained the test window only: 128 usable frames of \d+ declared/);
+  const [idle] = CHECKS.filter((check) => check.id === "irq.idle");
+  const shadowed = (await runConformance(model, { seed: 2, runs: 20, checks: [idle] })).results[0];
+  assert.match(shadowed.note!, /line 0 is shadowed by none 0/);
+});

@@ -347,7 +347,13 @@ export async function runCheckWith(
     ? `${numRuns} of ${requestedRuns} programs, each may drain all ${capacity} frames: the drain budget is ` +
       `${DRAIN_FRAMES} frames per check`
     : undefined;
-  const note = [drainNote, shadowed].filter(Boolean).join("; ") || undefined;
+  // A window is the author's choice of what to drain: say so wherever a check drains, so a green line cannot hide it.
+  const windowNote = drains && profile.testWindow
+    ? `drained the test window only: ${capacity} usable frames of ${
+      profile.board.reduce((sum, region) => sum + region.size / BigInt(profile.frameSize), 0n)
+    } declared`
+    : undefined;
+  const note = [drainNote, windowNote, shadowed].filter(Boolean).join("; ") || undefined;
   const verdicts = new Map<string, Verdict>();
 
   // Generated programs, in batches that grow while the HAL keeps up.

@@ -161,10 +161,15 @@ export function executeProgram(
 ): Trace {
   const fillLimit = options.fillLimit ?? Math.min(Number(capacityOf(profile)) + 1, 1 << 20);
   const resolver = new StepResolver(profile);
-  let sink: number[] | undefined;
   const trace: Trace = { steps: [], strayDispatches: [] };
+  // Steps share one empty dispatch list until the HAL dispatches (most steps never do): no array per step.
+  let step: TraceStep | undefined;
   const host: HalHost = {
-    dispatchIrq: (irq) => void (sink ?? trace.strayDispatches).push(irq),
+    dispatchIrq(irq) {
+      if (step === undefined) trace.strayDispatches.push(irq);
+      else if (step.dispatched === NO_DISPATCH) step.dispatched = [irq];
+      else step.dispatched.push(irq);
+    },
     currentCpu: () => resolver.cpu,
   };
   let hal: HalInstance;
@@ -178,136 +183,136 @@ export function executeProgram(
     return trace;
   }
 
-  // The helpers below act on the step being run; they are made once, not per step.
-  let step: TraceStep = { index: -1, op: { op: "fetch" }, cpu: 0, dispatched: [] };
-  const call = (method: string, fn: () => unknown): unknown => {
-    try {
-      return fn();
-    } catch (error) {
-      step.threw = thrown(method, error);
-      return undefined;
-    }
-  };
-  const absent = (method: OptionalMethod): boolean => {
-    if (typeof hal[method] === "function") return false;
-    if (options.methods?.has(method)) step.missing = method;
-    else step.skipped = `the HAL has no ${method}`;
-    return true;
-  };
-
   for (let index = 0; index < program.length; index++) {
     const op = program[index];
-    step = { index, op, cpu: resolver.cpu, dispatched: [] };
-    sink = step.dispatched;
-    trace.steps.push(step);
+    const current: TraceStep = { index, op, cpu: resolver.cpu, dispatched: NO_DISPATCH };
+    step = current;
+    trace.steps.push(current);
     options.onStep?.(index);
-    switch (op.op) {
-      case "raise":
-      case "fetch":
-      case "handle":
-      case "write":
-      case "read":
-      case "allocContig":
-      case "freeContig":
-      case "freeContigBad":
-        if (absent(METHOD_OF[op.op])) continue;
+    const method = optionalMethodOf(op.op);
+    if (method !== undefined && typeof hal[method] !== "function") {
+      if (options.methods?.has(method)) current.missing = method;
+      else current.skipped = `the HAL has no ${method}`;
+      continue;
     }
-    if (!resolver.resolve(step)) continue;
-    switch (op.op) {
-      case "alloc":
-        step.result = call("allocFrame", () => hal.allocFrame());
-        break;
-      case "fill": {
-        // The hottest loop of a run (thousands of frames a fill): no closure per call.
-        const values: unknown[] = [];
-        try {
+    if (!resolver.resolve(current)) continue;
+    // One try per step, naming the method about to be called: no closure per call (this loop runs per HAL call).
+    let calling = "";
+    // A call that returns a value has a result even when it throws (undefined), as the trace reader rebuilds it.
+    if (RETURNS_VALUE.has(op.op)) current.result = undefined;
+    try {
+      switch (op.op) {
+        case "alloc":
+          calling = "allocFrame";
+          current.result = hal.allocFrame();
+          break;
+        case "fill": {
+          // The hottest loop of a run (thousands of frames a fill).
+          const values: unknown[] = [];
+          current.result = values;
+          calling = "allocFrame";
           for (let n = 0; n < fillLimit; n++) {
             const value = hal.allocFrame();
             values.push(value);
             if (value === null || value === undefined) break;
           }
-        } catch (error) {
-          step.threw = thrown("allocFrame", error);
+          break;
         }
-        step.result = values;
-        break;
-      }
-      case "free":
-      case "freeAgain":
-      case "freeRaw": {
-        const paddr = step.paddr!;
-        call("deallocFrame", () => hal.deallocFrame(paddr));
-        break;
-      }
-      case "p2v":
-      case "p2vRaw": {
-        const paddr = step.paddr!;
-        step.result = call("physToVirt", () => hal.physToVirt(paddr));
-        break;
-      }
-      case "v2p": {
-        const vaddr = step.vaddr!;
-        step.result = call("virtToPhys", () => hal.virtToPhys(vaddr));
-        break;
-      }
-      case "raise":
-        call("raiseIrq", () => hal.raiseIrq!(op.irq));
-        break;
-      case "fetch":
-        step.result = call("irqFetch", () => hal.irqFetch!());
-        break;
-      case "handle":
-        call("irqHandler", () => hal.irqHandler!());
-        break;
-      case "setCpu":
-        break;
-      case "freeMany": {
-        const frames = step.paddrs!;
-        let calls = 0;
-        try {
-          for (; calls < frames.length;) hal.deallocFrame(frames[calls++]);
-        } catch (error) {
-          step.threw = thrown("deallocFrame", error);
+        case "free":
+        case "freeAgain":
+        case "freeRaw":
+        case "freeInRange":
+          calling = "deallocFrame";
+          hal.deallocFrame(current.paddr!);
+          break;
+        case "p2v":
+        case "p2vRaw":
+        case "p2vContig":
+          calling = "physToVirt";
+          current.result = hal.physToVirt(current.paddr!);
+          break;
+        case "v2p":
+          calling = "virtToPhys";
+          current.result = hal.virtToPhys(current.vaddr!);
+          break;
+        case "raise":
+          calling = "raiseIrq";
+          hal.raiseIrq!(op.irq);
+          break;
+        case "fetch":
+          calling = "irqFetch";
+          current.result = hal.irqFetch!();
+          break;
+        case "handle":
+          calling = "irqHandler";
+          hal.irqHandler!();
+          break;
+        case "setCpu":
+          break;
+        case "freeMany": {
+          const frames = current.paddrs!;
+          current.result = 0;
+          calling = "deallocFrame";
+          for (let calls = 0; calls < frames.length;) {
+            current.result = ++calls;
+            hal.deallocFrame(frames[calls - 1]);
+          }
+          break;
         }
-        step.result = calls;
-        break;
+        case "allocContig":
+          calling = "allocContiguousFrames";
+          current.result = hal.allocContiguousFrames!(op.count, op.alignPow2);
+          break;
+        case "freeContig":
+        case "freeContigBad":
+          calling = "deallocContiguousFrames";
+          hal.deallocContiguousFrames!(current.paddr!, current.count!);
+          break;
+        case "write":
+        case "read": {
+          const frame = resolver.pickedFrame;
+          calling = "physToVirt";
+          const base = hal.physToVirt(frame);
+          current.translated = base;
+          if (typeof base !== "bigint") break;
+          const vaddr = base + (current.paddr! - frame);
+          current.vaddr = vaddr;
+          if (op.op === "write") {
+            calling = "writeMemory";
+            hal.writeMemory!(vaddr, Uint8Array.from(op.bytes));
+          } else {
+            calling = "readMemory";
+            current.result = undefined;
+            current.result = hal.readMemory!(vaddr, op.length);
+          }
+          break;
+        }
       }
-      case "allocContig":
-        step.result = call("allocContiguousFrames", () => hal.allocContiguousFrames!(op.count, op.alignPow2));
-        break;
-      case "freeContig":
-      case "freeContigBad": {
-        const first = step.paddr!, count = step.count!;
-        call("deallocContiguousFrames", () => hal.deallocContiguousFrames!(first, count));
-        break;
-      }
-      case "freeInRange": {
-        const paddr = step.paddr!;
-        call("deallocFrame", () => hal.deallocFrame(paddr));
-        break;
-      }
-      case "p2vContig": {
-        const paddr = step.paddr!;
-        step.result = call("physToVirt", () => hal.physToVirt(paddr));
-        break;
-      }
-      case "write":
-      case "read": {
-        const frame = resolver.pickedFrame;
-        const base = call("physToVirt", () => hal.physToVirt(frame));
-        step.translated = base;
-        if (step.threw || typeof base !== "bigint") break;
-        const vaddr = base + (step.paddr! - frame);
-        step.vaddr = vaddr;
-        if (op.op === "write") call("writeMemory", () => hal.writeMemory!(vaddr, Uint8Array.from(op.bytes)));
-        else step.result = call("readMemory", () => hal.readMemory!(vaddr, op.length));
-        break;
-      }
+    } catch (error) {
+      current.threw = thrown(calling, error);
     }
-    resolver.settle(step);
+    resolver.settle(current);
   }
-  sink = undefined;
+  step = undefined;
   return trace;
+}
+
+const RETURNS_VALUE: ReadonlySet<string> = new Set([
+  "alloc",
+  "p2v",
+  "p2vRaw",
+  "p2vContig",
+  "v2p",
+  "fetch",
+  "allocContig",
+]);
+
+/** The dispatch list of a step during which the HAL dispatched nothing (shared, never written to). */
+const NO_DISPATCH: number[] = Object.freeze([]) as unknown as number[];
+
+/** The optional method an operation calls, if it calls one. */
+function optionalMethodOf(kind: Operation["op"]): OptionalMethod | undefined {
+  return (METHOD_OF as Partial<Record<Operation["op"], OptionalMethod>>)[kind];
 }
 
 /** The optional method each IRQ and memory operation calls. */

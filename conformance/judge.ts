@@ -104,8 +104,18 @@ export function judgeTraceReach(trace: Trace, profile: ResolvedProfile): Judgeme
       visited: model.visited,
     };
   }
+  // One reporter for the whole trace, told which step it reports on: no closure per step.
+  let judging = 0;
+  const at: Report = (clause, message, expected, actual, also) => ({
+    step: judging,
+    clause,
+    message,
+    ...(expected !== undefined ? { expected, actual } : {}),
+    ...(also ? { also } : {}),
+  });
   for (const step of trace.steps) {
-    const violation = judgeStep(model, step);
+    judging = step.index;
+    const violation = judgeStep(model, step, at);
     if (violation) return { violation, reached: model.reached, visited: model.visited };
     if (!step.skipped) model.reach("STATE-1");
     if (model.tainted) break;
@@ -113,15 +123,8 @@ export function judgeTraceReach(trace: Trace, profile: ResolvedProfile): Judgeme
   return { reached: model.reached, visited: model.visited };
 }
 
-/** Judges one step against the model, dispatching to the rules of its operation. */
-function judgeStep(model: ContractModel, step: TraceStep): Violation | undefined {
-  const at: Report = (clause, message, expected, actual, also) => ({
-    step: step.index,
-    clause,
-    message,
-    ...(expected !== undefined ? { expected, actual } : {}),
-    ...(also ? { also } : {}),
-  });
+/** Judges one step against the model, dispatching to the rules of its operation; `at` reports on this step. */
+function judgeStep(model: ContractModel, step: TraceStep, at: Report): Violation | undefined {
   if (step.denied?.length) {
     return {
       ...at(

@@ -12,7 +12,7 @@
 
 import { formatAddress } from "./address.ts";
 import type { Trace, TraceStep } from "./executor.ts";
-import { judgeAllocation } from "./model/allocation.ts";
+import { judgeAllocation, judgeFill } from "./model/allocation.ts";
 import { judgeAllocContig, judgeBadRangeFree, judgeFreeContig, judgeRangeTranslation } from "./model/contiguous.ts";
 import { judgeFree, judgeFreeMany } from "./model/free.ts";
 import { judgeFetch, judgeHandle, judgeRaise } from "./model/interrupts.ts";
@@ -167,10 +167,8 @@ function judgeStep(model: ContractModel, step: TraceStep, at: Report): Violation
       return judgeAllocation(model, step.result, step, at);
     case "fill": {
       const values = step.result as unknown[];
-      for (const value of values) {
-        const violation = judgeAllocation(model, value, step, at);
-        if (violation) return violation;
-      }
+      const violation = judgeFill(model, values, step, at);
+      if (violation) return violation;
       if (step.threw) {
         const free = model.capacity - model.liveFrames;
         return at(

@@ -7,9 +7,46 @@
 
 import { formatAddress } from "../address.ts";
 import type { TraceStep } from "../executor.ts";
+import type { ResolvedRegion } from "../profile.ts";
 import { type ContractModel, describeValue, type Report, type Violation } from "./state.ts";
 
 const hex = formatAddress;
+
+/**
+ * Judges every value a fill returned. Most frames of a fill are the plain case (a bigint, aligned, in the region
+ * of the frame before, not live, no range live, no NUMA, no rejected free): those are recorded inline; any other
+ * value goes through `judgeAllocation`, which judges it in full. The result is the same as judging each value in turn.
+ */
+export function judgeFill(model: ContractModel, values: unknown[], step: TraceStep, at: Report): Violation | undefined {
+  const fs = model.frameSize;
+  const plain = !model.profile.numa;
+  let region: ResolvedRegion | undefined;
+  let last = 0n;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (
+      plain && region !== undefined && typeof value === "bigint" && value >= region.start && value <= last &&
+      value !== 0n && value % fs === 0n && model.uniquenessReached && model.rangeOwner.size === 0 &&
+      model.rejected.size === 0 && !model.live.has(value)
+    ) {
+      model.live.set(value, step.index);
+      if (model.freedFree.size > 0 && model.freedFree.delete(value)) {
+        model.freedFromRange.delete(value);
+        if (!model.reuseReached) {
+          model.reuseReached = true;
+          model.reach("FREE-2");
+        }
+      }
+      model.nodeLive[region.node]++;
+      continue;
+    }
+    const violation = judgeAllocation(model, value, step, at);
+    if (violation) return violation;
+    region = typeof value === "bigint" ? model.regionOf(value) : undefined;
+    last = region ? model.lastFrameOf(region) : 0n;
+  }
+  return undefined;
+}
 
 /** Judges one value `allocFrame` returned in `step`, then records it. */
 export function judgeAllocation(

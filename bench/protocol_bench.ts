@@ -43,7 +43,7 @@ async function fullRun(executors: readonly ProgramExecutor[]): Promise<void> {
 
 Deno.bench({
   name: "default run, in process (the judge and the HAL share a heap)",
-  group: "default conform run: 5 reference HALs, every check",
+  group: "default conform run: the reference HALs, every check",
   baseline: true,
   n: 3,
   warmup: 1,
@@ -54,7 +54,7 @@ Deno.bench({
 
 Deno.bench({
   name: "default run, each HAL behind the driver protocol",
-  group: "default conform run: 5 reference HALs, every check",
+  group: "default conform run: the reference HALs, every check",
   n: 3,
   warmup: 1,
   async fn() {

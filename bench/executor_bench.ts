@@ -85,7 +85,7 @@ function counted(base: HalTarget): HalTarget {
 
 const throughput: number[] = [];
 Deno.bench({
-  name: "full conformance run: 5 reference HALs, every check, 200 programs each",
+  name: "full conformance run: the reference HALs, every check, 200 programs each",
   group: "full run",
   n: 3,
   warmup: 1,

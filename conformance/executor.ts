@@ -282,7 +282,7 @@ export function executeProgram(
             hal.writeMemory!(vaddr, Uint8Array.from(op.bytes));
           } else {
             calling = "readMemory";
-            current.result = undefined;
+            current.result = undefined; // present even if readMemory throws, as for the calls in RETURNS_VALUE
             current.result = hal.readMemory!(vaddr, op.length);
           }
           break;

@@ -29,15 +29,11 @@ export function judgeFill(model: ContractModel, values: unknown[], step: TraceSt
       value !== 0n && value % fs === 0n && model.uniquenessReached && model.rangeOwner.size === 0 &&
       model.rejected.size === 0 && !model.live.has(value)
     ) {
-      model.live.set(value, step.index);
-      if (model.freedFree.size > 0 && model.freedFree.delete(value)) {
-        model.freedFromRange.delete(value);
-        if (!model.reuseReached) {
-          model.reuseReached = true;
-          model.reach("FREE-2");
-        }
+      if (!model.reuseReached && model.freedFree.has(value)) {
+        model.reuseReached = true;
+        model.reach("FREE-2");
       }
-      model.nodeLive[region.node]++;
+      recordLive(model, value, region, step.index);
       continue;
     }
     const violation = judgeAllocation(model, value, step, at);
@@ -205,8 +201,13 @@ export function judgeAllocation(
     );
   }
   model.handedOut(region);
-  model.live.set(value, step.index);
+  recordLive(model, value, region, step.index);
+  return undefined;
+}
+
+/** Records a frame handed out and judged sound: live from `step`, no longer freed, one more live frame on its node. */
+function recordLive(model: ContractModel, value: bigint, region: ResolvedRegion, step: number): void {
+  model.live.set(value, step);
   if (model.freedFree.size > 0 && model.freedFree.delete(value)) model.freedFromRange.delete(value);
   model.nodeLive[region.node]++;
-  return undefined;
 }

@@ -106,29 +106,24 @@ impl Hal {
 
     /// The optional methods and ports the HAL has, by their halconf names.
     pub(crate) fn methods(&self) -> Vec<&'static str> {
-        let mut methods = Vec::new();
-        if self.irq_fetch.is_some() {
-            methods.push("irqFetch");
-        }
-        if self.irq_handler.is_some() {
-            methods.push("irqHandler");
-        }
-        if self.raise_irq.is_some() {
-            methods.push("raiseIrq");
-        }
-        if self.read_memory.is_some() {
-            methods.push("readMemory");
-        }
-        if self.write_memory.is_some() {
-            methods.push("writeMemory");
-        }
-        if self.alloc_contiguous_frames.is_some() {
-            methods.push("allocContiguousFrames");
-        }
-        if self.dealloc_contiguous_frames.is_some() {
-            methods.push("deallocContiguousFrames");
-        }
-        methods
+        [
+            (self.irq_fetch.is_some(), "irqFetch"),
+            (self.irq_handler.is_some(), "irqHandler"),
+            (self.raise_irq.is_some(), "raiseIrq"),
+            (self.read_memory.is_some(), "readMemory"),
+            (self.write_memory.is_some(), "writeMemory"),
+            (
+                self.alloc_contiguous_frames.is_some(),
+                "allocContiguousFrames",
+            ),
+            (
+                self.dealloc_contiguous_frames.is_some(),
+                "deallocContiguousFrames",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(has, name)| has.then_some(name))
+        .collect()
     }
 }
 

@@ -294,6 +294,7 @@ export function executeProgram(
     resolver.settle(current);
   }
   step = undefined;
+  resolver.dispose();
   return trace;
 }
 

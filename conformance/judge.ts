@@ -71,6 +71,14 @@ export interface Judgement {
  */
 export function judgeTraceReach(trace: Trace, profile: ResolvedProfile): Judgement {
   const model = new ContractModel(profile);
+  try {
+    return judgeWith(model, trace);
+  } finally {
+    model.dispose();
+  }
+}
+
+function judgeWith(model: ContractModel, trace: Trace): Judgement {
   if (trace.denied?.length) {
     return {
       violation: {

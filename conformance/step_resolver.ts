@@ -12,6 +12,7 @@
 import type { TraceStep } from "./executor.ts";
 import type { Pick } from "./program.ts";
 import type { ResolvedProfile } from "./profile.ts";
+import { FrameIndex, type FrameTable } from "./frame_table.ts";
 
 interface Entry {
   paddr: bigint;
@@ -50,16 +51,22 @@ function resolve<T extends Entry>(list: readonly T[], pick: Pick): T | undefined
 export class StepResolver {
   readonly #frameSize: number;
   readonly #cpus: number;
-  // Live frames as parallel arrays, not an object per frame: a fill adds thousands.
+  readonly #frames: FrameIndex;
+  // Live frames as parallel arrays, not an object per frame: a fill adds thousands. #liveNumber is each frame's
+  // number in the frame index (-1 for an address it does not number), computed once as the frame is handed out.
   readonly #livePaddr: bigint[] = [];
   readonly #liveStep: number[] = [];
   readonly #liveNth: number[] = [];
-  // Freed frames in the order they were freed. A frame handed out again leaves the list; so that a fill after a
-  // free of hundreds does not search the list per frame, entries are marked gone (found through #freedBy, oldest
-  // first) and swept out only when a pick needs the list.
-  #freed: (Entry & { gone?: boolean })[] = [];
-  readonly #freedBy = new Map<bigint, (Entry & { gone?: boolean })[]>();
-  #freedGone = 0;
+  readonly #liveNumber: number[] = [];
+  // Freed frames in the order they were freed. A frame handed out again leaves the list (its oldest entry does);
+  // so that a fill after a free of hundreds does not search the list per frame, a frame's entries still in the list
+  // are counted in #unclaimed, the entries to drop in #claimed, and the list is swept only when a pick needs it.
+  #freed: Entry[] = [];
+  #claimedTotal = 0;
+  #unclaimed: FrameTable | undefined;
+  #claimed: FrameTable | undefined;
+  // Frames a freeMany step frees, marked while the live list is compacted.
+  #leaving: FrameTable | undefined;
   readonly #translated: Translated[] = [];
   readonly #ranges: Range[] = [];
   /** The CPU `host.currentCpu()` reports. */
@@ -71,6 +78,13 @@ export class StepResolver {
   constructor(profile: ResolvedProfile) {
     this.#frameSize = profile.frameSize;
     this.#cpus = profile.cpus;
+    this.#frames = FrameIndex.ofProfile(profile);
+  }
+
+  /** Gives the resolver's frame tables back for the next program; the resolver must not be used after. */
+  dispose(): void {
+    for (const table of [this.#unclaimed, this.#claimed, this.#leaving]) if (table) this.#frames.release(table);
+    this.#unclaimed = this.#claimed = this.#leaving = undefined;
   }
 
   /**
@@ -85,10 +99,7 @@ export class StepResolver {
       case "free":
         return this.#pickLive(step, op.frame, 0);
       case "freeAgain": {
-        if (this.#freedGone > 0) {
-          this.#freed = this.#freed.filter((entry) => !entry.gone);
-          this.#freedGone = 0;
-        }
+        this.#sweepFreed();
         const entry = this.#choose(step, this.#freed, op.frame, "freed frame");
         if (entry === undefined) return false;
         step.paddr = entry.paddr;
@@ -242,39 +253,80 @@ export class StepResolver {
 
   #handedOut(value: unknown, step: number, nth: number): void {
     if (typeof value !== "bigint") return;
+    const n = this.#frames.indexOf(value);
     this.#livePaddr.push(value);
     this.#liveStep.push(step);
     this.#liveNth.push(nth);
-    if (this.#freedBy.size === 0) return;
-    const entries = this.#freedBy.get(value);
-    if (entries === undefined) return;
-    entries.shift()!.gone = true;
-    this.#freedGone++;
-    if (entries.length === 0) this.#freedBy.delete(value);
+    this.#liveNumber.push(n);
+    const unclaimed = this.#unclaimed;
+    if (unclaimed === undefined || unclaimed.size === 0) return;
+    const claimed = this.#claimed!;
+    if (n >= 0) {
+      // The frame's number, computed once, for every table.
+      if (!unclaimed.hasAt(n)) return;
+      const left = unclaimed.getAt(n);
+      if (left === 1) unclaimed.deleteAt(n);
+      else unclaimed.setAt(n, left - 1);
+      claimed.setAt(n, (claimed.hasAt(n) ? claimed.getAt(n) : 0) + 1);
+    } else {
+      const left = unclaimed.get(value) ?? 0;
+      if (left === 0) return;
+      if (left === 1) unclaimed.delete(value);
+      else unclaimed.set(value, left - 1);
+      claimed.set(value, (claimed.get(value) ?? 0) + 1);
+    }
+    this.#claimedTotal++;
   }
 
-  #pushFreed(paddr: bigint, step: number): void {
-    const entry = { paddr, step, nth: 0 };
-    this.#freed.push(entry);
-    const entries = this.#freedBy.get(paddr);
-    if (entries) entries.push(entry);
-    else this.#freedBy.set(paddr, [entry]);
+  /** Drops from the freed list the entries of frames handed out again (each hand-out claims its frame's oldest). */
+  #sweepFreed(): void {
+    if (this.#claimedTotal === 0) return;
+    const claimed = this.#claimed!;
+    this.#freed = this.#freed.filter((entry) => {
+      const count = claimed.get(entry.paddr);
+      if (count === undefined) return true;
+      if (count === 1) claimed.delete(entry.paddr);
+      else claimed.set(entry.paddr, count - 1);
+      return false;
+    });
+    this.#claimedTotal = 0;
+  }
+
+  /** Appends a freed frame; `n` is its number in the frame index (-1 for none). */
+  #pushFreed(paddr: bigint, n: number, step: number): void {
+    this.#freed.push({ paddr, step, nth: 0 });
+    const unclaimed = this.#unclaimed ??= this.#frames.table();
+    this.#claimed ??= this.#frames.table();
+    if (n >= 0) unclaimed.setAt(n, (unclaimed.hasAt(n) ? unclaimed.getAt(n) : 0) + 1);
+    else unclaimed.set(paddr, (unclaimed.get(paddr) ?? 0) + 1);
   }
 
   /** Releases many frames at once: one pass over the live frames, not one per frame. */
   #releasedMany(frames: readonly bigint[], step: number): void {
     if (frames.length === 0) return;
-    const gone = new Set(frames);
+    const leaving = this.#leaving ??= this.#frames.table();
+    leaving.clear();
+    const numbers = frames.map((paddr) => this.#frames.indexOf(paddr));
+    for (let i = 0; i < frames.length; i++) {
+      if (numbers[i] >= 0) leaving.setAt(numbers[i], 1);
+      else leaving.set(frames[i], 1);
+    }
     let kept = 0;
     for (let i = 0; i < this.#livePaddr.length; i++) {
-      if (gone.has(this.#livePaddr[i])) continue;
+      const n = this.#liveNumber[i];
+      if (n >= 0 ? leaving.hasAt(n) : leaving.has(this.#livePaddr[i])) continue;
       this.#livePaddr[kept] = this.#livePaddr[i];
       this.#liveStep[kept] = this.#liveStep[i];
       this.#liveNth[kept] = this.#liveNth[i];
+      this.#liveNumber[kept] = n;
       kept++;
     }
-    this.#livePaddr.length = this.#liveStep.length = this.#liveNth.length = kept;
-    for (const paddr of frames) this.#pushFreed(paddr, step);
+    this.#livePaddr.length =
+      this.#liveStep.length =
+      this.#liveNth.length =
+      this.#liveNumber.length =
+        kept;
+    for (let i = 0; i < frames.length; i++) this.#pushFreed(frames[i], numbers[i], step);
   }
 
   #released(paddr: bigint, step: number): void {
@@ -283,7 +335,8 @@ export class StepResolver {
       this.#livePaddr.splice(at, 1);
       this.#liveStep.splice(at, 1);
       this.#liveNth.splice(at, 1);
+      this.#liveNumber.splice(at, 1);
     }
-    this.#pushFreed(paddr, step);
+    this.#pushFreed(paddr, this.#frames.indexOf(paddr), step);
   }
 }

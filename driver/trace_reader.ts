@@ -174,10 +174,14 @@ export class TraceReader {
       throw new ProtocolError(`expected ${program.length} step lines, got ${lines.length}`);
     }
     const resolver = new StepResolver(this.#profile);
-    for (let index = 0; index < program.length; index++) {
-      const step: TraceStep = { index, op: program[index], cpu: resolver.cpu, dispatched: [] };
-      this.#step(step, resolver, lines[index]);
-      trace.steps.push(step);
+    try {
+      for (let index = 0; index < program.length; index++) {
+        const step: TraceStep = { index, op: program[index], cpu: resolver.cpu, dispatched: [] };
+        this.#step(step, resolver, lines[index]);
+        trace.steps.push(step);
+      }
+    } finally {
+      resolver.dispose();
     }
     return trace;
   }

@@ -18,23 +18,31 @@ const hex = formatAddress;
  * value goes through `judgeAllocation`, which judges it in full. The result is the same as judging each value in turn.
  */
 export function judgeFill(model: ContractModel, values: unknown[], step: TraceStep, at: Report): Violation | undefined {
-  const fs = model.frameSize;
   const plain = !model.profile.numa;
+  const live = model.live;
+  const frames = live.index;
   let region: ResolvedRegion | undefined;
   let last = 0n;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
+    // A frame's number is computed once and used for every table (numbered frames are aligned and in a region).
     if (
       plain && region !== undefined && typeof value === "bigint" && value >= region.start && value <= last &&
-      value !== 0n && value % fs === 0n && model.uniquenessReached && model.rangeOwner.size === 0 &&
-      model.rejected.size === 0 && !model.live.has(value)
+      value !== 0n && model.uniquenessReached && model.rangeOwner.size === 0 && model.rejected.size === 0
     ) {
-      if (!model.reuseReached && model.freedFree.has(value)) {
-        model.reuseReached = true;
-        model.reach("FREE-2");
+      const n = frames.indexOf(value);
+      if (n >= 0 && !live.hasAt(n)) {
+        if (model.freedFree.size > 0 && model.freedFree.deleteAt(n)) {
+          if (model.freedFromRange.size > 0) model.freedFromRange.delete(value);
+          if (!model.reuseReached) {
+            model.reuseReached = true;
+            model.reach("FREE-2");
+          }
+        }
+        live.setAt(n, step.index);
+        model.nodeLive[region.node]++;
+        continue;
       }
-      recordLive(model, value, region, step.index);
-      continue;
     }
     const violation = judgeAllocation(model, value, step, at);
     if (violation) return violation;
@@ -79,7 +87,7 @@ export function judgeAllocation(
       );
     }
     if (model.freedFree.size > 0) {
-      const [frame, freedAt] = model.freedFree.entries().next().value!;
+      const [frame, freedAt] = model.freedFree.first()!;
       if (model.freedFromRange.has(frame)) {
         return at(
           "CONTIG-5",
@@ -208,6 +216,6 @@ export function judgeAllocation(
 /** Records a frame handed out and judged sound: live from `step`, no longer freed, one more live frame on its node. */
 function recordLive(model: ContractModel, value: bigint, region: ResolvedRegion, step: number): void {
   model.live.set(value, step);
-  if (model.freedFree.size > 0 && model.freedFree.delete(value)) model.freedFromRange.delete(value);
+  if (model.freedFree.delete(value)) model.freedFromRange.delete(value);
   model.nodeLive[region.node]++;
 }

@@ -17,8 +17,14 @@ export function judgeFreeMany(model: ContractModel, step: TraceStep, at: Report,
   if (calls > 0) model.reach("FREE-1");
   for (let i = 0; i < calls; i++) {
     const paddr = frames[i];
+    const n = model.live.index.indexOf(paddr);
+    if (n >= 0 && i < calls - 1) {
+      // The plain case, with the frame's number computed once (the resolver picks live frames only).
+      if (model.live.deleteAt(n)) releaseAt(model, paddr, n, step.index);
+      continue;
+    }
     const owner = model.live.get(paddr);
-    if (owner === undefined) continue; // the resolver picks live frames only
+    if (owner === undefined) continue;
     if (step.threw && i === calls - 1) {
       return at(
         "FREE-1",
@@ -41,6 +47,14 @@ function release(model: ContractModel, paddr: bigint, index: number): void {
   const node = model.regionOf(paddr)!.node;
   model.nodeLive[node]--;
   model.memory.delete(paddr);
+}
+
+/** `release` of frame number `n`, already removed from the live frames. */
+function releaseAt(model: ContractModel, paddr: bigint, n: number, index: number): void {
+  if (++model.frees === 100) model.visited.add("100 frees");
+  model.freedFree.setAt(n, index);
+  model.nodeLive[model.regionOf(paddr)!.node]--;
+  if (model.memory.size > 0) model.memory.delete(paddr);
 }
 
 /** Judges a free step, then records it. */

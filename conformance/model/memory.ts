@@ -34,9 +34,13 @@ export function judgeMemoryAccess(
     if (step.threw) {
       return at("MEM-1", `writeMemory(${hex(step.vaddr!)}) ${threw}`, "the bytes are written", threw);
     }
-    if (!frame) model.memory.set(base, frame = { bytes: new Map() });
-    const written = frame.bytes;
-    step.op.bytes.forEach((value, i) => written.set(offset + i, { value, step: step.index }));
+    if (step.op.bytes.length === 0) return undefined;
+    if (!frame) {
+      const size = model.profile.frameSize;
+      model.memory.set(base, frame = { values: new Uint8Array(size), steps: new Int32Array(size) });
+    }
+    frame.values.set(step.op.bytes, offset);
+    frame.steps.fill(step.index + 1, offset, offset + step.op.bytes.length);
     return undefined;
   }
   if (step.op.op !== "read") return undefined;
@@ -51,40 +55,37 @@ export function judgeMemoryAccess(
       describeValue(bytes),
     );
   }
-  let othersWritten = false;
-  for (const [otherBase, other] of model.memory) {
-    if (otherBase !== base && other.bytes.size > 0) othersWritten = true;
-  }
+  // Only frames written to are in model.memory.
+  if (model.memory.size > (frame ? 1 : 0)) model.reach("MEM-2");
   // Clauses are recorded once per read, not per byte: a read is up to a whole frame.
-  if (othersWritten) model.reach("MEM-2");
-  const written = frame?.bytes;
+  const steps = frame?.steps;
   let inRange = 0;
-  for (const byte of written?.keys() ?? []) if (byte >= offset && byte < offset + length) inRange++;
+  if (steps) { for (let i = offset; i < offset + length; i++) if (steps[i] !== 0) inRange++; }
   if (inRange > 0) model.reach("MEM-1");
   if (zeroed && inRange < length) model.reach("ALLOC-8");
   for (let i = 0; i < length; i++) {
-    const known = written?.get(offset + i);
-    const expected = known?.value ?? (zeroed ? 0 : undefined);
+    const wroteAt = steps ? steps[offset + i] - 1 : -1;
+    const expected = wroteAt >= 0 ? frame!.values[offset + i] : zeroed ? 0 : undefined;
     if (expected === undefined || bytes[i] === expected) continue;
     const where = `${hex(base)} + ${hex(BigInt(offset + i))}`;
     for (const [otherBase, other] of model.memory) {
-      const write = other.bytes.get(offset + i);
-      if (otherBase !== base && write && write.value === bytes[i] && write.step > (known?.step ?? -1)) {
+      const otherStep = other.steps[offset + i] - 1;
+      if (otherBase !== base && otherStep > wroteAt && other.values[offset + i] === bytes[i]) {
         return at(
           "MEM-2",
           `frame ${hex(base)} reads ${bytes[i]} at offset ${hex(BigInt(offset + i))}: the byte written to frame ${
             hex(otherBase)
-          } at step ${write.step + 1}`,
+          } at step ${otherStep + 1}`,
           `${expected}`,
           `${bytes[i]}`,
         );
       }
     }
-    if (known) {
+    if (wroteAt >= 0) {
       return at(
         "MEM-1",
-        `read ${bytes[i]} at ${where}, where step ${known.step + 1} wrote ${known.value}`,
-        `${known.value}`,
+        `read ${bytes[i]} at ${where}, where step ${wroteAt + 1} wrote ${expected}`,
+        `${expected}`,
         `${bytes[i]}`,
       );
     }

@@ -10,6 +10,7 @@
 import { formatAddress } from "../address.ts";
 import { capacityOf, type ResolvedProfile, type ResolvedRegion } from "../profile.ts";
 import type { ReachState } from "../reach.ts";
+import { FrameIndex, type FrameTable } from "../frame_table.ts";
 
 /** The clause id for a failure of the harness to drive the HAL (reported as `error`). */
 export const HARNESS_ERROR = "ERROR";
@@ -43,8 +44,10 @@ export type Report = (
 
 /** What the model knows of one live frame's bytes: only frames written to have one (unwritten bytes are zero under zeroedFrames). */
 export interface FrameMemory {
-  /** Bytes written, by offset, with the step that wrote them. */
-  bytes: Map<number, { value: number; step: number }>;
+  /** The byte written at each offset (meaningful where `steps` is not 0). */
+  values: Uint8Array;
+  /** The step that wrote each offset, plus one; 0 where nothing was written. */
+  steps: Int32Array;
 }
 
 /**
@@ -113,9 +116,9 @@ export class ContractModel {
   /** Live frames per NUMA node. */
   readonly nodeLive: number[] = [];
   /** Live frames, with the step that handed each out. */
-  readonly live = new Map<bigint, number>();
+  readonly live: FrameTable;
   /** Frames freed and not handed out since, with the step that freed them. */
-  readonly freedFree = new Map<bigint, number>();
+  readonly freedFree: FrameTable;
   /** Frames a rejected (strict) free named. */
   readonly rejected = new Set<bigint>();
   /** Each frame's translation as first seen: its virtual page, and the offset and step it was seen at. */
@@ -194,9 +197,14 @@ export class ContractModel {
     if (third !== undefined) this.reached.add(third);
   }
 
-  /** An empty model: nothing live, nothing pending. */
+  readonly #frames: FrameIndex;
+
+  /** An empty model: nothing live, nothing pending. Call `dispose` when done with it. */
   constructor(profile: ResolvedProfile) {
     this.profile = profile;
+    this.#frames = FrameIndex.ofProfile(profile);
+    this.live = this.#frames.table();
+    this.freedFree = this.#frames.table();
     this.frameSize = BigInt(profile.frameSize);
     this.capacity = Number(capacityOf(profile));
     for (const region of profile.memory) {
@@ -205,6 +213,12 @@ export class ContractModel {
       this.nodeLive[region.node] = 0;
       this.#lastFrames.set(region, region.end - this.frameSize);
     }
+  }
+
+  /** Gives the model's frame tables back for the next model of this profile; the model must not be used after. */
+  dispose(): void {
+    this.#frames.release(this.live);
+    this.#frames.release(this.freedFree);
   }
 
   /** The declared region (in the test window, if any) holding `address`. */

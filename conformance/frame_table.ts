@@ -1,0 +1,233 @@
+/**
+ * Per-frame numbers keyed by frame address, kept flat: a frame of a declared
+ * region is a small integer (its number within the regions, in order), and a
+ * table holds one `Int32Array` slot per frame. Addresses the index cannot
+ * number (outside the regions, unaligned) fall back to a `Map`, so a table
+ * accepts any bigint and behaves as a `Map<bigint, number>`.
+ *
+ * Both the judge's model and the step resolver run per HAL call; a `Map`
+ * keyed by bigint costs a hash per frame and garbage per program, an array
+ * slot neither. Tables are pooled per index and cleared by an epoch stamp, so
+ * a program on a large board does not allocate or zero one per program.
+ *
+ * @module
+ */
+
+import type { ResolvedProfile, ResolvedRegion } from "./profile.ts";
+
+/** The most frames an index numbers; larger layouts fall back to maps (each table would cost 8 bytes per frame). */
+const MAX_INDEXED_FRAMES = 1 << 22;
+
+interface IndexedRegion {
+  start: bigint;
+  end: bigint;
+  /** The number of the region's first frame. */
+  base: number;
+  frames: number;
+}
+
+const indexes = new WeakMap<readonly ResolvedRegion[], FrameIndex>();
+
+/**
+ * Numbers the frames of a list of regions: frame `k` of region `r` is the
+ * frames of the regions before `r`, plus `k`.
+ *
+ * @example
+ * ```ts ignore
+ * const index = FrameIndex.of(profile.memory, profile.frameSize);
+ * index.indexOf(profile.memory[0].start); // 0
+ * ```
+ */
+export class FrameIndex {
+  /** How many frames are numbered (0 when the layout is too large to number). */
+  readonly frames: number;
+  readonly #frameSize: number;
+  readonly #regions: IndexedRegion[];
+  readonly #pool: FrameTable[] = [];
+
+  /** The index of `regions` (one per list of regions: built once, then shared). */
+  static of(regions: readonly ResolvedRegion[], frameSize: number): FrameIndex {
+    let index = indexes.get(regions);
+    if (index === undefined || index.#frameSize !== frameSize) {
+      index = new FrameIndex(regions, frameSize);
+      indexes.set(regions, index);
+    }
+    return index;
+  }
+
+  /** The index of the regions a profile's allocation clauses judge (the test window, if any). */
+  static ofProfile(profile: ResolvedProfile): FrameIndex {
+    return FrameIndex.of(profile.memory, profile.frameSize);
+  }
+
+  private constructor(regions: readonly ResolvedRegion[], frameSize: number) {
+    this.#frameSize = frameSize;
+    let base = 0;
+    const indexed: IndexedRegion[] = [];
+    for (const region of regions) {
+      const frames = Number(region.size / BigInt(frameSize));
+      indexed.push({ start: region.start, end: region.end, base, frames });
+      base += frames;
+    }
+    // Offsets within a region are exact doubles only below 2^53.
+    const fits = base <= MAX_INDEXED_FRAMES &&
+      regions.every((region) => region.size <= BigInt(Number.MAX_SAFE_INTEGER));
+    this.#regions = fits ? indexed : [];
+    this.frames = fits ? base : 0;
+  }
+
+  /** The number of the frame at `address`, or -1 when it is not the first byte of a numbered frame. */
+  indexOf(address: bigint): number {
+    const regions = this.#regions;
+    for (let i = 0; i < regions.length; i++) {
+      const region = regions[i];
+      if (address >= region.start && address < region.end) {
+        // One 64-bit subtraction (V8 keeps asUintN(64) values unboxed), then exact double arithmetic: an offset
+        // within a region is below 2^53.
+        const offset = Number(BigInt.asUintN(64, address - region.start));
+        if (offset % this.#frameSize !== 0) return -1;
+        return region.base + offset / this.#frameSize;
+      }
+    }
+    return -1;
+  }
+
+  /** The address of frame number `index`. */
+  addressOf(index: number): bigint {
+    for (const region of this.#regions) {
+      if (index < region.base + region.frames) {
+        return region.start + BigInt(index - region.base) * BigInt(this.#frameSize);
+      }
+    }
+    throw new RangeError(`frame number ${index} is outside the index`);
+  }
+
+  /** An empty table over this index: a pooled one when one was released. */
+  table(): FrameTable {
+    const table = this.#pool.pop();
+    if (table === undefined) return new FrameTable(this);
+    table.clear();
+    return table;
+  }
+
+  /** Gives a table back for reuse; its owner must not use it again. */
+  release(table: FrameTable): void {
+    if (this.#pool.length < 8) this.#pool.push(table);
+  }
+}
+
+/**
+ * A `Map<bigint, number>` of frame addresses to non-negative numbers (a step
+ * index, usually), flat over a `FrameIndex`.
+ *
+ * @example
+ * ```ts ignore
+ * const live = FrameIndex.ofProfile(profile).table();
+ * live.set(0x8000_0000n, 3);
+ * live.get(0x8000_0000n); // 3
+ * ```
+ */
+export class FrameTable {
+  readonly #index: FrameIndex;
+  #values: Int32Array | undefined;
+  #stamps: Uint32Array | undefined;
+  #epoch = 1;
+  #size = 0;
+  readonly #others = new Map<bigint, number>();
+
+  /** An empty table over `index`. */
+  constructor(index: FrameIndex) {
+    this.#index = index;
+  }
+
+  /** The index this table numbers frames by (hot loops compute a frame's number once, then use the `...At` methods). */
+  get index(): FrameIndex {
+    return this.#index;
+  }
+
+  /** Whether frame number `i` (of `index`, at least 0) has a number. */
+  hasAt(i: number): boolean {
+    return this.#stamps !== undefined && this.#stamps[i] === this.#epoch;
+  }
+
+  /** The number of frame number `i` (at least 0): meaningful only where `hasAt(i)`. */
+  getAt(i: number): number {
+    return this.#values![i];
+  }
+
+  /** Gives frame number `i` (at least 0) the number `value`. */
+  setAt(i: number, value: number): void {
+    if (this.#stamps === undefined) {
+      this.#stamps = new Uint32Array(this.#index.frames);
+      this.#values = new Int32Array(this.#index.frames);
+    }
+    if (this.#stamps[i] !== this.#epoch) {
+      this.#stamps[i] = this.#epoch;
+      this.#size++;
+    }
+    this.#values![i] = value;
+  }
+
+  /** Removes frame number `i` (at least 0); whether it had a number. */
+  deleteAt(i: number): boolean {
+    if (this.#stamps === undefined || this.#stamps[i] !== this.#epoch) return false;
+    this.#stamps[i] = 0;
+    this.#size--;
+    return true;
+  }
+
+  /** How many frames have a number. */
+  get size(): number {
+    return this.#size + this.#others.size;
+  }
+
+  /** The number of `address`, if it has one. */
+  get(address: bigint): number | undefined {
+    if (this.size === 0) return undefined;
+    const i = this.#index.indexOf(address);
+    if (i < 0) return this.#others.get(address);
+    return this.hasAt(i) ? this.#values![i] : undefined;
+  }
+
+  /** Whether `address` has a number. */
+  has(address: bigint): boolean {
+    if (this.size === 0) return false;
+    const i = this.#index.indexOf(address);
+    return i < 0 ? this.#others.has(address) : this.hasAt(i);
+  }
+
+  /** Gives `address` the number `value`. */
+  set(address: bigint, value: number): void {
+    const i = this.#index.indexOf(address);
+    if (i < 0) this.#others.set(address, value);
+    else this.setAt(i, value);
+  }
+
+  /** Removes `address`; whether it had a number. */
+  delete(address: bigint): boolean {
+    if (this.size === 0) return false;
+    const i = this.#index.indexOf(address);
+    return i < 0 ? this.#others.delete(address) : this.deleteAt(i);
+  }
+
+  /** The entry of the lowest numbered frame (then of other addresses, in insertion order), for messages. */
+  first(): [bigint, number] | undefined {
+    if (this.#size > 0) {
+      const stamps = this.#stamps!;
+      for (let i = 0; i < stamps.length; i++) {
+        if (stamps[i] === this.#epoch) return [this.#index.addressOf(i), this.#values![i]];
+      }
+    }
+    return this.#others.entries().next().value;
+  }
+
+  /** Removes every entry (a new epoch: no pass over the slots). */
+  clear(): void {
+    this.#size = 0;
+    this.#others.clear();
+    if (++this.#epoch === 0xffff_ffff) {
+      this.#stamps?.fill(0);
+      this.#epoch = 1;
+    }
+  }
+}

@@ -203,6 +203,7 @@ async function runChecks(
       const result = await runCheckWith(executor, check, {
         seed,
         runs: options.runs,
+        drainFrames: options.drainFrames,
         timeLimitMs: timeoutMs * 0.8,
         deadlineMs: timeoutMs,
       }).finally(stopHeartbeat);
@@ -256,6 +257,7 @@ function runInWorker(
       checks: checks.map((check) => check.id),
       seed,
       runs: options.runs,
+      drainFrames: options.drainFrames,
       timeoutMs: options.timeoutSeconds * 1000,
     };
     worker.postMessage(job);

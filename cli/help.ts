@@ -4,7 +4,7 @@
  * @module
  */
 
-import { SUITE_VERSION } from "../conformance/runner.ts";
+import { DRAIN_FRAMES, SUITE_VERSION } from "../conformance/runner.ts";
 import type { Command } from "./options.ts";
 
 const EXIT_CODES = `Exit codes:
@@ -47,10 +47,14 @@ Options:
                            PROTOCOL.md (a Rust HAL through adapters/rust); repeatable.
                            It runs with a cleared environment, a private HOME and TMPDIR
                            and a memory cap, in this directory; native code is not sandboxed
-  --target <name>          a reference HAL: identity, offset, sparse, numa, paged; repeatable
+  --target <name>          a reference HAL: identity, offset, sparse, numa, paged, axvisor;
+                           repeatable
   --check <id|glob>        checks to run (alloc.unique, 'irq.*'); repeatable; default all
   --seed <n>               run seed (default random); each (target, check) derives its own
   --runs <n>               programs per check (default 200)
+  --drain-budget <frames>  frames each check that drains RAM may allocate over all its
+                           programs (default ${DRAIN_FRAMES}): past it, fewer programs (at least
+                           one), and the result says how many ran
   --timeout <seconds>      deadline of each check (default 60, at most 86400); a HAL still
                            running then is killed. No new programs start after 80% of it:
                            a check that could not run all its programs is incomplete

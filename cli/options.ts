@@ -42,6 +42,8 @@ export interface ConformOptions {
   seed?: number;
   /** Programs per check. */
   runs?: number;
+  /** Frames a draining check may allocate over all its programs (default: the runner's DRAIN_FRAMES). */
+  drainFrames?: number;
   /** Per-check deadline in seconds. */
   timeoutSeconds: number;
   /** Targets checked at once. */
@@ -89,6 +91,7 @@ const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
     check: { type: "string", multiple: true },
     seed: { type: "string" },
     runs: { type: "string" },
+    "drain-budget": { type: "string" },
     timeout: { type: "string" },
     jobs: { type: "string" },
     format: { type: "string" },
@@ -237,6 +240,9 @@ export function parseCommandLine(
           checks: list("check"),
           seed: text("seed") === undefined ? undefined : integer("seed", text("seed")!, 0, 2 ** 31 - 1),
           runs: text("runs") === undefined ? undefined : integer("runs", text("runs")!, 1, 1_000_000),
+          drainFrames: text("drain-budget") === undefined
+            ? undefined
+            : integer("drain-budget", text("drain-budget")!, 1, 2 ** 40),
           timeoutSeconds: text("timeout") === undefined ? 60 : positiveSeconds("timeout", text("timeout")!),
           jobs: text("jobs") === undefined ? cpus : integer("jobs", text("jobs")!, 1, 256),
           format: format(text("format"), FORMATS, "pretty"),

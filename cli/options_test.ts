@@ -13,6 +13,7 @@ Deno.test("conform is the default command, with documented defaults", () => {
     checks: [],
     seed: undefined,
     runs: undefined,
+    drainFrames: undefined,
     timeoutSeconds: 60,
     jobs: 4,
     format: "pretty",
@@ -49,6 +50,11 @@ Deno.test("repeatable flags collect, numbers are checked", () => {
   assert.throws(() => parseCommandLine(["--seed", "1.5"]), /--seed must be a whole number/);
   assert.throws(() => parseCommandLine(["--isolate=yes"]), /--isolate is a switch and takes no value/);
   assert.throws(() => parseCommandLine(["--report", ""]), /--report needs a value/);
+  const drain = parseCommandLine(["--drain-budget", "4194304"]);
+  assert.ok(drain.command === "conform");
+  assert.equal(drain.options.drainFrames, 4194304);
+  assert.throws(() => parseCommandLine(["--drain-budget", "0"]), /--drain-budget must be between 1 and/);
+  assert.throws(() => parseCommandLine(["--drain-budget", "lots"]), /--drain-budget must be a whole number/);
 });
 
 Deno.test("parseShard", () => {

@@ -3,7 +3,7 @@
  * HALs are halconf's own code: they may share the judge's process (each worker is a thread of it). Custom HALs never
  * come here; they run behind the driver protocol.
  *
- * Messages in: `{ reference, checks, seed, runs, timeoutMs }`; out: `{ result }` per check, then `{ done }`.
+ * Messages in: `{ reference, checks, seed, runs, drainFrames, timeoutMs }`; out: `{ result }` per check, then `{ done }`.
  *
  * @module
  */
@@ -23,6 +23,8 @@ export interface ReferenceJob {
   seed: number;
   /** Programs per check. */
   runs?: number;
+  /** Frames a draining check may allocate over all its programs. */
+  drainFrames?: number;
   /** The per-check deadline in milliseconds. */
   timeoutMs: number;
 }
@@ -41,6 +43,7 @@ scope.onmessage = async (event: MessageEvent<ReferenceJob>) => {
     const result = await runCheckWith(executor, check, {
       seed: job.seed,
       runs: job.runs,
+      drainFrames: job.drainFrames,
       timeLimitMs: job.timeoutMs * 0.8,
       deadlineMs: job.timeoutMs,
     });

@@ -131,8 +131,13 @@ export interface RunOptions {
   deadlineMs?: number;
   /** Checks to run (default: all). */
   checks?: readonly Check[];
-  /** Most frames a check allocates to exhaust RAM (default 65,536). */
+  /** Most frames a check allocates to exhaust RAM (default 2^20). */
   exhaustionLimit?: number;
+  /**
+   * Frames a check that drains RAM may allocate over all its programs (default `DRAIN_FRAMES`): on a profile larger
+   * than this allows for the requested runs, it runs fewer programs (at least one) and says so in its note.
+   */
+  drainFrames?: number;
   /** Called with each result as it is produced. */
   onResult?: (result: CheckResult) => void;
   /** fast-check's path to a failure (a counterexample's `path`): with the same seed, goes straight to it. */
@@ -246,10 +251,14 @@ function fails(check: Check, violation: Violation | undefined): boolean {
     check.clauses.includes(violation.clause) || (violation.also ?? []).some((clause) => check.clauses.includes(clause));
 }
 
-/** Frames a draining check may allocate over all its programs before it runs fewer of them: 2^21. */
-export const DRAIN_FRAMES = 1 << 21;
+/**
+ * Frames a draining check may allocate over all its programs before it runs fewer of them: 2^19, so that the four
+ * draining checks cost a whole run about as much at 256 MiB as 200 programs of the rest (each program may drain all
+ * of RAM; a smaller RAM is drained in every program).
+ */
+export const DRAIN_FRAMES = 1 << 19;
 /** The fewest programs a draining check runs, however large RAM is. */
-export const MIN_DRAIN_RUNS = 4;
+export const MIN_DRAIN_RUNS = 1;
 
 /** The most programs in one batch; fewer when fills are large, so a batch holds about 2^20 frames at most. */
 const MAX_BATCH = 128;
@@ -329,7 +338,9 @@ export async function runCheckWith(
   // Only the checks that need to exhaust RAM drain all of it; the others fill a bounded sample of the pool, so that
   // their cost does not grow with declared RAM.
   const drains = check.needs.includes("exhaustible");
-  const fillLimit = Math.min(Number(capacityOf(profile)) + 1, drains ? exhaustionLimit : SAMPLE_FILL);
+  // A draining fill makes one call past the capacity, so that it ends on the null that says RAM is drained.
+  const capacityFrames = Number(capacityOf(profile));
+  const fillLimit = drains ? Math.min(capacityFrames, exhaustionLimit) + 1 : Math.min(capacityFrames + 1, SAMPLE_FILL);
   const budgetMs = options.timeLimitMs ?? 30_000;
   const deadlineMs = options.deadlineMs ?? budgetMs * 1.25;
   const deadline = started + deadlineMs;
@@ -337,15 +348,19 @@ export async function runCheckWith(
   // A check that drains RAM costs a whole pool per program: on a large profile it runs fewer programs, as many as
   // the drain budget holds (at least MIN_DRAIN_RUNS), and says so.
   const capacity = Number(capacityOf(profile));
-  const drainRuns = drains ? Math.max(MIN_DRAIN_RUNS, Math.floor(DRAIN_FRAMES / capacity)) : Infinity;
+  const drainFrames = options.drainFrames ?? DRAIN_FRAMES;
+  const drainRuns = drains ? Math.max(MIN_DRAIN_RUNS, Math.floor(drainFrames / capacity)) : Infinity;
   const numRuns = Math.min(requestedRuns, drainRuns);
   const shadowed = check.clauses.includes("IRQ-1") && profile.irq && profile.irq.none < profile.irq.lines
     ? `line ${profile.irq.none} is shadowed by none ${profile.irq.none}: a real IRQ ${profile.irq.none} would read as ` +
       "nothing pending, so it is never raised"
     : undefined;
-  const drainNote = numRuns < requestedRuns
-    ? `${numRuns} of ${requestedRuns} programs, each may drain all ${capacity} frames: the drain budget is ` +
-      `${DRAIN_FRAMES} frames per check`
+  // When the budget cuts a draining check short, the programs it runs are the first of the requested ones that drain
+  // (a program without a fill would spend a run on nothing the check is about).
+  const fewer = drains && numRuns < requestedRuns;
+  const drainNote = fewer
+    ? `${numRuns} of ${requestedRuns} programs (the first that drain), each may drain all ${capacity} frames: the ` +
+      `drain budget is ${drainFrames} frames per check (--drain-budget)`
     : undefined;
   // A window is the author's choice of what to drain: say so wherever a check drains, so a green line cannot hide it.
   const windowNote = drains && profile.testWindow
@@ -370,7 +385,8 @@ export async function runCheckWith(
   const judged: Verdict[] = [];
   let programs: Program[] = [];
   if (!failing) {
-    programs = fc.sample(arbitrary, { seed, numRuns });
+    const sampled = fc.sample(arbitrary, { seed, numRuns: fewer ? requestedRuns : numRuns });
+    programs = fewer ? firstThatDrain(sampled, numRuns) : sampled;
     const usesFill = hasFill(shape);
     const batchCap = usesFill ? Math.max(1, Math.min(MAX_BATCH, Math.floor(FRAMES_PER_BATCH / fillLimit))) : MAX_BATCH;
     let size = Math.min(8, batchCap);
@@ -432,10 +448,14 @@ export async function runCheckWith(
       const trace = outcome.traces[0];
       return { trace, violation: judgeTrace(trace, profile) };
     };
-    // fast-check regenerates the same programs (same seed): answered from memory until the failing one.
+    // fast-check regenerates the same programs (same seed): answered from memory until the failing one. Programs a
+    // draining check passed over (it ran the first that drain) come before it unanswered: they are not run.
+    let shrinking = options.path !== undefined;
     const property = fc.asyncProperty(arbitrary, async (program: Program) => {
       const key = programKey(program);
       let verdict = verdicts.get(key);
+      if (!verdict && fewer && !shrinking) return true;
+      if (verdict?.fails) shrinking = true;
       if (!verdict) {
         const replayed = await replayOne(program);
         // A candidate that crashed or ran out of time is not taken as a smaller failure.
@@ -446,7 +466,7 @@ export async function runCheckWith(
     });
     const outcome = await fc.check(property, {
       seed,
-      numRuns,
+      numRuns: fewer ? requestedRuns : numRuns,
       interruptAfterTimeLimit: Math.max(1_000, deadline - performance.now()),
       markInterruptAsFailure: false,
       ...(options.path ? { path: options.path } : {}),
@@ -460,7 +480,7 @@ export async function runCheckWith(
         async (candidate) => (await replayOne(candidate))?.violation?.clause === clause,
       );
       const final = await replayOne(program);
-      const runs = Math.max(ran, outcome.numRuns);
+      const runs = fewer ? ran : Math.max(ran, outcome.numRuns);
       const outOfTime = performance.now() > deadline;
       let shown: { program: Program; trace: Trace; violation: Violation } | undefined;
       if (final?.violation) shown = { program, trace: final.trace, violation: final.violation };
@@ -530,6 +550,12 @@ export async function runCheckWith(
     });
   }
   return done("pass", ran, exercised);
+}
+
+/** The first `count` programs that fill, in order (then others, should too few fill). */
+function firstThatDrain(programs: Program[], count: number): Program[] {
+  const filling = (program: Program) => program.some((op) => op.op === "fill");
+  return [...programs.filter(filling), ...programs.filter((program) => !filling(program))].slice(0, count);
 }
 
 function hasFill(shape: ProgramShape): boolean {

@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { identityHal } from "../impls/mod.ts";
 import { selectChecks } from "./catalogue.ts";
 import type { HalTarget } from "./hal.ts";
-import { deniedPermission, deriveSeed, replay, runCheck, runConformance } from "./runner.ts";
+import {
+  deniedPermission,
+  deriveSeed,
+  DRAIN_FRAMES,
+  replay,
+  runCheck,
+  runConformance,
+  type RunOptions,
+} from "./runner.ts";
 import freeListSlip from "./testdata/mutants/free_list_slip.ts";
 
 Deno.test("each (target, check) has its own seed, stable across runs", () => {
@@ -89,7 +97,7 @@ Deno.test("a check whose clauses no program reached is incomplete, with the reas
 });
 
 Deno.test("a check that does not drain RAM costs the same on 16 MiB and on 256 MiB: its fills are a bounded sample", async () => {
-  const calls = async (mib: number, checkId: string) => {
+  const calls = async (mib: number, checkId: string, options: RunOptions = {}) => {
     let count = 0;
     const base = identityHal({ memory: [{ start: 0x8000_0000n, size: BigInt(mib) << 20n }] });
     const counted: HalTarget = {
@@ -100,13 +108,52 @@ Deno.test("a check that does not drain RAM costs the same on 16 MiB and on 256 M
         return { ...hal, allocFrame: () => (count++, hal.allocFrame()) };
       },
     };
-    const result = await runCheck(counted, selectChecks([checkId])[0], { seed: 4, runs: 60 });
+    const result = await runCheck(counted, selectChecks([checkId])[0], { seed: 4, runs: 60, ...options });
     assert.equal(result.status, "pass");
-    return count;
+    return { count, runs: result.runs, note: result.note };
   };
   const small = await calls(16, "alloc.unique");
-  assert.ok(small > 60 * 1024, `alloc.unique fills (${small} calls): the test means something`);
-  assert.equal(await calls(256, "alloc.unique"), small);
-  // The exhaustion family still drains all of it.
-  assert.ok(await calls(256, "alloc.capacity") > 4 * await calls(16, "alloc.capacity"));
+  assert.ok(small.count > 60 * 1024, `alloc.unique fills (${small.count} calls): the test means something`);
+  assert.deepEqual(await calls(256, "alloc.unique"), small);
+  // The exhaustion family still drains all of it, in fewer programs: as many as the drain budget holds.
+  const frames = 256 * 256;
+  const draining = await calls(256, "alloc.capacity");
+  assert.equal(draining.runs, Math.floor(DRAIN_FRAMES / frames));
+  assert.ok(
+    draining.count > frames && draining.count < 4 * DRAIN_FRAMES,
+    `${draining.count} calls in ${draining.runs} programs`,
+  );
+  assert.match(
+    draining.note!,
+    /^\d+ of 60 programs \(the first that drain\), each may drain all 65536 frames: the drain budget is 524288/,
+  );
+  // A smaller budget runs fewer programs, never none.
+  const one = await calls(256, "alloc.capacity", { drainFrames: 1000 });
+  assert.equal(one.runs, 1);
+  assert.ok(one.count > frames);
+});
+
+Deno.test("a draining check cut short by its budget runs programs that drain, and still finds and shrinks a failure", async () => {
+  // 16 MiB whose allocator loses its last 10 frames: only a drain shows it (ALLOC-7).
+  const base = identityHal({ memory: [{ start: 0x8000_0000n, size: 16n << 20n }] });
+  let handed = 0;
+  const leaky: HalTarget = {
+    ...base,
+    name: "loses-the-last-frames",
+    create(host) {
+      const hal = base.create(host);
+      let count = 0;
+      return {
+        ...hal,
+        allocFrame: () => (handed++, ++count > 4096 - 10 ? null : hal.allocFrame()),
+        deallocFrame: (paddr) => (count--, hal.deallocFrame(paddr)),
+      };
+    },
+  };
+  const [capacity] = selectChecks(["alloc.capacity"]);
+  const result = await runCheck(leaky, capacity, { seed: 8, drainFrames: 5000 });
+  assert.equal(result.status, "fail");
+  assert.equal(result.counterexample!.violation.clause, "ALLOC-7");
+  assert.ok(handed < 40 * 4096, `only the programs run, and shrinking, called the HAL (${handed} calls)`);
+  assert.equal(replay(leaky, result.counterexample!).violation?.clause, "ALLOC-7");
 });

@@ -29,6 +29,29 @@ interface Range extends Entry {
   count: number;
 }
 
+/** A growable column of 32-bit integers: no garbage to scan, however many frames are live. */
+class IntColumn {
+  data = new Int32Array(256);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  removeAt(index: number): void {
+    this.data.copyWithin(index, index + 1, this.length);
+    this.length--;
+  }
+}
+
+/** A live frame whose number in the frame index is not computed yet. */
+const UNNUMBERED = -2;
+
 /** The entry a pick resolves to: an index modulo the length (negative from the end), or a step reference. */
 function resolve<T extends Entry>(list: readonly T[], pick: Pick): T | undefined {
   if (typeof pick === "number") {
@@ -53,11 +76,12 @@ export class StepResolver {
   readonly #cpus: number;
   readonly #frames: FrameIndex;
   // Live frames as parallel arrays, not an object per frame: a fill adds thousands. #liveNumber is each frame's
-  // number in the frame index (-1 for an address it does not number), computed once as the frame is handed out.
+  // number in the frame index (-1 for an address it does not number), computed once, when first needed (UNNUMBERED
+  // until then: most frames a program hands out are never freed by a freeMany).
   readonly #livePaddr: bigint[] = [];
-  readonly #liveStep: number[] = [];
-  readonly #liveNth: number[] = [];
-  readonly #liveNumber: number[] = [];
+  readonly #liveStep = new IntColumn();
+  readonly #liveNth = new IntColumn();
+  readonly #liveNumber = new IntColumn();
   // Freed frames in the order they were freed. A frame handed out again leaves the list (its oldest entry does);
   // so that a fill after a free of hundreds does not search the list per frame, a frame's entries still in the list
   // are counted in #unclaimed, the entries to drop in #claimed, and the list is swept only when a pick needs it.
@@ -235,7 +259,7 @@ export class StepResolver {
       if (count > 0) at = ((pick % count) + count) % count;
     } else {
       for (let i = 0; i < count && at < 0; i++) {
-        if (this.#liveStep[i] === pick.step && this.#liveNth[i] === pick.nth) at = i;
+        if (this.#liveStep.data[i] === pick.step && this.#liveNth.data[i] === pick.nth) at = i;
       }
     }
     if (at < 0) {
@@ -244,8 +268,8 @@ export class StepResolver {
         : `step ${pick.step + 1} left no live frame #${pick.nth}`;
       return false;
     }
-    step.source = this.#liveStep[at];
-    step.sourceNth = this.#liveNth[at];
+    step.source = this.#liveStep.data[at];
+    step.sourceNth = this.#liveNth.data[at];
     this.pickedFrame = this.#livePaddr[at];
     step.paddr = this.#livePaddr[at] + BigInt(offset);
     return true;
@@ -253,13 +277,16 @@ export class StepResolver {
 
   #handedOut(value: unknown, step: number, nth: number): void {
     if (typeof value !== "bigint") return;
-    const n = this.#frames.indexOf(value);
     this.#livePaddr.push(value);
     this.#liveStep.push(step);
     this.#liveNth.push(nth);
-    this.#liveNumber.push(n);
     const unclaimed = this.#unclaimed;
-    if (unclaimed === undefined || unclaimed.size === 0) return;
+    if (unclaimed === undefined || unclaimed.size === 0) {
+      this.#liveNumber.push(UNNUMBERED);
+      return;
+    }
+    const n = this.#frames.indexOf(value);
+    this.#liveNumber.push(n);
     const claimed = this.#claimed!;
     if (n >= 0) {
       // The frame's number, computed once, for every table.
@@ -312,13 +339,15 @@ export class StepResolver {
       else leaving.set(frames[i], 1);
     }
     let kept = 0;
+    const steps = this.#liveStep.data, nths = this.#liveNth.data, liveNumbers = this.#liveNumber.data;
     for (let i = 0; i < this.#livePaddr.length; i++) {
-      const n = this.#liveNumber[i];
+      let n = liveNumbers[i];
+      if (n === UNNUMBERED) n = this.#frames.indexOf(this.#livePaddr[i]);
       if (n >= 0 ? leaving.hasAt(n) : leaving.has(this.#livePaddr[i])) continue;
       this.#livePaddr[kept] = this.#livePaddr[i];
-      this.#liveStep[kept] = this.#liveStep[i];
-      this.#liveNth[kept] = this.#liveNth[i];
-      this.#liveNumber[kept] = n;
+      steps[kept] = steps[i];
+      nths[kept] = nths[i];
+      liveNumbers[kept] = n;
       kept++;
     }
     this.#livePaddr.length =
@@ -333,9 +362,9 @@ export class StepResolver {
     const at = this.#livePaddr.indexOf(paddr);
     if (at >= 0) {
       this.#livePaddr.splice(at, 1);
-      this.#liveStep.splice(at, 1);
-      this.#liveNth.splice(at, 1);
-      this.#liveNumber.splice(at, 1);
+      this.#liveStep.removeAt(at);
+      this.#liveNth.removeAt(at);
+      this.#liveNumber.removeAt(at);
     }
     this.#pushFreed(paddr, this.#frames.indexOf(paddr), step);
   }

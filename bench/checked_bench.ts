@@ -1,11 +1,12 @@
 /**
- * Checked against bare, on each reference HAL: one deep program (drains, frees of hundreds, refills, translations,
- * IRQs) made three ways in one run:
+ * Checked against bare, on each reference HAL: a batch of one deep program (drains, frees of hundreds, refills,
+ * translations, IRQs) made three ways in one run, each case running the program `BATCH` times:
  *
- * - bare (the baseline): the same HAL calls, replayed straight from a recorded trace, on a fresh instance;
+ * - bare (the baseline): the same HAL calls, replayed straight from a recorded trace, on a fresh instance each time;
  * - checked in process: executed and judged, as `deno task conform` does for reference HALs;
- * - checked through the driver protocol: executed by a driver process, answered as text, read back and judged, as
- *   every custom HAL is.
+ * - checked through the driver protocol: sent as one batch to a driver process (as the runner does: its batches grow
+ *   to 128 programs), executed there, answered as text, read back and judged as the answers arrive, as every custom
+ *   HAL is.
  *
  * The programs per second of `state.model` on the identity HAL are printed at the end.
  */
@@ -37,6 +38,9 @@ const PROGRAM: Program = [
   { op: "free", frame: -1 },
   { op: "fill" },
 ];
+
+/** Programs per case: a batch as the runner sends them once a check is under way. */
+const BATCH = 32;
 
 /** One HAL call of a recorded trace, to replay without any checking. */
 type Call = (hal: HalInstance) => unknown;
@@ -80,26 +84,32 @@ for (const target of referenceHals()) {
   const calls = callsOf(executeProgram(target, profile, program));
   operations.set(target.name, calls.length);
   const session = await DriverSession.start({ source: { reference: target.name }, label: target.name });
-  const group = `checked vs bare: ${target.name} (${calls.length} HAL calls)`;
+  const group = `checked vs bare: ${target.name} (${BATCH} programs of ${calls.length} HAL calls)`;
   const bare = (subject: HalTarget) => {
-    const hal = subject.create(host);
-    for (const call of calls) call(hal);
+    for (let n = 0; n < BATCH; n++) {
+      const hal = subject.create(host);
+      for (const call of calls) call(hal);
+    }
   };
+  const batch = Array.from({ length: BATCH }, () => program);
 
   Deno.bench({ name: `${target.name}: bare calls`, group, baseline: true, fn: () => bare(target) });
   Deno.bench({
     name: `${target.name}: checked in process`,
     group,
     fn() {
-      judgeTrace(executeProgram(target, profile, program), profile);
+      for (let n = 0; n < BATCH; n++) judgeTrace(executeProgram(target, profile, program), profile);
     },
   });
   Deno.bench({
     name: `${target.name}: checked through the driver`,
     group,
     async fn() {
-      const { traces } = await session.execute([program], { fillLimit: 1 << 20, deadline: Infinity });
-      judgeTrace(traces[0], profile);
+      await session.execute(batch, {
+        fillLimit: 1 << 20,
+        deadline: Infinity,
+        onTrace: (_index, trace) => judgeTrace(trace, profile),
+      });
     },
   });
   addEventListener("unload", () => session.close());

@@ -31,8 +31,8 @@ export const LIMITS = {
   batchPrograms: 1024,
   /** The most operations in one program. */
   programLength: 10_000,
-  /** The most `allocFrame` calls one `fill` may make. */
-  fillFrames: 1 << 20,
+  /** The most `allocFrame` calls one `fill` may make: 2^20 frames, and the call that finds none left. */
+  fillFrames: (1 << 20) + 1,
   /** The most handshake lines before `ready`. */
   handshakeLines: 1_000,
   /** The most `irq:` and `denied:` tokens one step may carry, besides what its calls returned. */

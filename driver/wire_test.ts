@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { programArbitrary } from "../conformance/arbitraries.ts";
-import { CHECKS } from "../conformance/catalogue.ts";
+import { CHECKS, DEFAULT_EXHAUSTION_LIMIT } from "../conformance/catalogue.ts";
 import { validateProfile } from "../conformance/profile.ts";
 import { numaHal } from "../impls/mod.ts";
 import {
@@ -11,6 +11,7 @@ import {
   encodeHandshake,
   encodeProgram,
   encodeValue,
+  LIMITS,
   PROTOCOL_VERSION,
   ProtocolError,
 } from "./wire.ts";
@@ -105,4 +106,9 @@ Deno.test("the handshake carries the edition, GIC semantics and the test window"
   assert.ok(lines.includes("testWindow 0x40100000 0x100000"));
   assert.deepEqual(validateProfile(decodeHandshake(lines.slice(0, -1)).profile), validateProfile(declared));
   assert.throws(() => decodeHandshake(["halconf 1", "name x", "irq 64 1023 fifo acknowledge"]), /\[<fetch> <banked>\]/);
+});
+
+Deno.test("a driver accepts the largest fill the runner asks for: all 2^20 frames and the call that finds none", () => {
+  // The runner's fill limit on exhaustible RAM is its capacity (at most DEFAULT_EXHAUSTION_LIMIT) plus one.
+  assert.ok(LIMITS.fillFrames >= DEFAULT_EXHAUSTION_LIMIT + 1);
 });

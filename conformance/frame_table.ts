@@ -150,11 +150,6 @@ export class FrameTable {
     return this.#stamps !== undefined && this.#stamps[i] === this.#epoch;
   }
 
-  /** The number of frame number `i` (at least 0): meaningful only where `hasAt(i)`. */
-  getAt(i: number): number {
-    return this.#values![i];
-  }
-
   /** Gives frame number `i` (at least 0) the number `value`. */
   setAt(i: number, value: number): void {
     if (this.#stamps === undefined) {
@@ -208,6 +203,25 @@ export class FrameTable {
     if (this.size === 0) return false;
     const i = this.#index.indexOf(address);
     return i < 0 ? this.#others.delete(address) : this.deleteAt(i);
+  }
+
+  /**
+   * Reads the table as counts: the number of `address`, or 0 when it has none. `n` is its number in the index, if
+   * already known (a hot loop computes it once).
+   */
+  count(address: bigint, n: number = this.#index.indexOf(address)): number {
+    if (n < 0) return this.#others.get(address) ?? 0;
+    return this.hasAt(n) ? this.#values![n] : 0;
+  }
+
+  /** Adds `delta` to the count of `address`; a count that reaches 0 is removed. */
+  add(address: bigint, delta: number, n: number = this.#index.indexOf(address)): void {
+    const count = this.count(address, n) + delta;
+    if (n < 0) {
+      if (count === 0) this.#others.delete(address);
+      else this.#others.set(address, count);
+    } else if (count === 0) this.deleteAt(n);
+    else this.setAt(n, count);
   }
 
   /** The entry of the lowest numbered frame (then of other addresses, in insertion order), for messages. */

@@ -33,6 +33,7 @@ Deno.test("a frame table behaves as a Map of bigints for any sequence of operati
     fc.record({ kind: fc.constant("set" as const), address, value: fc.nat() }),
     fc.record({ kind: fc.constantFrom("get" as const, "has" as const, "delete" as const), address }),
     fc.record({ kind: fc.constant("clear" as const) }),
+    fc.record({ kind: fc.constant("add" as const), address, delta: fc.integer({ min: -2, max: 2 }) }),
   );
   fc.assert(fc.property(fc.array(operation, { maxLength: 60 }), (operations) => {
     const table = index.table();
@@ -56,6 +57,15 @@ Deno.test("a frame table behaves as a Map of bigints for any sequence of operati
           table.clear();
           model.clear();
           break;
+        case "add": {
+          // Counts: absent is 0, and a count that reaches 0 is removed.
+          const count = (model.get(op.address) ?? 0) + op.delta;
+          table.add(op.address, op.delta);
+          if (count === 0) model.delete(op.address);
+          else model.set(op.address, count);
+          assert.equal(table.count(op.address), count);
+          break;
+        }
       }
       assert.equal(table.size, model.size);
     }

@@ -338,16 +338,15 @@ export async function runCheckWith(
   // Only the checks that need to exhaust RAM drain all of it; the others fill a bounded sample of the pool, so that
   // their cost does not grow with declared RAM.
   const drains = check.needs.includes("exhaustible");
+  const capacity = Number(capacityOf(profile));
   // A draining fill makes one call past the capacity, so that it ends on the null that says RAM is drained.
-  const capacityFrames = Number(capacityOf(profile));
-  const fillLimit = drains ? Math.min(capacityFrames, exhaustionLimit) + 1 : Math.min(capacityFrames + 1, SAMPLE_FILL);
+  const fillLimit = drains ? Math.min(capacity, exhaustionLimit) + 1 : Math.min(capacity + 1, SAMPLE_FILL);
   const budgetMs = options.timeLimitMs ?? 30_000;
   const deadlineMs = options.deadlineMs ?? budgetMs * 1.25;
   const deadline = started + deadlineMs;
   const requestedRuns = Math.max(1, Math.round((options.runs ?? DEFAULT_RUNS) * (check.runsShare ?? 1)));
   // A check that drains RAM costs a whole pool per program: on a large profile it runs fewer programs, as many as
   // the drain budget holds (at least MIN_DRAIN_RUNS), and says so.
-  const capacity = Number(capacityOf(profile));
   const drainFrames = options.drainFrames ?? DRAIN_FRAMES;
   const drainRuns = drains ? Math.max(MIN_DRAIN_RUNS, Math.floor(drainFrames / capacity)) : Infinity;
   const numRuns = Math.min(requestedRuns, drainRuns);

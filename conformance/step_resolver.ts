@@ -285,23 +285,12 @@ export class StepResolver {
       this.#liveNumber.push(UNNUMBERED);
       return;
     }
+    // The frame's number, computed once, for every table.
     const n = this.#frames.indexOf(value);
     this.#liveNumber.push(n);
-    const claimed = this.#claimed!;
-    if (n >= 0) {
-      // The frame's number, computed once, for every table.
-      if (!unclaimed.hasAt(n)) return;
-      const left = unclaimed.getAt(n);
-      if (left === 1) unclaimed.deleteAt(n);
-      else unclaimed.setAt(n, left - 1);
-      claimed.setAt(n, (claimed.hasAt(n) ? claimed.getAt(n) : 0) + 1);
-    } else {
-      const left = unclaimed.get(value) ?? 0;
-      if (left === 0) return;
-      if (left === 1) unclaimed.delete(value);
-      else unclaimed.set(value, left - 1);
-      claimed.set(value, (claimed.get(value) ?? 0) + 1);
-    }
+    if (unclaimed.count(value, n) === 0) return;
+    unclaimed.add(value, -1, n);
+    this.#claimed!.add(value, 1, n);
     this.#claimedTotal++;
   }
 
@@ -310,10 +299,8 @@ export class StepResolver {
     if (this.#claimedTotal === 0) return;
     const claimed = this.#claimed!;
     this.#freed = this.#freed.filter((entry) => {
-      const count = claimed.get(entry.paddr);
-      if (count === undefined) return true;
-      if (count === 1) claimed.delete(entry.paddr);
-      else claimed.set(entry.paddr, count - 1);
+      if (claimed.count(entry.paddr) === 0) return true;
+      claimed.add(entry.paddr, -1);
       return false;
     });
     this.#claimedTotal = 0;
@@ -322,10 +309,8 @@ export class StepResolver {
   /** Appends a freed frame; `n` is its number in the frame index (-1 for none). */
   #pushFreed(paddr: bigint, n: number, step: number): void {
     this.#freed.push({ paddr, step, nth: 0 });
-    const unclaimed = this.#unclaimed ??= this.#frames.table();
     this.#claimed ??= this.#frames.table();
-    if (n >= 0) unclaimed.setAt(n, (unclaimed.hasAt(n) ? unclaimed.getAt(n) : 0) + 1);
-    else unclaimed.set(paddr, (unclaimed.get(paddr) ?? 0) + 1);
+    (this.#unclaimed ??= this.#frames.table()).add(paddr, 1, n);
   }
 
   /** Releases many frames at once: one pass over the live frames, not one per frame. */

@@ -32,15 +32,7 @@ export function judgeFill(model: ContractModel, values: unknown[], step: TraceSt
     ) {
       const n = frames.indexOf(value);
       if (n >= 0 && !live.hasAt(n)) {
-        if (model.freedFree.size > 0 && model.freedFree.deleteAt(n)) {
-          if (model.freedFromRange.size > 0) model.freedFromRange.delete(value);
-          if (!model.reuseReached) {
-            model.reuseReached = true;
-            model.reach("FREE-2");
-          }
-        }
-        live.setAt(n, step.index);
-        model.nodeLive[region.node]++;
+        recordLive(model, value, region, step.index, n);
         continue;
       }
     }
@@ -213,9 +205,32 @@ export function judgeAllocation(
   return undefined;
 }
 
-/** Records a frame handed out and judged sound: live from `step`, no longer freed, one more live frame on its node. */
-function recordLive(model: ContractModel, value: bigint, region: ResolvedRegion, step: number): void {
-  model.live.set(value, step);
-  if (model.freedFree.delete(value)) model.freedFromRange.delete(value);
+/**
+ * Records a frame handed out and judged sound: live from `step`, no longer freed (a freed frame handed out again
+ * exercises FREE-2), one more live frame on its node. `n` is its number in the frame index, if already known.
+ */
+function recordLive(
+  model: ContractModel,
+  value: bigint,
+  region: ResolvedRegion,
+  step: number,
+  n = model.live.index.indexOf(value),
+): void {
+  const freed = model.freedFree;
+  let wasFreed: boolean;
+  if (n >= 0) {
+    model.live.setAt(n, step);
+    wasFreed = freed.size > 0 && freed.deleteAt(n);
+  } else {
+    model.live.set(value, step);
+    wasFreed = freed.delete(value);
+  }
+  if (wasFreed) {
+    if (model.freedFromRange.size > 0) model.freedFromRange.delete(value);
+    if (!model.reuseReached) {
+      model.reuseReached = true;
+      model.reach("FREE-2");
+    }
+  }
   model.nodeLive[region.node]++;
 }

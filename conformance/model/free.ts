@@ -17,15 +17,11 @@ export function judgeFreeMany(model: ContractModel, step: TraceStep, at: Report,
   if (calls > 0) model.reach("FREE-1");
   for (let i = 0; i < calls; i++) {
     const paddr = frames[i];
+    // The frame's number is computed once, for every table (the resolver picks live frames only).
     const n = model.live.index.indexOf(paddr);
-    if (n >= 0 && i < calls - 1) {
-      // The plain case, with the frame's number computed once (the resolver picks live frames only).
-      if (model.live.deleteAt(n)) releaseAt(model, paddr, n, step.index);
-      continue;
-    }
-    const owner = model.live.get(paddr);
-    if (owner === undefined) continue;
+    if (n >= 0 ? !model.live.hasAt(n) : !model.live.has(paddr)) continue;
     if (step.threw && i === calls - 1) {
+      const owner = model.live.get(paddr)!;
       return at(
         "FREE-1",
         `deallocFrame(${hex(paddr)}), free ${i + 1} of ${frames.length} in this step, ${threw}, though the frame ` +
@@ -34,25 +30,21 @@ export function judgeFreeMany(model: ContractModel, step: TraceStep, at: Report,
         threw,
       );
     }
-    release(model, paddr, step.index);
+    release(model, paddr, step.index, n);
   }
   return undefined;
 }
 
-/** Records that a live frame was freed. */
-function release(model: ContractModel, paddr: bigint, index: number): void {
-  model.live.delete(paddr);
+/** Records that a live frame was freed at step `index`; `n` is its number in the frame index, if already known. */
+function release(model: ContractModel, paddr: bigint, index: number, n = model.live.index.indexOf(paddr)): void {
+  if (n >= 0) {
+    model.live.deleteAt(n);
+    model.freedFree.setAt(n, index);
+  } else {
+    model.live.delete(paddr);
+    model.freedFree.set(paddr, index);
+  }
   if (++model.frees === 100) model.visited.add("100 frees");
-  model.freedFree.set(paddr, index);
-  const node = model.regionOf(paddr)!.node;
-  model.nodeLive[node]--;
-  model.memory.delete(paddr);
-}
-
-/** `release` of frame number `n`, already removed from the live frames. */
-function releaseAt(model: ContractModel, paddr: bigint, n: number, index: number): void {
-  if (++model.frees === 100) model.visited.add("100 frees");
-  model.freedFree.setAt(n, index);
   model.nodeLive[model.regionOf(paddr)!.node]--;
   if (model.memory.size > 0) model.memory.delete(paddr);
 }

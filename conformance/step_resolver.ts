@@ -29,14 +29,31 @@ interface Range extends Entry {
   count: number;
 }
 
+const NO_INTS = new Int32Array(0);
+const SPARE_COLUMNS: IntColumn[] = [];
+
 /** A growable column of 32-bit integers: no garbage to scan, however many frames are live. */
 class IntColumn {
-  data = new Int32Array(256);
+  // Empty until the first push; columns are reused across programs (see `take`), as a typed array's buffer is costly
+  // to make and most programs are short.
+  data: Int32Array = NO_INTS;
   length = 0;
+
+  /** An empty column: one a disposed resolver gave back, or a new one. */
+  static take(): IntColumn {
+    const column = SPARE_COLUMNS.pop() ?? new IntColumn();
+    column.length = 0;
+    return column;
+  }
+
+  /** Gives the column back for `take`; its owner must not use it again. */
+  giveBack(): void {
+    if (SPARE_COLUMNS.length < 24) SPARE_COLUMNS.push(this);
+  }
 
   push(value: number): void {
     if (this.length === this.data.length) {
-      const grown = new Int32Array(this.length * 2);
+      const grown = new Int32Array(Math.max(64, this.length * 2));
       grown.set(this.data);
       this.data = grown;
     }
@@ -79,9 +96,10 @@ export class StepResolver {
   // number in the frame index (-1 for an address it does not number), computed once, when first needed (UNNUMBERED
   // until then: most frames a program hands out are never freed by a freeMany).
   readonly #livePaddr: bigint[] = [];
-  readonly #liveStep = new IntColumn();
-  readonly #liveNth = new IntColumn();
-  readonly #liveNumber = new IntColumn();
+  #disposed = false;
+  readonly #liveStep = IntColumn.take();
+  readonly #liveNth = IntColumn.take();
+  readonly #liveNumber = IntColumn.take();
   // Freed frames in the order they were freed. A frame handed out again leaves the list (its oldest entry does);
   // so that a fill after a free of hundreds does not search the list per frame, a frame's entries still in the list
   // are counted in #unclaimed, the entries to drop in #claimed, and the list is swept only when a pick needs it.
@@ -105,10 +123,16 @@ export class StepResolver {
     this.#frames = FrameIndex.ofProfile(profile);
   }
 
-  /** Gives the resolver's frame tables back for the next program; the resolver must not be used after. */
+  /**
+   * Gives the resolver's frame tables and columns back for the next program; the resolver must not be used after.
+   * A second call does nothing (a column given back twice would be shared by two resolvers).
+   */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
     for (const table of [this.#unclaimed, this.#claimed, this.#leaving]) if (table) this.#frames.release(table);
     this.#unclaimed = this.#claimed = this.#leaving = undefined;
+    for (const column of [this.#liveStep, this.#liveNth, this.#liveNumber]) column.giveBack();
   }
 
   /**

@@ -91,6 +91,11 @@ function parseEvents(tokens: readonly string[], what: string): Events {
       events.values.push(readAddress(token, what));
       continue;
     }
+    // The other hot token: a freeMany answers an ok per frame.
+    if (token === "ok") {
+      events.ok++;
+      continue;
+    }
     if (token.startsWith("@")) {
       if (position !== 0) throw new ProtocolError(`${what}: the address ${show(token)} must come first`);
       const value = decodeValue(token.slice(1), what);
@@ -99,8 +104,6 @@ function parseEvents(tokens: readonly string[], what: string): Events {
     } else if (isValueToken(token)) {
       if (events.threw) throw new ProtocolError(`${what}: a value after the throw`);
       events.values.push(decodeValue(token, what));
-    } else if (token === "ok") {
-      events.ok++;
     } else if (token === "skip") {
       events.skip = true;
     } else if (token.startsWith("throw:")) {

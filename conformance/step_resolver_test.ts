@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import type { TraceStep } from "./executor.ts";
+import type { Operation } from "./program.ts";
+import { validateProfile } from "./profile.ts";
+import { StepResolver } from "./step_resolver.ts";
+
+const profile = validateProfile({ memory: [{ start: 0x8000_0000n, size: 0x10_0000n }] });
+
+/** Hands out `frames` in one fill at step `index` and returns the resolver. */
+function filled(frames: bigint[], index = 0): StepResolver {
+  const resolver = new StepResolver(profile);
+  const step: TraceStep = { index, op: { op: "fill" }, cpu: 0, result: [...frames, null], dispatched: [] };
+  resolver.resolve(step);
+  resolver.settle(step);
+  return resolver;
+}
+
+function pick(resolver: StepResolver, op: Operation): TraceStep {
+  const step: TraceStep = { index: 1, op, cpu: 0, dispatched: [] };
+  resolver.resolve(step);
+  return step;
+}
+
+Deno.test("a resolver disposed twice gives its columns back once: two later resolvers do not share them", () => {
+  const first = filled([0x8000_0000n]);
+  first.dispose();
+  first.dispose();
+  const a = filled([0x8000_1000n, 0x8000_2000n]);
+  const b = filled([0x8000_5000n, 0x8000_6000n, 0x8000_7000n], 3);
+  assert.equal(pick(a, { op: "free", frame: 1 }).paddr, 0x8000_2000n);
+  assert.equal(pick(a, { op: "free", frame: { step: 0, nth: 1 } }).paddr, 0x8000_2000n);
+  assert.equal(pick(a, { op: "free", frame: { step: 3, nth: 0 } }).skipped, "step 4 left no live frame #0");
+  assert.equal(pick(b, { op: "free", frame: { step: 3, nth: 2 } }).paddr, 0x8000_7000n);
+});
+
+Deno.test("a frame freed, handed out again and freed twice more leaves the freed list in order", () => {
+  const resolver = filled([0x8000_0000n, 0x8000_1000n]);
+  const run = (index: number, op: Operation, result?: unknown) => {
+    const step: TraceStep = { index, op, cpu: 0, dispatched: [], ...(result !== undefined ? { result } : {}) };
+    assert.ok(resolver.resolve(step));
+    resolver.settle(step);
+    return step;
+  };
+  run(1, { op: "free", frame: 0 }); // frees 0x8000_0000
+  run(2, { op: "alloc" }, 0x8000_0000n); // handed out again: its freed entry leaves
+  run(3, { op: "freeRaw", addr: 0x8000_1000n }); // freed
+  run(4, { op: "freeRaw", addr: 0x8000_1000n }); // freed again (a double free)
+  assert.equal(run(5, { op: "freeAgain", frame: 0 }).source, 3);
+  assert.equal(run(6, { op: "freeAgain", frame: -1 }).source, 5); // a free of any address appends it
+});

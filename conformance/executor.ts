@@ -160,7 +160,7 @@ export function executeProgram(
   options: ExecuteOptions = {},
 ): Trace {
   const fillLimit = options.fillLimit ?? Math.min(Number(capacityOf(profile)) + 1, 1 << 20);
-  const resolver = new StepResolver(profile);
+  const resolver = new StepResolver(profile, program);
   const trace: Trace = { steps: [], strayDispatches: [] };
   // Steps share one empty dispatch list until the HAL dispatches (most steps never do): no array per step.
   let step: TraceStep | undefined;

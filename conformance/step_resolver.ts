@@ -10,7 +10,7 @@
  */
 
 import type { TraceStep } from "./executor.ts";
-import type { Pick } from "./program.ts";
+import type { Pick, Program } from "./program.ts";
 import type { ResolvedProfile } from "./profile.ts";
 import { FrameIndex, type FrameTable } from "./frame_table.ts";
 
@@ -104,11 +104,13 @@ export class StepResolver {
   // so that a fill after a free of hundreds does not search the list per frame, a frame's entries still in the list
   // are counted in #unclaimed, the entries to drop in #claimed, and the list is swept only when a pick needs it.
   #freed: Entry[] = [];
+  readonly #keepsFreed: boolean;
   #claimedTotal = 0;
   #unclaimed: FrameTable | undefined;
   #claimed: FrameTable | undefined;
-  // Frames a freeMany step frees, marked while the live list is compacted.
+  // Frames a freeMany step frees, marked while the live list is compacted, and their frame numbers.
   #leaving: FrameTable | undefined;
+  readonly #manyNumbers: number[] = [];
   readonly #translated: Translated[] = [];
   readonly #ranges: Range[] = [];
   /** The CPU `host.currentCpu()` reports. */
@@ -117,10 +119,15 @@ export class StepResolver {
   pickedFrame = 0n;
 
   /** A resolver for a fresh instance: nothing live, CPU 0. */
-  constructor(profile: ResolvedProfile) {
+  /**
+   * `program`, when given, is the program the steps come from: the freed-frame list is kept only if one of its steps
+   * picks from it (`freeAgain`), as nothing else reads it.
+   */
+  constructor(profile: ResolvedProfile, program?: Program) {
     this.#frameSize = profile.frameSize;
     this.#cpus = profile.cpus;
     this.#frames = FrameIndex.ofProfile(profile);
+    this.#keepsFreed = program === undefined || program.some((op) => op.op === "freeAgain");
   }
 
   /**
@@ -147,6 +154,7 @@ export class StepResolver {
       case "free":
         return this.#pickLive(step, op.frame, 0);
       case "freeAgain": {
+        if (!this.#keepsFreed) throw new Error("a freeAgain step not in the program this resolver was made for");
         this.#sweepFreed();
         const entry = this.#choose(step, this.#freed, op.frame, "freed frame");
         if (entry === undefined) return false;
@@ -213,10 +221,21 @@ export class StepResolver {
     const live = this.#livePaddr.length;
     const step = Math.max(1, Math.abs(stride));
     const out: bigint[] = [];
+    // Their numbers in the frame index, for the settle of this step (the live list does not change in between).
+    this.#manyNumbers.length = 0;
     for (let j = 0; j < count && j * step < live; j++) {
-      out.push(this.#livePaddr[stride < 0 ? live - 1 - j * step : j * step]);
+      const at = stride < 0 ? live - 1 - j * step : j * step;
+      out.push(this.#livePaddr[at]);
+      this.#manyNumbers.push(this.#liveNumberAt(at));
     }
     return out;
+  }
+
+  /** The frame number of live entry `at`, computed the first time it is needed. */
+  #liveNumberAt(at: number): number {
+    let n = this.#liveNumber.data[at];
+    if (n === UNNUMBERED) this.#liveNumber.data[at] = n = this.#frames.indexOf(this.#livePaddr[at]);
+    return n;
   }
 
   /** Records the effect of a step that ran: frames handed out, freed, translated. */
@@ -332,17 +351,21 @@ export class StepResolver {
 
   /** Appends a freed frame; `n` is its number in the frame index (-1 for none). */
   #pushFreed(paddr: bigint, n: number, step: number): void {
+    if (!this.#keepsFreed) return;
     this.#freed.push({ paddr, step, nth: 0 });
     this.#claimed ??= this.#frames.table();
     (this.#unclaimed ??= this.#frames.table()).add(paddr, 1, n);
   }
 
-  /** Releases many frames at once: one pass over the live frames, not one per frame. */
+  /**
+   * Releases many frames at once: one pass over the live frames, not one per frame. `frames` is a prefix of what
+   * the step's `#manyToFree` chose (the calls made), so their numbers are the first of `#manyNumbers`.
+   */
   #releasedMany(frames: readonly bigint[], step: number): void {
     if (frames.length === 0) return;
     const leaving = this.#leaving ??= this.#frames.table();
     leaving.clear();
-    const numbers = frames.map((paddr) => this.#frames.indexOf(paddr));
+    const numbers = this.#manyNumbers;
     for (let i = 0; i < frames.length; i++) {
       if (numbers[i] >= 0) leaving.setAt(numbers[i], 1);
       else leaving.set(frames[i], 1);
@@ -350,8 +373,7 @@ export class StepResolver {
     let kept = 0;
     const steps = this.#liveStep.data, nths = this.#liveNth.data, liveNumbers = this.#liveNumber.data;
     for (let i = 0; i < this.#livePaddr.length; i++) {
-      let n = liveNumbers[i];
-      if (n === UNNUMBERED) n = this.#frames.indexOf(this.#livePaddr[i]);
+      const n = this.#liveNumberAt(i);
       if (n >= 0 ? leaving.hasAt(n) : leaving.has(this.#livePaddr[i])) continue;
       this.#livePaddr[kept] = this.#livePaddr[i];
       steps[kept] = steps[i];

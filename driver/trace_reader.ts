@@ -176,7 +176,7 @@ export class TraceReader {
     if (lines.length !== program.length) {
       throw new ProtocolError(`expected ${program.length} step lines, got ${lines.length}`);
     }
-    const resolver = new StepResolver(this.#profile);
+    const resolver = new StepResolver(this.#profile, program);
     try {
       for (let index = 0; index < program.length; index++) {
         const step: TraceStep = { index, op: program[index], cpu: resolver.cpu, dispatched: [] };

@@ -82,18 +82,63 @@ function readAddress(token: string, what: string): bigint {
   throw new ProtocolError(`${what}: expected a hex address like 0x80001000, got ${show(token)}`);
 }
 
-function parseEvents(tokens: readonly string[], what: string): Events {
+/** How a step's tokens may be read: the most values and oks it may hold, and which runs it may hold. */
+interface Reading {
+  /** The step, for messages. */
+  what: string;
+  /** The most values, and the most oks, the step may answer (runs count as what they stand for). */
+  most: number;
+  /** The frame size, when a run of addresses (`0x1000*3`, a fill's) may appear; undefined when it may not. */
+  frameSize?: bigint;
+  /** Whether a run of oks (`ok*300`, a freeMany's) may appear. */
+  okRuns: boolean;
+}
+
+/** The count of a run token (`*300`, `*-300`): at least 2, and with the values already read, at most `most`. */
+function runCount(token: string, star: number, already: number, reading: Reading): number {
+  const digits = token.slice(token[star + 1] === "-" ? star + 2 : star + 1);
+  const count = /^\d{1,8}$/.test(digits) ? Number(digits) : 0;
+  if (count < 2) throw new ProtocolError(`${reading.what}: ${show(token)} is not a run (a count of at least 2)`);
+  if (already + count > reading.most) {
+    throw new ProtocolError(`${reading.what}: ${show(token)} makes more than the ${reading.most} this step can answer`);
+  }
+  return count;
+}
+
+/** Appends the addresses of a run token (`0x1000*3`: 0x1000, 0x2000, 0x3000; `0x3000*-3`: down). */
+function pushRun(values: unknown[], token: string, star: number, reading: Reading): void {
+  const what = reading.what;
+  if (reading.frameSize === undefined) throw new ProtocolError(`${what}: a run of addresses outside a fill`);
+  const count = runCount(token, star, values.length, reading);
+  const stride = token[star + 1] === "-" ? -reading.frameSize : reading.frameSize;
+  let value = readAddress(token.slice(0, star), what);
+  if (stride < 0n && value + stride * BigInt(count - 1) < 0n) {
+    throw new ProtocolError(`${what}: ${show(token)} runs below address 0`);
+  }
+  values.push(value);
+  for (let n = 1; n < count; n++) values.push(value += stride);
+}
+
+function parseEvents(tokens: readonly string[], reading: Reading): Events {
+  const what = reading.what;
   const events: Events = { values: [], ok: 0, dispatched: [], denied: [], skip: false };
   for (let position = 0; position < tokens.length; position++) {
     const token = tokens[position];
-    // The hot path: an address (a fill answers thousands of them).
+    // The hot path: an address, or a run of them (a fill answers thousands).
     if (token.charCodeAt(0) === 48 && token.charCodeAt(1) === 120 && !events.threw) {
-      events.values.push(readAddress(token, what));
+      const star = token.indexOf("*");
+      if (star < 0) events.values.push(readAddress(token, what));
+      else pushRun(events.values, token, star, reading);
       continue;
     }
-    // The other hot token: a freeMany answers an ok per frame.
+    // The other hot token: a freeMany answers an ok per frame (or one run of them).
     if (token === "ok") {
       events.ok++;
+      continue;
+    }
+    if (token.startsWith("ok*")) {
+      if (!reading.okRuns) throw new ProtocolError(`${what}: a run of oks outside a freeMany`);
+      events.ok += runCount(token, 2, events.ok, reading);
       continue;
     }
     if (token.startsWith("@")) {
@@ -147,7 +192,7 @@ export class TraceReader {
   begin(line: string): Trace {
     const [keyword, ...tokens] = line.split(" ");
     if (keyword !== "begin") throw new ProtocolError(`expected "begin", got ${show(line)}`);
-    const events = parseEvents(tokens, "begin");
+    const events = parseEvents(tokens, { what: "begin", most: 0, okRuns: false });
     if (events.values.length || events.ok || events.skip || events.missing || events.echo !== undefined) {
       throw new ProtocolError(`begin: only a throw from create, irq: and denied: may follow, got ${show(line)}`);
     }
@@ -199,7 +244,12 @@ export class TraceReader {
     if (tokens.length > most) {
       throw new ProtocolError(`${what}: ${tokens.length} tokens, more than the ${most} this operation can answer`);
     }
-    const events = parseEvents(tokens, what);
+    const events = parseEvents(tokens, {
+      what,
+      most,
+      okRuns: op.op === "freeMany",
+      ...(op.op === "fill" ? { frameSize: BigInt(this.#profile.frameSize) } : {}),
+    });
     step.dispatched = events.dispatched;
     if (events.denied.length) step.denied = events.denied;
     const nothingElse = (allowed: string) => {

@@ -17,7 +17,8 @@ const stateShape = CHECKS.find((check) => check.id === "state.model")!.shape;
 function answerOf(target: HalTarget, program: Program, fillLimit: number): { trace: Trace; lines: string[] } {
   const profile = validateProfile(target.profile);
   const trace = executeProgram(target, profile, program, { fillLimit, methods: new Set(OPTIONAL_METHODS) });
-  return { trace, lines: [encodeBegin(trace), ...trace.createError ? [] : trace.steps.map(encodeStep)] };
+  const steps = trace.createError ? [] : trace.steps.map((step) => encodeStep(step, profile.frameSize));
+  return { trace, lines: [encodeBegin(trace), ...steps] };
 }
 
 function read(target: HalTarget, program: Program, lines: readonly string[], fillLimit: number): Trace {
@@ -76,6 +77,13 @@ Deno.test("answers that are not what the program asked for are refused", () => {
     [forged(1, "skip"), /skipped a step that has something to operate on/],
     [forged(2, "0x80000000 0x80001000"), /a fill goes on until null/],
     [forged(2, "null 0x80001000"), /a fill goes on until null/],
+    [forged(2, "0x80000000*1 null"), /is not a run \(a count of at least 2\)/],
+    [forged(2, "0x80000000*x null"), /is not a run/],
+    [forged(2, "0x80000000*999999 null"), /makes more than the \d+ this step can answer/],
+    [forged(2, "0x1000*-3 null"), /runs below address 0/],
+    [forged(2, "0x80000000*3"), /a fill goes on until null/],
+    [forged(0, "0x80000000*2"), /a run of addresses outside a fill/],
+    [forged(1, "@0x80000000 ok*2"), /a run of oks outside a freeMany/],
     [forged(3, "@0x80001005 0xffff"), /called with 0x80001005, but the program's pick resolves to 0x80000005/],
     [forged(5, "cpu:1"), /the driver is on CPU 1, the program on 0/],
     [forged(5, "cpu:0 ok"), /expected cpu:0 only/],
@@ -108,4 +116,20 @@ Deno.test("a missing method is reported as missing when declared, as skipped whe
     "the HAL has no irqFetch",
   );
   assert.throws(() => declared.steps(declared.begin("begin"), program, ["missing:raiseIrq"]), /not the method/);
+});
+
+Deno.test("runs read as the values they stand for, up and down, and count against the step's limits", () => {
+  const target = identityHal();
+  const program: Program = [{ op: "fill" }, { op: "freeMany", count: 5, stride: 1 }];
+  const { trace, lines } = answerOf(target, program, 6);
+  assert.deepEqual(lines.slice(1), ["0x80000000*6", "ok*5"], "the driver's answers are runs");
+  const plain = ["0x80000000 0x80001000 0x80002000 0x80003000 0x80004000 0x80005000", "ok ok ok ok ok"];
+  assert.deepEqual(read(target, program, [lines[0], ...plain], 6), trace, "the long form reads the same");
+  assert.deepEqual(read(target, program, lines, 6), trace);
+  // Down, and mixed with single values.
+  const mixed = read(target, [{ op: "fill" }], ["begin", "0x80003000*-2 0x80000000*2 0x80005000 null"], 6);
+  assert.deepEqual(mixed.steps[0].result, [0x8000_3000n, 0x8000_2000n, 0x8000_0000n, 0x8000_1000n, 0x8000_5000n, null]);
+  // A freeMany's run may not claim more calls than the frames it frees, nor be expanded past the line's bound.
+  assert.throws(() => read(target, program, [lines[0], lines[1], "ok*6"], 6), /expected 5 frees/);
+  assert.throws(() => read(target, program, [lines[0], lines[1], "ok*99999999"], 6), /makes more than the \d+/);
 });

@@ -132,12 +132,14 @@ function fail(message: string): never {
   exit(1);
 }
 
-function answer(trace: Trace, denied: Map<number | undefined, string[]>): string {
+function answer(trace: Trace, denied: Map<number | undefined, string[]>, frameSize: number): string {
   const lines = [encodeBegin(trace, [...denied.get(-1) ?? [], ...denied.get(undefined) ?? []])];
   if (!trace.createError) {
     for (const step of trace.steps) {
       const charged = denied.get(step.index);
-      lines.push(encodeStep(charged ? { ...step, denied: [...step.denied ?? [], ...charged] } : step));
+      lines.push(
+        encodeStep(charged ? { ...step, denied: [...step.denied ?? [], ...charged] } : step, frameSize),
+      );
     }
   }
   return lines.join("\n") + "\n";
@@ -189,7 +191,7 @@ async function main(): Promise<void> {
         onStep: (index) => ledger.step = index,
       });
       ledger.step = undefined;
-      send(answer(trace, await ledger.settle()));
+      send(answer(trace, await ledger.settle(), profile.frameSize));
     }
     send("end\n");
   }

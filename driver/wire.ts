@@ -585,11 +585,30 @@ export interface StepOutcome {
   denied?: string[];
 }
 
-/** A fill's answer: thousands of addresses, encoded without a token array. */
-function encodeFill(step: StepOutcome): string {
+/**
+ * A fill's answer: thousands of addresses, encoded without a token array. With the frame size, a run of addresses one
+ * frame apart, up or down, is one token (`0x80000000*256`, `0x800ff000*-256`): an allocator hands out frames in order.
+ */
+function encodeFill(step: StepOutcome, frameSize?: number): string {
   let line = "";
-  for (const value of step.result as unknown[]) {
-    const token = typeof value === "bigint" && value >= 0n ? `0x${value.toString(16)}` : encodeValue(value);
+  const values = step.result as unknown[];
+  const size = frameSize === undefined ? 0n : BigInt(frameSize);
+  for (let i = 0; i < values.length;) {
+    const value = values[i];
+    let token: string;
+    if (typeof value === "bigint" && value >= 0n) {
+      const next = values[i + 1];
+      const stride = size > 0n && next === value + size ? size : size > 0n && next === value - size ? -size : 0n;
+      let count = 1;
+      if (stride !== 0n) {
+        for (let expected = value + stride; values[i + count] === expected; expected += stride) count++;
+      }
+      token = count === 1 ? `0x${value.toString(16)}` : `0x${value.toString(16)}*${stride < 0n ? "-" : ""}${count}`;
+      i += count;
+    } else {
+      token = encodeValue(value);
+      i++;
+    }
     line = line ? `${line} ${token}` : token;
   }
   if (step.threw) line = line ? `${line} ${encodeThrow(step.threw)}` : encodeThrow(step.threw);
@@ -606,10 +625,15 @@ function encodeFill(step: StepOutcome): string {
  * import { encodeStep } from "./wire.ts";
  *
  * encodeStep({ op: { op: "alloc" }, cpu: 0, result: 0x8000_0000n, dispatched: [] }); // "0x80000000"
+ * const fill = { op: { op: "fill" as const }, cpu: 0, result: [0x1000n, 0x2000n, 0x3000n, null], dispatched: [] };
+ * encodeStep(fill, 0x1000); // "0x1000*3 null"
  * ```
+ *
+ * `frameSize`, when given, lets a fill's runs of consecutive frames be one token; a `freeMany`'s calls are always
+ * counted in one token (`ok*300`).
  */
-export function encodeStep(step: StepOutcome): string {
-  if (step.op.op === "fill" && !step.missing && !step.skipped) return encodeFill(step);
+export function encodeStep(step: StepOutcome, frameSize?: number): string {
+  if (step.op.op === "fill" && !step.missing && !step.skipped) return encodeFill(step, frameSize);
   const tokens: string[] = [];
   const outcome = (value: unknown) => tokens.push(step.threw ? encodeThrow(step.threw) : encodeValue(value));
   const done = () => tokens.push(step.threw ? encodeThrow(step.threw) : "ok");
@@ -623,10 +647,6 @@ export function encodeStep(step: StepOutcome): string {
       case "p2vRaw":
         outcome(step.result);
         break;
-      case "fill":
-        for (const value of step.result as unknown[]) tokens.push(encodeValue(value));
-        if (step.threw) tokens.push(encodeThrow(step.threw));
-        break;
       case "free":
       case "freeAgain":
       case "freeContig":
@@ -639,9 +659,10 @@ export function encodeStep(step: StepOutcome): string {
         outcome(step.result);
         break;
       case "freeMany": {
-        // One "ok" per frame freed; the call that threw ends the list.
-        const calls = step.result as number;
-        for (let i = 0; i < calls - (step.threw ? 1 : 0); i++) tokens.push("ok");
+        // One "ok" per frame freed, counted in one token when more than one; the call that threw ends the list.
+        const freed = (step.result as number) - (step.threw ? 1 : 0);
+        if (freed === 1) tokens.push("ok");
+        else if (freed > 1) tokens.push(`ok*${freed}`);
         if (step.threw) tokens.push(encodeThrow(step.threw));
         break;
       }

@@ -60,6 +60,47 @@ fn frame(value: Option<usize>) -> String {
     value.map(address).unwrap_or_else(|| "null".into())
 }
 
+/// A fill's addresses as tokens: a run of addresses one frame apart, up or down, is one token (`0x80000000*256`,
+/// `0x800ff000*-256`), as PROTOCOL.md allows; an allocator hands out frames in order.
+pub fn run_tokens(values: &[usize], frame: usize) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < values.len() {
+        let first = values[i];
+        let up = values.get(i + 1).copied() == first.checked_add(frame);
+        let down = !up && values.get(i + 1).copied() == first.checked_sub(frame);
+        let mut count = 1;
+        while (up || down) && i + count < values.len() {
+            let previous = values[i + count - 1];
+            let next = if up {
+                previous.checked_add(frame)
+            } else {
+                previous.checked_sub(frame)
+            };
+            if next != Some(values[i + count]) {
+                break;
+            }
+            count += 1;
+        }
+        tokens.push(match count {
+            1 => address(first),
+            _ if down => format!("{}*-{count}", address(first)),
+            _ => format!("{}*{count}", address(first)),
+        });
+        i += count;
+    }
+    tokens
+}
+
+/// The answer of `count` calls that returned normally: `ok`, or one `ok*<count>` token for more than one.
+fn oks(count: usize) -> Option<String> {
+    match count {
+        0 => None,
+        1 => Some("ok".into()),
+        _ => Some(format!("ok*{count}")),
+    }
+}
+
 /// Runs one program on the HAL (already fresh) and returns its answer lines: `begin`, then one line per operation.
 pub(crate) fn run_program(
     hal: &Hal,
@@ -109,37 +150,41 @@ pub(crate) fn run_program(
                     Err(thrown) => tokens.push(thrown),
                 },
                 Op::Fill => {
+                    let mut frames = Vec::new();
+                    let mut end = None;
                     for nth in 0..fill_limit {
                         match guarded("allocFrame", hal.alloc_frame) {
                             Ok(Some(value)) => {
                                 resolver.handed_out(value as u64, index, nth);
-                                tokens.push(address(value));
+                                frames.push(value);
                             }
                             Ok(None) => {
-                                tokens.push("null".into());
+                                end = Some("null".to_string());
                                 break;
                             }
                             Err(thrown) => {
-                                tokens.push(thrown);
+                                end = Some(thrown);
                                 break;
                             }
                         }
                     }
+                    tokens.extend(run_tokens(&frames, hal.profile.frame_bytes() as usize));
+                    tokens.extend(end);
                 }
                 Op::FreeMany(..) => {
                     let mut freed = Vec::new();
+                    let mut threw = None;
                     for &paddr in &resolved.frames {
                         match guarded("deallocFrame", || (hal.dealloc_frame)(paddr as usize)) {
-                            Ok(()) => {
-                                freed.push(paddr);
-                                tokens.push("ok".into());
-                            }
+                            Ok(()) => freed.push(paddr),
                             Err(thrown) => {
-                                tokens.push(thrown);
+                                threw = Some(thrown);
                                 break;
                             }
                         }
                     }
+                    tokens.extend(oks(freed.len()));
+                    tokens.extend(threw);
                     resolver.released_many(&freed, index);
                 }
                 Op::AllocContig(count, align) => {

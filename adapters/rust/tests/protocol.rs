@@ -90,13 +90,13 @@ fn handshake_then_one_answer_line_per_step() {
             "ready",
             "begin",
             "0x80000000",
-            "0x80001000 0x80002000 null",
+            "0x80001000*2 null",
             "@0x80000000 ok",
             "@0x80001005 0x180001005",
             "@0x180001fff 0x80001fff",
             &format!("throw:deallocFrame:panic:{}", pct("unaligned free of 0x1")),
             "cpu:0",
-            "ok ok",
+            "ok*2",
             "begin",
             "ok",
             "n:7",
@@ -112,4 +112,23 @@ fn handshake_then_one_answer_line_per_step() {
 fn words_are_percent_encoded_like_encode_uri_component() {
     assert_eq!(pct("a b:c%\n"), "a%20b%3Ac%25%0A");
     assert_eq!(pct("x-_.!~*'()"), "x-_.!~*'()");
+}
+
+#[test]
+fn runs_are_one_token_up_or_down_and_single_values_stay_single() {
+    use halconf_driver::serve::run_tokens;
+    assert_eq!(run_tokens(&[], 0x1000), Vec::<String>::new());
+    assert_eq!(run_tokens(&[0x1000], 0x1000), ["0x1000"]);
+    assert_eq!(
+        run_tokens(
+            &[0x1000, 0x2000, 0x3000, 0x5000, 0x4000, 0x3000, 0x9000],
+            0x1000
+        ),
+        ["0x1000*3", "0x5000*-3", "0x9000"]
+    );
+    // No run wraps around the address space.
+    assert_eq!(
+        run_tokens(&[0x0, usize::MAX - 0xfff], 0x1000),
+        ["0x0", &format!("{:#x}", usize::MAX - 0xfff)]
+    );
 }

@@ -114,7 +114,7 @@ export function judgeFreeContig(
     model.rangeOwner.delete(frame);
     model.freedFree.set(frame, step.index);
     model.freedFromRange.add(frame);
-    model.memory.delete(frame);
+    model.forgetBytes(frame);
   }
   if (++model.frees === 100) model.visited.add("100 frees");
   const node = model.regionOf(first)!.node;

@@ -35,12 +35,12 @@ export function judgeMemoryAccess(
       return at("MEM-1", `writeMemory(${hex(step.vaddr!)}) ${threw}`, "the bytes are written", threw);
     }
     if (step.op.bytes.length === 0) return undefined;
-    if (!frame) {
-      const size = model.profile.frameSize;
-      model.memory.set(base, frame = { values: new Uint8Array(size), steps: new Int32Array(size) });
-    }
+    frame = model.bytesOf(base);
+    const end = offset + step.op.bytes.length;
     frame.values.set(step.op.bytes, offset);
-    frame.steps.fill(step.index + 1, offset, offset + step.op.bytes.length);
+    frame.steps.fill(step.index + 1, offset, end);
+    frame.low = Math.min(frame.low, offset);
+    frame.high = Math.max(frame.high, end);
     return undefined;
   }
   if (step.op.op !== "read") return undefined;

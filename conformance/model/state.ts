@@ -48,7 +48,13 @@ export interface FrameMemory {
   values: Uint8Array;
   /** The step that wrote each offset, plus one; 0 where nothing was written. */
   steps: Int32Array;
+  /** The offsets written lie in `[low, high)` (what must be cleared before the arrays are used again). */
+  low: number;
+  high: number;
 }
+
+/** Frame memories given back by models, by frame size: a pair of typed arrays is costly to make per write. */
+const SPARE_MEMORIES = new Map<number, FrameMemory[]>();
 
 /**
  * Describes any value for a message: bigints as addresses.
@@ -219,6 +225,32 @@ export class ContractModel {
   dispose(): void {
     this.#frames.release(this.live);
     this.#frames.release(this.freedFree);
+    for (const frame of this.memory.keys()) this.forgetBytes(frame);
+  }
+
+  /** What the model knows of `frame`'s bytes, made empty on first use. */
+  bytesOf(frame: bigint): FrameMemory {
+    let memory = this.memory.get(frame);
+    if (memory === undefined) {
+      const size = this.profile.frameSize;
+      memory = SPARE_MEMORIES.get(size)?.pop() ??
+        { values: new Uint8Array(size), steps: new Int32Array(size), low: size, high: 0 };
+      this.memory.set(frame, memory);
+    }
+    return memory;
+  }
+
+  /** Forgets what `frame` holds (it was freed): its bytes read as unknown, or zero under zeroedFrames, again. */
+  forgetBytes(frame: bigint): void {
+    const memory = this.memory.get(frame);
+    if (memory === undefined) return;
+    this.memory.delete(frame);
+    memory.steps.fill(0, memory.low, memory.high);
+    memory.low = memory.steps.length;
+    memory.high = 0;
+    const spare = SPARE_MEMORIES.get(memory.steps.length) ?? [];
+    SPARE_MEMORIES.set(memory.steps.length, spare);
+    if (spare.length < 64) spare.push(memory);
   }
 
   /** The declared region (in the test window, if any) holding `address`. */

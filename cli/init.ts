@@ -144,7 +144,8 @@ function denoJson(link: string | undefined): string {
       imports: { "@halconf/halconf": "jsr:@halconf/halconf@^0.1.0" },
       ...(link ? { links: [link] } : {}),
       tasks: {
-        conform: `deno run ${PERMISSIONS} jsr:@halconf/halconf/cli conform --hal ./hal.ts`,
+        conform:
+          `deno run ${PERMISSIONS} --v8-flags=--max-semi-space-size=4 jsr:@halconf/halconf/cli conform --hal ./hal.ts`,
         test: `deno test ${PERMISSIONS} hal_test.ts`,
       },
     },

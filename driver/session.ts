@@ -143,7 +143,8 @@ function driverCommand(source: DriverSource, memoryMiB: number, workDir: string)
     "--no-remote",
     "--cached-only",
     ...config,
-    `--v8-flags=--max-old-space-size=${memoryMiB}`,
+    // A young generation of 4 MiB per semi-space: the same speed, less resident memory (see DESIGN.md).
+    `--v8-flags=--max-old-space-size=${memoryMiB},--max-semi-space-size=4`,
     `--allow-read=${readable.join(",")}`,
     `${root}driver/ts_driver.ts`,
     target,

@@ -368,15 +368,26 @@ Deno.test("Ctrl-C writes the partial report and exits 130", async () => {
       "--format",
       "json",
     ]);
-    // Wait until the run is past the first check: the hanging one keeps it busy until the signal.
-    await new Promise((resolve) => setTimeout(resolve, 6000));
-    child.kill("SIGINT");
-    const output = await child.output();
-    assert.equal(output.code, 130, new TextDecoder().decode(output.stderr));
+    // Interrupt once the first check's line is out (stderr is not a terminal: a line per finished check), while the
+    // hanging one keeps the run busy: no sleep, so no race with a slow machine.
+    let stderr = "";
+    let interrupted = false;
+    const stdout = new Response(child.stdout).text();
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      stderr += chunk;
+      if (!interrupted && /\[1\/2\] .*alloc\.unique PASS/.test(stderr)) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    }
+    const { code } = await child.status;
+    await stdout;
+    assert.ok(interrupted, stderr);
+    assert.equal(code, 130, stderr);
     const partial = JSON.parse(await Deno.readTextFile(report));
     assert.equal(partial.interrupted, true);
     assert.deepEqual(partial.results.map((r: JsonResult) => [r.check, r.status]), [["alloc.unique", "pass"]]);
-    assert.match(new TextDecoder().decode(output.stderr), /interrupted; 1 of 2 results kept/);
+    assert.match(stderr, /interrupted; 1 of 2 results kept/);
   });
 });
 

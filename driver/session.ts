@@ -171,6 +171,7 @@ export class DriverSession implements ProgramExecutor {
   readonly #handshake: Handshake;
   readonly #output: OutputBuffer;
   #process: DriverProcess | undefined;
+  #killed = false;
 
   private constructor(options: SessionOptions, process: DriverProcess, handshake: Handshake, output: OutputBuffer) {
     this.#options = options;
@@ -211,6 +212,9 @@ export class DriverSession implements ProgramExecutor {
     if (programs.length > LIMITS.batchPrograms) {
       throw new RangeError(`at most ${LIMITS.batchPrograms} programs a batch`);
     }
+    // After kill() nothing runs again: a restarted driver would hold Ctrl-C up until the check's deadline.
+    const interrupted: BatchOutcome = { traces: [], completed: 0, failure: { status: "error", reason: "interrupted" } };
+    if (this.#killed) return interrupted;
     let process = this.#process;
     if (!process || process.dead) {
       try {
@@ -228,6 +232,10 @@ export class DriverSession implements ProgramExecutor {
           };
         }
         this.#process = process;
+        if (this.#killed) {
+          process.kill(); // killed while this one started
+          return interrupted;
+        }
       } catch (error) {
         return { traces: [], completed: 0, failure: { status: "error", reason: (error as Error).message } };
       }
@@ -235,8 +243,9 @@ export class DriverSession implements ProgramExecutor {
     return await process.run(programs, options, new TraceReader(this.profile, this.methods, options.fillLimit));
   }
 
-  /** Kills the driver at once (Ctrl-C). */
+  /** Kills the driver at once, for good (Ctrl-C): later batches are not run, and the driver is not restarted. */
   kill(): void {
+    this.#killed = true;
     this.#process?.kill();
   }
 

@@ -123,3 +123,16 @@ Deno.test("through the TypeScript driver, every HAL gives the trace it gives in 
     }
   }
 });
+
+Deno.test("a session killed (Ctrl-C) runs nothing more: no driver is restarted for the next batch", async () => {
+  const session = await DriverSession.start({ source: { reference: "identity" }, label: "identity" });
+  try {
+    const before = await session.execute(ALLOCS, { fillLimit: 10, deadline: Infinity });
+    assert.equal(before.completed, ALLOCS.length);
+    session.kill();
+    const after = await session.execute(ALLOCS, { fillLimit: 10, deadline: Infinity });
+    assert.deepEqual(after, { traces: [], completed: 0, failure: { status: "error", reason: "interrupted" } });
+  } finally {
+    await session.close();
+  }
+});

@@ -18,6 +18,7 @@ import type { HalInstance, HalTarget } from "../conformance/hal.ts";
 import { judgeTrace } from "../conformance/judge.ts";
 import { validateProfile } from "../conformance/profile.ts";
 import type { Program } from "../conformance/program.ts";
+import type { WordList } from "../conformance/word_list.ts";
 import { inProcessExecutor } from "../conformance/program_executor.ts";
 import { runCheckWith } from "../conformance/runner.ts";
 import { DriverSession } from "../driver/session.ts";
@@ -56,7 +57,7 @@ function callsOf(trace: Trace): Call[] {
         calls.push((hal) => hal.allocFrame());
         break;
       case "fill":
-        for (let i = 0; i < (step.result as unknown[]).length; i++) calls.push((hal) => hal.allocFrame());
+        for (let i = 0; i < (step.result as WordList).length; i++) calls.push((hal) => hal.allocFrame());
         break;
       case "free":
         calls.push((hal) => hal.deallocFrame(paddr!));

@@ -1,3 +1,4 @@
+import { WordList } from "../conformance/word_list.ts";
 import assert from "node:assert/strict";
 import { formatStep } from "../conformance/print.ts";
 import { ROOT, runCli } from "./testdata/run_cli.ts";
@@ -17,13 +18,14 @@ Deno.test("a load failure is reported by its message, not by the last stack fram
 
 Deno.test("a fill that returned numbers shows numbers, and why it stopped", () => {
   const values = Array.from({ length: 257 }, () => 2147483648);
-  const line = formatStep({ index: 0, op: { op: "fill" }, cpu: 0, result: values, dispatched: [] });
+  const line = formatStep({ index: 0, op: { op: "fill" }, cpu: 0, result: WordList.of(values), dispatched: [] });
   assert.equal(
     line,
     "1. fill() -> 257 values (2147483648 (a number), 2147483648 (a number) ... 2147483648 (a number)), " +
       "(stopped at the fill limit)",
   );
-  const ended = formatStep({ index: 1, op: { op: "fill" }, cpu: 0, result: [0x1000n, null], dispatched: [] });
+  const result = WordList.of([0x1000n, null]);
+  const ended = formatStep({ index: 1, op: { op: "fill" }, cpu: 0, result, dispatched: [] });
   assert.equal(ended, "2. fill() -> 0x1000, then null");
 });
 

@@ -10,6 +10,7 @@ import type { HalHost, HalInstance, HalTarget } from "./hal.ts";
 import type { Operation, Program } from "./program.ts";
 import { capacityOf, type ResolvedProfile } from "./profile.ts";
 import { StepResolver } from "./step_resolver.ts";
+import { WordList } from "./word_list.ts";
 
 /** An exception a HAL threw, as data. */
 export interface ThrownError {
@@ -41,7 +42,10 @@ export interface TraceStep {
   source?: number;
   /** Which of that step's results (a fill has many). */
   sourceNth?: number;
-  /** What the call returned (for `fill`, every value returned, the last being null or the throw). */
+  /**
+   * What the call returned. For `fill`, a `WordList` of every value returned, in order (the last being null, or
+   * undefined for a throw): frame addresses as 64-bit words, not a heap object each.
+   */
   result?: unknown;
   /** For `write` and `read`: what `physToVirt` of the picked frame returned. */
   translated?: unknown;
@@ -208,7 +212,7 @@ export function executeProgram(
           break;
         case "fill": {
           // The hottest loop of a run (thousands of frames a fill).
-          const values: unknown[] = [];
+          const values = new WordList();
           current.result = values;
           calling = "allocFrame";
           for (let n = 0; n < fillLimit; n++) {

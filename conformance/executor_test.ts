@@ -1,3 +1,4 @@
+import type { WordList } from "./word_list.ts";
 import assert from "node:assert/strict";
 import { identityHal } from "../impls/mod.ts";
 import { executeProgram } from "./executor.ts";
@@ -25,9 +26,9 @@ Deno.test("the executor resolves picks: modulo, from the end, and by step refere
 
 Deno.test("fill stops at null and at the fill limit", () => {
   const full = executeProgram(target, profile, [{ op: "fill" }]);
-  assert.deepEqual(full.steps[0].result, [0x1000n, 0x2000n, 0x3000n, null]);
+  assert.deepEqual((full.steps[0].result as WordList).toArray(), [0x1000n, 0x2000n, 0x3000n, null]);
   const limited = executeProgram(target, profile, [{ op: "fill" }], { fillLimit: 2 });
-  assert.deepEqual(limited.steps[0].result, [0x1000n, 0x2000n]);
+  assert.deepEqual((limited.steps[0].result as WordList).toArray(), [0x1000n, 0x2000n]);
 });
 
 Deno.test("HAL exceptions, odd values and dispatches are data in the trace", () => {

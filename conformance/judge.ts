@@ -22,6 +22,7 @@ import { judgeReverseTranslation, judgeTranslation } from "./model/translation.t
 import { deniedPermission, sandboxAdvice } from "./permission.ts";
 import type { ResolvedProfile } from "./profile.ts";
 import type { ReachState } from "./reach.ts";
+import type { WordList } from "./word_list.ts";
 
 export { describeValue, HARNESS_ERROR, type Violation } from "./model/state.ts";
 
@@ -174,7 +175,7 @@ function judgeStep(model: ContractModel, step: TraceStep, at: Report): Violation
       }
       return judgeAllocation(model, step.result, step, at);
     case "fill": {
-      const values = step.result as unknown[];
+      const values = step.result as WordList;
       const violation = judgeFill(model, values, step, at);
       if (violation) return violation;
       if (step.threw) {

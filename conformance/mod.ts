@@ -78,6 +78,7 @@ export {
   type ProgramExecutor,
 } from "./program_executor.ts";
 export { decodeValue, encodeValue, type Json, traceFromJson, traceToJson } from "./trace_json.ts";
+export { WordList } from "./word_list.ts";
 export type { OperationMix, ProgramShape } from "./arbitraries.ts";
 export { type Check, defineCheck, type Need } from "./check.ts";
 export { CHECKS, DEFAULT_EXHAUSTION_LIMIT, needIsBroken, selectChecks, unmetNeed } from "./catalogue.ts";

@@ -8,6 +8,7 @@ import { formatAddress } from "./address.ts";
 import type { Trace, TraceStep } from "./executor.ts";
 import { describeValue, HARNESS_ERROR, type Violation } from "./judge.ts";
 import type { Pick, Program } from "./program.ts";
+import { WordList } from "./word_list.ts";
 
 const hex = formatAddress;
 
@@ -38,16 +39,18 @@ function arrow(step: TraceStep, value: unknown): string {
 }
 
 /** A fill's values: every one counts, whatever its type (a HAL returning numbers is shown returning numbers). */
-function fillSummary(values: unknown[]): string {
-  const last = values.at(-1);
-  const stopped = last === null || last === undefined;
-  const handed = stopped ? values.slice(0, -1) : values;
+function fillSummary(values: WordList): string {
+  const last = values.at(values.length - 1);
+  const stopped = values.length > 0 && (last === null || last === undefined);
+  const handed = stopped ? values.length - 1 : values.length;
   const tail = stopped ? `then ${describeValue(last)}` : "(stopped at the fill limit)";
-  if (handed.length === 0) return tail;
-  const what = handed.every((value) => typeof value === "bigint") ? "frames" : "values";
-  if (handed.length <= 3) return `${handed.map(describeValue).join(", ")}, ${tail}`;
-  const [first, second] = handed.map(describeValue);
-  return `${handed.length} ${what} (${first}, ${second} ... ${describeValue(handed.at(-1))}), ${tail}`;
+  if (handed === 0) return tail;
+  const shown = (index: number) => describeValue(values.at(index));
+  if (handed <= 3) return `${Array.from({ length: handed }, (_, index) => shown(index)).join(", ")}, ${tail}`;
+  // A list of words holds only bigints; a plain one is read through.
+  const frames = values.plain === undefined ||
+    values.plain.slice(0, handed).every((value) => typeof value === "bigint");
+  return `${handed} ${frames ? "frames" : "values"} (${shown(0)}, ${shown(1)} ... ${shown(handed - 1)}), ${tail}`;
 }
 
 /**
@@ -73,7 +76,7 @@ export function formatStep(step: TraceStep): string {
       text = `alloc()${arrow(step, step.result)}`;
       break;
     case "fill": {
-      const values = (step.result as unknown[] | undefined) ?? [];
+      const values = (step.result as WordList | undefined) ?? new WordList();
       text = `fill()${step.threw ? ` -> ${fillSummary(values)}, then ${outcome(step)}` : ` -> ${fillSummary(values)}`}`;
       break;
     }

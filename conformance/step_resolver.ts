@@ -13,6 +13,7 @@ import type { TraceStep } from "./executor.ts";
 import type { Pick, Program } from "./program.ts";
 import type { ResolvedProfile } from "./profile.ts";
 import { FrameIndex, type FrameTable } from "./frame_table.ts";
+import { WordList } from "./word_list.ts";
 
 interface Entry {
   paddr: bigint;
@@ -95,7 +96,8 @@ export class StepResolver {
   // Live frames as parallel arrays, not an object per frame: a fill adds thousands. #liveNumber is each frame's
   // number in the frame index (-1 for an address it does not number), computed once, when first needed (UNNUMBERED
   // until then: most frames a program hands out are never freed by a freeMany).
-  readonly #livePaddr: bigint[] = [];
+  // Addresses as words: a fill of 2^20 frames keeps no heap object per frame alive.
+  readonly #livePaddr = new WordList();
   #disposed = false;
   readonly #liveStep = IntColumn.take();
   readonly #liveNth = IntColumn.take();
@@ -225,7 +227,7 @@ export class StepResolver {
     this.#manyNumbers.length = 0;
     for (let j = 0; j < count && j * step < live; j++) {
       const at = stride < 0 ? live - 1 - j * step : j * step;
-      out.push(this.#livePaddr[at]);
+      out.push(this.#livePaddr.at(at) as bigint);
       this.#manyNumbers.push(this.#liveNumberAt(at));
     }
     return out;
@@ -234,7 +236,7 @@ export class StepResolver {
   /** The frame number of live entry `at`, computed the first time it is needed. */
   #liveNumberAt(at: number): number {
     let n = this.#liveNumber.data[at];
-    if (n === UNNUMBERED) this.#liveNumber.data[at] = n = this.#frames.indexOf(this.#livePaddr[at]);
+    if (n === UNNUMBERED) this.#liveNumber.data[at] = n = this.#frames.indexOf(this.#livePaddr.at(at) as bigint);
     return n;
   }
 
@@ -245,8 +247,11 @@ export class StepResolver {
         if (!step.threw) this.#handedOut(step.result, step.index, 0);
         break;
       case "fill": {
-        const values = step.result as unknown[];
-        for (let nth = 0; nth < values.length; nth++) this.#handedOut(values[nth], step.index, nth);
+        const values = step.result as WordList;
+        const plain = values.plain; // a short fill: read the array itself
+        for (let nth = 0; nth < values.length; nth++) {
+          this.#handedOut(plain !== undefined ? plain[nth] : values.at(nth), step.index, nth);
+        }
         break;
       }
       case "free":
@@ -313,8 +318,8 @@ export class StepResolver {
     }
     step.source = this.#liveStep.data[at];
     step.sourceNth = this.#liveNth.data[at];
-    this.pickedFrame = this.#livePaddr[at];
-    step.paddr = this.#livePaddr[at] + BigInt(offset);
+    this.pickedFrame = this.#livePaddr.at(at) as bigint;
+    step.paddr = this.pickedFrame + BigInt(offset);
     return true;
   }
 
@@ -372,27 +377,33 @@ export class StepResolver {
     }
     let kept = 0;
     const steps = this.#liveStep.data, nths = this.#liveNth.data, liveNumbers = this.#liveNumber.data;
-    for (let i = 0; i < this.#livePaddr.length; i++) {
+    const paddrs = this.#livePaddr;
+    for (let i = 0; i < paddrs.length; i++) {
       const n = this.#liveNumberAt(i);
-      if (n >= 0 ? leaving.hasAt(n) : leaving.has(this.#livePaddr[i])) continue;
-      this.#livePaddr[kept] = this.#livePaddr[i];
+      if (n >= 0 ? leaving.hasAt(n) : leaving.has(paddrs.at(i) as bigint)) continue;
+      if (kept !== i) paddrs.set(kept, paddrs.at(i));
       steps[kept] = steps[i];
       nths[kept] = nths[i];
       liveNumbers[kept] = n;
       kept++;
     }
-    this.#livePaddr.length =
-      this.#liveStep.length =
-      this.#liveNth.length =
-      this.#liveNumber.length =
-        kept;
+    paddrs.truncate(kept);
+    this.#liveStep.length = this.#liveNth.length = this.#liveNumber.length = kept;
     for (let i = 0; i < frames.length; i++) this.#pushFreed(frames[i], numbers[i], step);
   }
 
+  /** The first live entry holding `paddr`, or -1: found by frame number when it has one (no bigint per entry). */
+  #liveIndexOf(paddr: bigint): number {
+    const n = this.#frames.indexOf(paddr);
+    if (n < 0) return this.#livePaddr.indexOf(paddr);
+    for (let i = 0; i < this.#livePaddr.length; i++) if (this.#liveNumberAt(i) === n) return i;
+    return -1;
+  }
+
   #released(paddr: bigint, step: number): void {
-    const at = this.#livePaddr.indexOf(paddr);
+    const at = this.#liveIndexOf(paddr);
     if (at >= 0) {
-      this.#livePaddr.splice(at, 1);
+      this.#livePaddr.removeAt(at);
       this.#liveStep.removeAt(at);
       this.#liveNth.removeAt(at);
       this.#liveNumber.removeAt(at);

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { WordList } from "./word_list.ts";
 import { formatAddress, parseAddress } from "./address.ts";
 import type { Trace, TraceStep } from "./executor.ts";
 import { programFromJson, programToJson } from "./program.ts";
@@ -33,6 +34,8 @@ export function encodeValue(value: unknown, depth = 0): Json {
   if (value === null || typeof value === "boolean" || typeof value === "string") return value;
   if (typeof value === "number") return Number.isFinite(value) ? value : { $number: String(value) };
   if (depth < 8 && Array.isArray(value)) return value.map((item) => encodeValue(item, depth + 1));
+  // A fill's values: an array in JSON, a WordList again when read back (traceFromJson).
+  if (depth < 8 && value instanceof WordList) return value.toArray().map((item) => encodeValue(item, depth + 1));
   if (depth < 8 && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, encodeValue(item, depth + 1)]));
   }
@@ -113,7 +116,10 @@ export function traceFromJson(value: unknown): Trace {
     const step = { ...rest, op: program[index] } as unknown as TraceStep;
     if (typeof paddr === "string") step.paddr = parseAddress(paddr);
     if (typeof vaddr === "string") step.vaddr = parseAddress(vaddr);
-    if ("result" in raw) step.result = decodeValue(result as Json);
+    if ("result" in raw) {
+      const decoded = decodeValue(result as Json);
+      step.result = step.op.op === "fill" && Array.isArray(decoded) ? WordList.of(decoded) : decoded;
+    }
     if ("translated" in raw) step.translated = decodeValue(translated as Json);
     return step;
   });

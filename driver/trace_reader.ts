@@ -13,6 +13,7 @@ import { METHOD_OF, type ThrownError, type Trace, type TraceStep } from "../conf
 import type { Operation, Program } from "../conformance/program.ts";
 import type { ResolvedProfile } from "../conformance/profile.ts";
 import { StepResolver } from "../conformance/step_resolver.ts";
+import { WordList } from "../conformance/word_list.ts";
 import { decodeValue, hex, isValueToken, LIMITS, ProtocolError, show } from "./wire.ts";
 
 /** The HAL method each operation may report as having thrown. */
@@ -318,7 +319,7 @@ export class TraceReader {
         if (stops >= 0 ? stops !== values.length - 1 || events.threw : !ended) {
           throw new ProtocolError(`${what}: a fill goes on until null, a throw or the fill limit ${this.#fillLimit}`);
         }
-        step.result = values;
+        step.result = WordList.of(values);
         break;
       }
       case "freeMany": {

@@ -11,6 +11,7 @@
  */
 
 import type { HalProfile } from "../conformance/hal.ts";
+import type { WordList } from "../conformance/word_list.ts";
 import {
   MANY_LIMIT,
   type Operation,
@@ -591,17 +592,17 @@ export interface StepOutcome {
  */
 function encodeFill(step: StepOutcome, frameSize?: number): string {
   let line = "";
-  const values = step.result as unknown[];
+  const values = step.result as WordList;
   const size = frameSize === undefined ? 0n : BigInt(frameSize);
   for (let i = 0; i < values.length;) {
-    const value = values[i];
+    const value = values.at(i);
     let token: string;
     if (typeof value === "bigint" && value >= 0n) {
-      const next = values[i + 1];
+      const next = values.at(i + 1);
       const stride = size > 0n && next === value + size ? size : size > 0n && next === value - size ? -size : 0n;
       let count = 1;
       if (stride !== 0n) {
-        for (let expected = value + stride; values[i + count] === expected; expected += stride) count++;
+        for (let expected = value + stride; values.at(i + count) === expected; expected += stride) count++;
       }
       token = count === 1 ? `0x${value.toString(16)}` : `0x${value.toString(16)}*${stride < 0n ? "-" : ""}${count}`;
       i += count;
@@ -623,9 +624,11 @@ function encodeFill(step: StepOutcome, frameSize?: number): string {
  * @example
  * ```ts
  * import { encodeStep } from "./wire.ts";
+ * import { WordList } from "../conformance/word_list.ts";
  *
  * encodeStep({ op: { op: "alloc" }, cpu: 0, result: 0x8000_0000n, dispatched: [] }); // "0x80000000"
- * const fill = { op: { op: "fill" as const }, cpu: 0, result: [0x1000n, 0x2000n, 0x3000n, null], dispatched: [] };
+ * const result = WordList.of([0x1000n, 0x2000n, 0x3000n, null]);
+ * const fill = { op: { op: "fill" as const }, cpu: 0, result, dispatched: [] };
  * encodeStep(fill, 0x1000); // "0x1000*3 null"
  * ```
  *

@@ -8,6 +8,7 @@
 import { formatAddress } from "../address.ts";
 import type { TraceStep } from "../executor.ts";
 import type { ResolvedRegion } from "../profile.ts";
+import type { WordList } from "../word_list.ts";
 import { type ContractModel, describeValue, type Report, type Violation } from "./state.ts";
 
 const hex = formatAddress;
@@ -17,14 +18,15 @@ const hex = formatAddress;
  * of the frame before, not live, no range live, no NUMA, no rejected free): those are recorded inline; any other
  * value goes through `judgeAllocation`, which judges it in full. The result is the same as judging each value in turn.
  */
-export function judgeFill(model: ContractModel, values: unknown[], step: TraceStep, at: Report): Violation | undefined {
+export function judgeFill(model: ContractModel, values: WordList, step: TraceStep, at: Report): Violation | undefined {
   const plain = !model.profile.numa;
   const live = model.live;
   const frames = live.index;
   let region: ResolvedRegion | undefined;
   let last = 0n;
+  const array = values.plain; // a short fill: read the array itself
   for (let i = 0; i < values.length; i++) {
-    const value = values[i];
+    const value = array !== undefined ? array[i] : values.at(i);
     // A frame's number is computed once and used for every table (numbered frames are aligned and in a region).
     if (
       plain && region !== undefined && typeof value === "bigint" && value >= region.start && value <= last &&

@@ -1,0 +1,181 @@
+/**
+ * A list of values kept as 64-bit words once it is long: frame addresses are
+ * bigints in [0, 2^64), and a fill of 2^20 frames kept as an array of
+ * bigints is a million heap objects the garbage collector copies and marks;
+ * as words it is one buffer. A short list stays a plain array (reading a
+ * word makes a bigint, which costs more than it saves there). A value that
+ * is not such a bigint (a broken HAL's number, string or negative address)
+ * keeps or turns the list plain, so any value round-trips; a `null` or
+ * `undefined` last value (how a fill ends) does not.
+ *
+ * @module
+ */
+
+const MAX_WORD = (1n << 64n) - 1n;
+const NO_WORDS = new BigUint64Array(0);
+/** The length past which a list of words is kept as words. */
+const WORDS_FROM = 4096;
+
+/**
+ * Values in order: a plain array while short, as words once longer than
+ * 4096 values if every one is a bigint in [0, 2^64) (a last
+ * `null`/`undefined` aside), a plain array again after the first that is
+ * not. Two lists built by the same pushes are deep-equal (capacity grows the
+ * same way), and different ones are not.
+ *
+ * @example
+ * ```ts
+ * import { WordList } from "@halconf/halconf";
+ *
+ * const values = WordList.of([0x8000_0000n, 0x8000_1000n, null]);
+ * values.length; // 3
+ * values.at(1); // 0x8000_1000n
+ * values.toArray(); // [0x8000_0000n, 0x8000_1000n, null]
+ * ```
+ */
+export class WordList implements Iterable<unknown> {
+  /** The values as words, while `plain` is undefined (only the first `length`, less an ending, are used). */
+  words: BigUint64Array = NO_WORDS;
+  /** The values, while the list is short or one of them is not a 64-bit bigint. */
+  plain: unknown[] | undefined = [];
+  /** False once a long plain list was found to hold a value that is not a 64-bit bigint: it stays plain. */
+  mayBecomeWords = true;
+  /** How many values, an ending included. */
+  length = 0;
+  /** A last value of `null` or `undefined` while the rest are words (how a fill ends), by name. */
+  ending: "null" | "undefined" | undefined = undefined;
+
+  /** A list of `values`, in order. An array is taken as it is (the caller must not change it after). */
+  static of(values: Iterable<unknown>): WordList {
+    const list = new WordList();
+    if (Array.isArray(values)) {
+      list.plain = values;
+      list.length = values.length;
+      if (list.length > WORDS_FROM) list.#toWords();
+    } else {
+      for (const value of values) list.push(value);
+    }
+    return list;
+  }
+
+  /** Appends `value`. */
+  push(value: unknown): void {
+    if (this.plain !== undefined) {
+      // The hot path of a short list: no check per value (a long one is checked once, as it turns long).
+      this.plain.push(value);
+      if (++this.length > WORDS_FROM && this.mayBecomeWords) this.#toWords();
+      return;
+    }
+    if (this.ending === undefined) {
+      if (isWord(value)) {
+        if (this.length === this.words.length) {
+          const grown = new BigUint64Array(capacityFor(this.length + 1));
+          grown.set(this.words);
+          this.words = grown;
+        }
+        this.words[this.length++] = value;
+        return;
+      }
+      if (value === null || value === undefined) {
+        this.ending = value === null ? "null" : "undefined";
+        this.length++;
+        return;
+      }
+    }
+    this.#toPlain().push(value);
+    this.length++;
+  }
+
+  /** The value at `index` (undefined past the end). */
+  at(index: number): unknown {
+    if (this.plain !== undefined) return this.plain[index];
+    if (index < 0 || index >= this.length) return undefined;
+    if (this.ending !== undefined && index === this.length - 1) return this.ending === "null" ? null : undefined;
+    return this.words[index];
+  }
+
+  /** Replaces the value at `index` (below `length`). */
+  set(index: number, value: unknown): void {
+    const last = this.ending !== undefined && index === this.length - 1;
+    if (this.plain === undefined && isWord(value) && !last) this.words[index] = value as bigint;
+    else this.#toPlain()[index] = value;
+  }
+
+  /** Keeps the first `length` values. */
+  truncate(length: number): void {
+    if (length >= this.length) return;
+    if (this.plain !== undefined) this.plain.length = length;
+    else {
+      this.ending = undefined;
+      this.words.fill(0n, length, this.length); // unused words are zero: equal lists stay deep-equal
+    }
+    this.length = length;
+  }
+
+  /** Removes the value at `index`, moving the later ones down. */
+  removeAt(index: number): void {
+    if (this.plain !== undefined) this.plain.splice(index, 1);
+    else if (this.ending !== undefined) this.#toPlain().splice(index, 1);
+    else {
+      this.words.copyWithin(index, index + 1, this.length);
+      this.words[this.length - 1] = 0n;
+    }
+    this.length--;
+  }
+
+  /** The first index holding `value`, or -1. */
+  indexOf(value: unknown): number {
+    for (let index = 0; index < this.length; index++) if (this.at(index) === value) return index;
+    return -1;
+  }
+
+  /** The values as an array. */
+  toArray(): unknown[] {
+    if (this.plain !== undefined) return [...this.plain];
+    const values: unknown[] = Array.from(this.words.subarray(0, this.length - (this.ending === undefined ? 0 : 1)));
+    if (this.ending !== undefined) values.push(this.ending === "null" ? null : undefined);
+    return values;
+  }
+
+  /** The values in order. */
+  *[Symbol.iterator](): Iterator<unknown> {
+    for (let index = 0; index < this.length; index++) yield this.at(index);
+  }
+
+  #toPlain(): unknown[] {
+    if (this.plain === undefined) {
+      this.plain = this.toArray();
+      this.words = NO_WORDS;
+      this.ending = undefined;
+      this.mayBecomeWords = false;
+    }
+    return this.plain;
+  }
+
+  #toWords(): void {
+    const plain = this.plain!;
+    // A fill's last value may be its null: the rest must be words.
+    const last = plain.at(-1);
+    const ending = last === null ? "null" : last === undefined ? "undefined" : undefined;
+    const words = ending === undefined ? plain.length : plain.length - 1;
+    for (let index = 0; index < words; index++) {
+      if (!isWord(plain[index])) {
+        this.mayBecomeWords = false;
+        return;
+      }
+    }
+    this.words = new BigUint64Array(capacityFor(words));
+    for (let index = 0; index < words; index++) this.words[index] = plain[index] as bigint;
+    this.ending = ending;
+    this.plain = undefined;
+  }
+}
+
+/** The words a list of `count` words holds room for: a power of two, at least 8192, whatever the order of pushes. */
+function capacityFor(count: number): number {
+  return Math.max(8192, 2 ** Math.ceil(Math.log2(Math.max(1, count))));
+}
+
+function isWord(value: unknown): value is bigint {
+  return typeof value === "bigint" && value >= 0n && value <= MAX_WORD;
+}

@@ -14,6 +14,14 @@
  */
 
 import type { ResolvedProfile, ResolvedRegion } from "./profile.ts";
+import { LOW_HALF } from "./word_list.ts";
+
+const TWO_POW_21 = 2 ** 21;
+const TWO_POW_32 = 2 ** 32;
+const TWO_POW_53 = 1n << 53n;
+/** One word and its halves, through which `indexOf` reads an address as a double. */
+const SCRATCH_WORD = new BigUint64Array(1);
+const SCRATCH_HALVES = new Uint32Array(SCRATCH_WORD.buffer);
 
 /** The most frames an index numbers; larger layouts fall back to maps (each table would cost 8 bytes per frame). */
 const MAX_INDEXED_FRAMES = 1 << 22;
@@ -21,6 +29,9 @@ const MAX_INDEXED_FRAMES = 1 << 22;
 interface IndexedRegion {
   start: bigint;
   end: bigint;
+  /** `start` and `end` as doubles (rounded above 2^53, where `indexOfHalves` does not use them). */
+  startNumber: number;
+  endNumber: number;
   /** The number of the region's first frame. */
   base: number;
   frames: number;
@@ -66,7 +77,14 @@ export class FrameIndex {
     const indexed: IndexedRegion[] = [];
     for (const region of regions) {
       const frames = Number(region.size / BigInt(frameSize));
-      indexed.push({ start: region.start, end: region.end, base, frames });
+      indexed.push({
+        start: region.start,
+        end: region.end,
+        startNumber: Number(region.start),
+        endNumber: Number(region.end),
+        base,
+        frames,
+      });
       base += frames;
     }
     // Offsets within a region are exact doubles only below 2^53.
@@ -78,13 +96,45 @@ export class FrameIndex {
 
   /** The number of the frame at `address`, or -1 when it is not the first byte of a numbered frame. */
   indexOf(address: bigint): number {
+    if (typeof address !== "bigint") return -1;
+    // Below 2^53 the address is read as a double through a word (no bigint arithmetic, so no garbage per call:
+    // this runs for every frame judged).
+    if (address >= 0n && address < TWO_POW_53) {
+      SCRATCH_WORD[0] = address;
+      return this.indexOfHalves(SCRATCH_HALVES, 0);
+    }
+    return this.#indexOfLarge(address);
+  }
+
+  /**
+   * `indexOf` of the word at `at` of a list of words seen as 32-bit halves (`WordList.halves`), with no bigint
+   * made: the address is an exact double below 2^53 (above, it takes the bigint path).
+   */
+  indexOfHalves(halves: Uint32Array, at: number): number {
+    const high = halves[2 * at + 1 - LOW_HALF];
+    const low = halves[2 * at + LOW_HALF];
+    if (high >= TWO_POW_21) return this.#indexOfLarge((BigInt(high) << 32n) | BigInt(low));
+    const address = high * TWO_POW_32 + low;
+    const regions = this.#regions;
+    for (let i = 0; i < regions.length; i++) {
+      const region = regions[i];
+      if (address >= region.startNumber && address < region.endNumber) {
+        const offset = address - region.startNumber;
+        if (offset % this.#frameSize !== 0) return -1;
+        return region.base + offset / this.#frameSize;
+      }
+    }
+    return -1;
+  }
+
+  /** `indexOf` of an address at or above 2^53 (the rare case: bigint arithmetic). */
+  #indexOfLarge(address: bigint): number {
     const regions = this.#regions;
     for (let i = 0; i < regions.length; i++) {
       const region = regions[i];
       if (address >= region.start && address < region.end) {
-        // One 64-bit subtraction (V8 keeps asUintN(64) values unboxed), then exact double arithmetic: an offset
-        // within a region is below 2^53.
-        const offset = Number(BigInt.asUintN(64, address - region.start));
+        // An offset within a region is below 2^53: exact as a double.
+        const offset = Number(address - region.start);
         if (offset % this.#frameSize !== 0) return -1;
         return region.base + offset / this.#frameSize;
       }

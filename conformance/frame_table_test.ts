@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { FrameIndex, FrameTable } from "./frame_table.ts";
 import type { ResolvedRegion } from "./profile.ts";
+import { WordList } from "./word_list.ts";
 
 const region = (start: bigint, size: bigint, node = 0): ResolvedRegion => ({ start, size, end: start + size, node });
 
@@ -20,6 +21,43 @@ Deno.test("a frame index numbers the frames of its regions in order, and nothing
   }
   for (let i = 0; i < index.frames; i++) assert.equal(index.indexOf(index.addressOf(i)), i);
 });
+
+Deno.test("an address read from a word is numbered as the bigint is, below, across and above 2^53", () => {
+  const two53 = 1n << 53n;
+  // A region at 0, one that straddles 2^53 and one far above it.
+  const index = FrameIndex.of(
+    [region(0n, 0x4000n), region(two53 - 0x2000n, 0x4000n), region(0xffff_0000_0000_0000n, 0x2000n)],
+    0x1000,
+  );
+  const address = fc.oneof(
+    fc.integer({ min: -2, max: 6 }).map((n) => two53 + BigInt(n) * 0x1000n),
+    fc.integer({ min: 0, max: 5 }).map((n) => BigInt(n) * 0x1000n),
+    fc.integer({ min: 0, max: 3 }).map((n) => 0xffff_0000_0000_0000n + BigInt(n) * 0x1000n),
+    fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+    fc.bigInt({ min: two53 - 0x3000n, max: two53 + 0x3000n }),
+  );
+  fc.assert(
+    fc.property(address, (paddr) => {
+      const expected = reference(index, paddr);
+      assert.equal(index.indexOf(paddr), expected);
+      const list = WordList.of(Array.from({ length: 4097 }, () => paddr));
+      assert.equal(index.indexOfHalves(list.halves, 4096), expected);
+    }),
+    { numRuns: 400, seed: 8 },
+  );
+  for (const outside of [-1n, 1n << 64n, 1n << 70n]) assert.equal(index.indexOf(outside), -1);
+  // Just above 2^53 a double cannot hold every address: these must not round onto a frame.
+  for (const odd of [two53 + 1n, two53 + 0x1001n, two53 + 0xfffn, two53 + 0x1003n]) {
+    assert.equal(index.indexOfHalves(WordList.of(Array.from({ length: 4097 }, () => odd)).halves, 0), -1);
+  }
+  for (let i = 0; i < index.frames; i++) assert.equal(index.indexOf(index.addressOf(i)), i);
+});
+
+/** `indexOf` as the bigints say it: the frame's place in the regions, or -1. */
+function reference(index: FrameIndex, paddr: bigint): number {
+  for (let i = 0; i < index.frames; i++) if (index.addressOf(i) === paddr) return i;
+  return -1;
+}
 
 Deno.test("a frame table behaves as a Map of bigints for any sequence of operations and any address", () => {
   const index = FrameIndex.of(REGIONS, 0x1000);

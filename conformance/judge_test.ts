@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { identityHal, numaHal } from "../impls/mod.ts";
 import { executeProgram } from "./executor.ts";
 import type { HalInstance, HalTarget } from "./hal.ts";
-import { judgeTrace } from "./judge.ts";
+import { judgeTrace, judgeTraceReach } from "./judge.ts";
 import type { Program } from "./program.ts";
 import { validateProfile } from "./profile.ts";
+import { WordList } from "./word_list.ts";
 
 function judge(target: HalTarget, program: Program) {
   const profile = validateProfile(target.profile);
@@ -113,4 +115,44 @@ Deno.test("a long string a HAL returned is shown cut, with its length", async ()
   const shown = describeValue("x".repeat(1_000_000));
   assert.ok(shown.length < 120, shown);
   assert.match(shown, /\.\.\. \(1000000 characters\)$/);
+});
+
+Deno.test("a long fill is judged as words exactly as the same values in a plain list", () => {
+  // Two regions of 4096 frames, the first at address 0 (frame 0 is never a frame): a fill of both is words.
+  const profile = validateProfile({
+    memory: [{ start: 0n, size: 0x100_0000n }, { start: 0x4000_0000n, size: 0x100_0000n }],
+  });
+  const frames = [
+    ...Array.from({ length: 4095 }, (_, i) => BigInt(i + 1) * 0x1000n),
+    ...Array.from({ length: 4096 }, (_, i) => 0x4000_0000n + BigInt(i) * 0x1000n),
+  ];
+  const fault = fc.record({
+    at: fc.nat({ max: frames.length - 1 }),
+    value: fc.oneof(
+      fc.constantFrom(0n, 0x1001n, 0x100_0000n, 0x3fff_f000n, 0x4100_0000n, 1n << 60n),
+      fc.nat({ max: frames.length - 1 }).map((i) => frames[i]), // a frame handed out twice, or out of order
+    ),
+  });
+  fc.assert(
+    fc.property(fc.array(fault, { maxLength: 3 }), fc.boolean(), fc.boolean(), (faults, reversed, drained) => {
+      const values: unknown[] = reversed ? [...frames].reverse() : [...frames];
+      for (const { at, value } of faults) values[at] = value;
+      if (drained) values.push(null);
+      const words = WordList.of(values);
+      const plain = new WordList();
+      plain.mayBecomeWords = false;
+      for (const value of values) plain.push(value);
+      assert.ok(words.plain === undefined && plain.plain !== undefined);
+      const judged = (result: WordList) =>
+        judgeTraceReach({
+          steps: [{ index: 0, op: { op: "fill" }, cpu: 0, dispatched: [], result }],
+          strayDispatches: [],
+        }, profile);
+      const asWords = judged(words);
+      const asPlain = judged(plain);
+      assert.deepEqual(asWords, asPlain);
+      if (faults.length === 0) assert.equal(asWords.violation, undefined);
+    }),
+    { numRuns: 60, seed: 11 },
+  );
 });

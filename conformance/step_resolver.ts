@@ -61,6 +61,29 @@ class IntColumn {
     this.data[this.length++] = value;
   }
 
+  /** Appends `value` `count` times. */
+  pushRepeated(value: number, count: number): void {
+    this.#reserve(count);
+    this.data.fill(value, this.length, this.length + count);
+    this.length += count;
+  }
+
+  /** Appends `first`, `first + 1`, ... (`count` values). */
+  pushSequence(first: number, count: number): void {
+    this.#reserve(count);
+    for (let i = 0; i < count; i++) this.data[this.length + i] = first + i;
+    this.length += count;
+  }
+
+  #reserve(count: number): void {
+    if (this.length + count <= this.data.length) return;
+    let size = Math.max(64, this.data.length);
+    while (size < this.length + count) size *= 2;
+    const grown = new Int32Array(size);
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
+  }
+
   removeAt(index: number): void {
     this.data.copyWithin(index, index + 1, this.length);
     this.length--;
@@ -249,6 +272,12 @@ export class StepResolver {
       case "fill": {
         const values = step.result as WordList;
         const plain = values.plain; // a short fill: read the array itself
+        // A long fill (words) joins the live list at once when no freed frame waits to be claimed; its ending (a
+        // null) is not a frame.
+        if (plain === undefined && !this.#unclaimed?.size) {
+          this.#handedOutWords(values, values.ending === undefined ? values.length : values.length - 1, step.index);
+          break;
+        }
         for (let nth = 0; nth < values.length; nth++) {
           this.#handedOut(plain !== undefined ? plain[nth] : values.at(nth), step.index, nth);
         }
@@ -321,6 +350,14 @@ export class StepResolver {
     this.pickedFrame = this.#livePaddr.at(at) as bigint;
     step.paddr = this.pickedFrame + BigInt(offset);
     return true;
+  }
+
+  /** `#handedOut` of the first `count` values of a fill, all words, while no freed frame waits to be claimed. */
+  #handedOutWords(values: WordList, count: number, step: number): void {
+    this.#livePaddr.appendRange(values, 0, count);
+    this.#liveStep.pushRepeated(step, count);
+    this.#liveNth.pushSequence(0, count);
+    this.#liveNumber.pushRepeated(UNNUMBERED, count);
   }
 
   #handedOut(value: unknown, step: number, nth: number): void {

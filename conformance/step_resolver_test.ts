@@ -3,13 +3,14 @@ import type { TraceStep } from "./executor.ts";
 import type { Operation } from "./program.ts";
 import { validateProfile } from "./profile.ts";
 import { StepResolver } from "./step_resolver.ts";
+import { WordList } from "./word_list.ts";
 
 const profile = validateProfile({ memory: [{ start: 0x8000_0000n, size: 0x10_0000n }] });
 
 /** Hands out `frames` in one fill at step `index` and returns the resolver. */
 function filled(frames: bigint[], index = 0): StepResolver {
   const resolver = new StepResolver(profile);
-  const step: TraceStep = { index, op: { op: "fill" }, cpu: 0, result: [...frames, null], dispatched: [] };
+  const step: TraceStep = { index, op: { op: "fill" }, cpu: 0, result: WordList.of([...frames, null]), dispatched: [] };
   resolver.resolve(step);
   resolver.settle(step);
   return resolver;
@@ -47,4 +48,41 @@ Deno.test("a frame freed, handed out again and freed twice more leaves the freed
   run(4, { op: "freeRaw", addr: 0x8000_1000n }); // freed again (a double free)
   assert.equal(run(5, { op: "freeAgain", frame: 0 }).source, 3);
   assert.equal(run(6, { op: "freeAgain", frame: -1 }).source, 5); // a free of any address appends it
+});
+
+Deno.test("a long fill joins the live list as words with the same picks as one value at a time", () => {
+  const frames = Array.from({ length: 6000 }, (_, i) => 0x8000_0000n + BigInt(i) * 0x1000n);
+  const plain = new WordList();
+  plain.mayBecomeWords = false;
+  for (const frame of frames) plain.push(frame);
+  plain.push(null);
+  const program: Operation[] = [
+    { op: "fill" },
+    { op: "free", frame: 4500 },
+    { op: "free", frame: { step: 0, nth: 5999 } },
+    { op: "freeMany", count: 40, stride: -97 },
+    { op: "p2v", frame: -1, offset: 8 },
+    { op: "fill" },
+    { op: "free", frame: { step: 5, nth: 1 } },
+    { op: "freeMany", count: 5000, stride: 1 },
+    { op: "free", frame: 3 },
+  ];
+  const run = (first: WordList) => {
+    const resolver = new StepResolver(profile, program);
+    const steps = program.map((op, index) => {
+      const step: TraceStep = { index, op, cpu: 0, dispatched: [] };
+      resolver.resolve(step);
+      if (op.op === "fill") step.result = index === 0 ? first : WordList.of([0x8000_0000n, 0x8000_1000n, null]);
+      if (op.op === "freeMany") step.result = step.paddrs!.length;
+      if (op.op === "p2v") step.result = step.paddr;
+      resolver.settle(step);
+      return { paddr: step.paddr, paddrs: step.paddrs, source: step.source, nth: step.sourceNth };
+    });
+    resolver.dispose();
+    return steps;
+  };
+  const asWords = run(WordList.of([...frames, null]));
+  assert.deepEqual(asWords, run(plain));
+  assert.equal(asWords[2].paddr, frames[5999]);
+  assert.equal(asWords[7].paddrs!.length, 5000);
 });

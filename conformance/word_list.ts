@@ -13,6 +13,9 @@
 
 const MAX_WORD = (1n << 64n) - 1n;
 const NO_WORDS = new BigUint64Array(0);
+const NO_HALVES = new Uint32Array(0);
+/** Where a word's low and high 32-bit halves are in a `Uint32Array` over its buffer (the platform's byte order). */
+export const LOW_HALF: 0 | 1 = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
 /** The length past which a list of words is kept as words. */
 const WORDS_FROM = 4096;
 
@@ -44,6 +47,16 @@ export class WordList implements Iterable<unknown> {
   length = 0;
   /** A last value of `null` or `undefined` while the rest are words (how a fill ends), by name. */
   ending: "null" | "undefined" | undefined = undefined;
+  #halves: Uint32Array = NO_HALVES;
+
+  /**
+   * The words as 32-bit halves (word `i` is at `2 * i + LOW_HALF` and the other), for reading addresses as numbers
+   * without making a bigint per value. Valid until the next change of the list.
+   */
+  get halves(): Uint32Array {
+    if (this.#halves.buffer !== this.words.buffer) this.#halves = new Uint32Array(this.words.buffer);
+    return this.#halves;
+  }
 
   /** A list of `values`, in order. An array is taken as it is (the caller must not change it after). */
   static of(values: Iterable<unknown>): WordList {
@@ -84,6 +97,35 @@ export class WordList implements Iterable<unknown> {
     }
     this.#toPlain().push(value);
     this.length++;
+  }
+
+  /**
+   * Appends the values `start` to `end` (exclusive) of `other`, which must not hold an ending before `end`: word by
+   * word when both lists are words, with no bigint made.
+   */
+  appendRange(other: WordList, start: number, end: number): void {
+    let from = start;
+    // A short list takes values one by one until it turns to words (or stays plain).
+    while (from < end && (this.plain !== undefined || other.plain !== undefined)) {
+      if (this.plain !== undefined && !this.mayBecomeWords) {
+        for (; from < end; from++) this.push(other.at(from));
+        return;
+      }
+      this.push(other.at(from++));
+    }
+    if (from >= end) return;
+    if (this.ending !== undefined) {
+      for (; from < end; from++) this.push(other.at(from));
+      return;
+    }
+    const length = this.length + end - from;
+    if (length > this.words.length) {
+      const grown = new BigUint64Array(capacityFor(length));
+      grown.set(this.words.subarray(0, this.length));
+      this.words = grown;
+    }
+    this.words.set(other.words.subarray(from, end), this.length);
+    this.length = length;
   }
 
   /** The value at `index` (undefined past the end). */

@@ -94,3 +94,29 @@ Deno.test("two lists that differ in one value are not deep-equal, in words as in
     assert.notDeepStrictEqual(WordList.of(values), WordList.of(changed));
   }
 });
+
+Deno.test("appending a range of another list holds what pushing its values one by one holds", () => {
+  fc.assert(
+    fc.property(
+      fc.array(value, { maxLength: 20 }),
+      fc.nat({ max: 9000 }),
+      fc.array(value, { maxLength: 3 }),
+      fc.nat({ max: 9000 }),
+      fc.nat({ max: 9000 }),
+      (head, before, other, from, count) => {
+        // `into` may be plain, turning, or words; `source` words with a few values of any kind first.
+        const into = WordList.of([...head, ...Array.from({ length: before }, (_, i) => BigInt(i) << 12n)]);
+        const source = WordList.of([...other, ...Array.from({ length: 9000 }, (_, i) => 0x9000_0000n + BigInt(i))]);
+        const start = Math.min(from, source.length);
+        const end = Math.min(start + count, source.length);
+        const pushed = WordList.of(into.toArray());
+        for (let i = start; i < end; i++) pushed.push(source.at(i));
+        into.appendRange(source, start, end);
+        assert.equal(into.length, pushed.length);
+        assert.deepEqual(into.toArray(), pushed.toArray());
+        assert.deepEqual(into, pushed);
+      },
+    ),
+    { numRuns: 40, seed: 5 },
+  );
+});

@@ -24,24 +24,46 @@ export function judgeFill(model: ContractModel, values: WordList, step: TraceSte
   const frames = live.index;
   let region: ResolvedRegion | undefined;
   let last = 0n;
+  // The numbers of the frames of `region` a plain value may be, [low, high): a long fill is read as numbers, not
+  // as a bigint per frame.
+  let low = 0;
+  let high = 0;
   const array = values.plain; // a short fill: read the array itself
+  const halves = array === undefined ? values.halves : undefined;
+  const words = array === undefined && values.ending !== undefined ? values.length - 1 : values.length;
   for (let i = 0; i < values.length; i++) {
-    const value = array !== undefined ? array[i] : values.at(i);
     // A frame's number is computed once and used for every table (numbered frames are aligned and in a region).
     if (
-      plain && region !== undefined && typeof value === "bigint" && value >= region.start && value <= last &&
-      value !== 0n && model.uniquenessReached && model.rangeOwner.size === 0 && model.rejected.size === 0
+      plain && region !== undefined && model.uniquenessReached && model.rangeOwner.size === 0 &&
+      model.rejected.size === 0
     ) {
-      const n = frames.indexOf(value);
-      if (n >= 0 && !live.hasAt(n)) {
-        recordLive(model, value, region, step.index, n);
-        continue;
+      if (array !== undefined) {
+        const value = array[i];
+        if (typeof value === "bigint" && value >= region.start && value <= last && value !== 0n) {
+          const n = frames.indexOf(value);
+          if (n >= 0 && !live.hasAt(n)) {
+            recordLive(model, value, region, step.index, n);
+            continue;
+          }
+        }
+      } else if (i < words) {
+        const n = frames.indexOfHalves(halves!, i);
+        if (n >= low && n < high && !live.hasAt(n)) {
+          recordLive(model, undefined, region, step.index, n);
+          continue;
+        }
       }
     }
+    const value = array !== undefined ? array[i] : values.at(i);
     const violation = judgeAllocation(model, value, step, at);
     if (violation) return violation;
     region = typeof value === "bigint" ? model.regionOf(value) : undefined;
     last = region ? model.lastFrameOf(region) : 0n;
+    const first = region ? frames.indexOf(region.start) : -1;
+    const lastNumber = region ? frames.indexOf(last) : -1;
+    // Frame 0 is never a frame: a fill that returns it takes the full judgement.
+    low = first < 0 || lastNumber < 0 ? 0 : region!.start === 0n ? first + 1 : first;
+    high = first < 0 || lastNumber < 0 ? 0 : lastNumber + 1;
   }
   return undefined;
 }
@@ -209,14 +231,15 @@ export function judgeAllocation(
 
 /**
  * Records a frame handed out and judged sound: live from `step`, no longer freed (a freed frame handed out again
- * exercises FREE-2), one more live frame on its node. `n` is its number in the frame index, if already known.
+ * exercises FREE-2), one more live frame on its node. `n` is its number in the frame index, if already known;
+ * `value` may be left out when `n` is known (a fill read as numbers).
  */
 function recordLive(
   model: ContractModel,
-  value: bigint,
+  value: bigint | undefined,
   region: ResolvedRegion,
   step: number,
-  n = model.live.index.indexOf(value),
+  n = model.live.index.indexOf(value!),
 ): void {
   const freed = model.freedFree;
   let wasFreed: boolean;
@@ -224,11 +247,11 @@ function recordLive(
     model.live.setAt(n, step);
     wasFreed = freed.size > 0 && freed.deleteAt(n);
   } else {
-    model.live.set(value, step);
-    wasFreed = freed.delete(value);
+    model.live.set(value!, step);
+    wasFreed = freed.delete(value!);
   }
   if (wasFreed) {
-    if (model.freedFromRange.size > 0) model.freedFromRange.delete(value);
+    if (model.freedFromRange.size > 0) model.freedFromRange.delete(value ?? model.live.index.addressOf(n));
     if (!model.reuseReached) {
       model.reuseReached = true;
       model.reach("FREE-2");

@@ -168,13 +168,17 @@ export function executeProgram(
   const trace: Trace = { steps: [], strayDispatches: [] };
   // Steps share one empty dispatch list until the HAL dispatches (most steps never do): no array per step.
   let step: TraceStep | undefined;
+  // What the host reaches, let go when the program ends: an instance the garbage collector keeps a while (V8 can)
+  // then holds neither the trace nor the resolver.
+  let recording: Trace | undefined = trace;
+  let cpuOf: StepResolver | undefined = resolver;
   const host: HalHost = {
     dispatchIrq(irq) {
-      if (step === undefined) trace.strayDispatches.push(irq);
+      if (step === undefined) recording?.strayDispatches.push(irq);
       else if (step.dispatched === NO_DISPATCH) step.dispatched = [irq];
       else step.dispatched.push(irq);
     },
-    currentCpu: () => resolver.cpu,
+    currentCpu: () => cpuOf?.cpu ?? 0,
   };
   let hal: HalInstance;
   try {
@@ -184,6 +188,8 @@ export function executeProgram(
     }
   } catch (error) {
     trace.createError = thrown("create", error);
+    recording = cpuOf = undefined;
+    resolver.dispose();
     return trace;
   }
 
@@ -297,7 +303,7 @@ export function executeProgram(
     }
     resolver.settle(current);
   }
-  step = undefined;
+  step = recording = cpuOf = undefined;
   resolver.dispose();
   return trace;
 }

@@ -2,7 +2,7 @@ import type { WordList } from "./word_list.ts";
 import assert from "node:assert/strict";
 import { identityHal } from "../impls/mod.ts";
 import { executeProgram } from "./executor.ts";
-import type { HalTarget } from "./hal.ts";
+import type { HalHost, HalTarget } from "./hal.ts";
 import { validateProfile } from "./profile.ts";
 
 const target = identityHal({ memory: [{ start: 0x1000n, size: 0x3000n }] });
@@ -72,4 +72,18 @@ Deno.test("a create() that throws ends the trace with createError", () => {
   const trace = executeProgram(broken, profile, [{ op: "alloc" }]);
   assert.deepEqual(trace.createError, { method: "create", name: "TypeError", message: "no memory map" });
   assert.equal(trace.steps.length, 0);
+});
+
+Deno.test("a host kept after its program reaches neither the trace nor the CPU of the steps", () => {
+  // A HAL may outlive its program (kept by its own code, or by the garbage collector a while): what it holds of the
+  // host must not hold the trace, which the judge owns from then on.
+  const kept: HalHost[] = [];
+  const twoCpus = identityHal({ memory: [{ start: 0x1000n, size: 0x3000n }], cpus: 2 });
+  const keeping: HalTarget = { ...twoCpus, create: (host) => (kept.push(host), twoCpus.create(host)) };
+  const trace = executeProgram(keeping, validateProfile(twoCpus.profile), [{ op: "setCpu", cpu: 1 }, { op: "alloc" }]);
+  assert.equal(trace.steps[1].cpu, 1);
+  const host = kept[0];
+  host.dispatchIrq(7);
+  assert.deepEqual(trace.strayDispatches, []);
+  assert.equal(host.currentCpu(), 0);
 });

@@ -53,6 +53,10 @@ export class FrameIndex {
   /** How many frames are numbered (0 when the layout is too large to number). */
   readonly frames: number;
   readonly #frameSize: number;
+  /** The bits of an address's low and high halves that are zero in a frame's first byte; 1 / frame size. */
+  readonly #lowMask: number;
+  readonly #highMask: number;
+  readonly #perByte: number;
   readonly #regions: IndexedRegion[];
   readonly #pool: FrameTable[] = [];
 
@@ -73,6 +77,9 @@ export class FrameIndex {
 
   private constructor(regions: readonly ResolvedRegion[], frameSize: number) {
     this.#frameSize = frameSize;
+    this.#lowMask = frameSize >= TWO_POW_32 ? -1 : frameSize - 1;
+    this.#highMask = frameSize > TWO_POW_32 ? frameSize / TWO_POW_32 - 1 : 0;
+    this.#perByte = 1 / frameSize;
     let base = 0;
     const indexed: IndexedRegion[] = [];
     for (const region of regions) {
@@ -114,14 +121,15 @@ export class FrameIndex {
     const high = halves[2 * at + 1 - LOW_HALF];
     const low = halves[2 * at + LOW_HALF];
     if (high >= TWO_POW_21) return this.#indexOfLarge((BigInt(high) << 32n) | BigInt(low));
+    // Regions start on a frame, so a frame's first byte is an address aligned to the frame size (a power of two):
+    // tested on the halves as integers, and the frame number is a multiplication by a power of two (both exact).
+    if ((low & this.#lowMask) !== 0 || (high & this.#highMask) !== 0) return -1;
     const address = high * TWO_POW_32 + low;
     const regions = this.#regions;
     for (let i = 0; i < regions.length; i++) {
       const region = regions[i];
       if (address >= region.startNumber && address < region.endNumber) {
-        const offset = address - region.startNumber;
-        if (offset % this.#frameSize !== 0) return -1;
-        return region.base + offset / this.#frameSize;
+        return region.base + (address - region.startNumber) * this.#perByte;
       }
     }
     return -1;

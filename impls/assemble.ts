@@ -64,7 +64,9 @@ export function assembleHal(parts: HalParts): HalInstance {
       done += count;
     }
   };
-  const instance: HalInstance = {
+  // One object literal per shape: a property added after creation made V8 keep dead instances alive (and with them
+  // the host and the trace it records into) until the next full collection.
+  const trait: HalInstance = {
     allocFrame() {
       const frame = frames.alloc(host.currentCpu());
       if (frame !== null) memory.discard(frame);
@@ -82,18 +84,19 @@ export function assembleHal(parts: HalParts): HalInstance {
       spans(vaddr, bytes.length, (paddr, done, count) => memory.write(paddr, bytes.subarray(done, done + count)));
     },
   };
-  if (profile.irq) {
-    const controller = parts.interrupts ??
-      new InterruptController(profile.irq.lines, profile.irq.none, profile.irq.order);
-    const none = profile.irq.none;
-    instance.raiseIrq = (irq) => controller.raise(irq);
-    instance.irqFetch = () => controller.current();
-    instance.irqHandler = () => {
+  if (!profile.irq) return trait;
+  const controller = parts.interrupts ??
+    new InterruptController(profile.irq.lines, profile.irq.none, profile.irq.order);
+  const none = profile.irq.none;
+  return {
+    ...trait,
+    raiseIrq: (irq) => controller.raise(irq),
+    irqFetch: () => controller.current(),
+    irqHandler: () => {
       const irq = controller.current();
       if (irq === none) return;
       controller.acknowledge(irq);
       host.dispatchIrq(irq);
-    };
-  }
-  return instance;
+    },
+  };
 }

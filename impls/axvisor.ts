@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { HalTarget } from "../conformance/hal.ts";
+import type { HalInstance, HalTarget } from "../conformance/hal.ts";
 import { validateProfile } from "../conformance/profile.ts";
 import { assembleHal } from "./assemble.ts";
 import { BitmapAllocator } from "./bitmap_allocator.ts";
@@ -58,29 +58,34 @@ export function axvisorHal(options: ReferenceOptions = {}): HalTarget {
         translation,
         host,
       });
-      hal.allocContiguousFrames = (count, alignPow2) => frames.allocContiguous(count, alignPow2);
-      hal.deallocContiguousFrames = (first, count) => frames.freeContiguous(first, count);
+      const contiguous: Pick<HalInstance, "allocContiguousFrames" | "deallocContiguousFrames"> = {
+        allocContiguousFrames: (count, alignPow2) => frames.allocContiguous(count, alignPow2),
+        deallocContiguousFrames: (first, count) => frames.freeContiguous(first, count),
+      };
       const irq = resolved.irq;
-      if (irq) {
-        const gic = new Gic(irq.lines, irq.banked, resolved.cpus, irq.none);
-        // The lines each CPU acknowledged with irqFetch and has not handled yet, oldest first.
-        const fetched = Array.from({ length: resolved.cpus }, () => [] as number[]);
-        hal.raiseIrq = (line) => gic.raise(line, host.currentCpu());
-        hal.irqFetch = () => {
+      // Each instance is one object literal: properties added after creation made V8 keep dead instances alive.
+      if (!irq) return { ...hal, ...contiguous };
+      const gic = new Gic(irq.lines, irq.banked, resolved.cpus, irq.none);
+      // The lines each CPU acknowledged with irqFetch and has not handled yet, oldest first.
+      const fetched = Array.from({ length: resolved.cpus }, () => [] as number[]);
+      return {
+        ...hal,
+        ...contiguous,
+        raiseIrq: (line) => gic.raise(line, host.currentCpu()),
+        irqFetch: () => {
           const cpu = host.currentCpu();
           const line = gic.acknowledge(cpu);
           if (line !== gic.spurious) fetched[cpu].push(line);
           return line;
-        };
-        hal.irqHandler = () => {
+        },
+        irqHandler: () => {
           const cpu = host.currentCpu();
           const line = fetched[cpu].shift() ?? gic.acknowledge(cpu);
           if (line === gic.spurious) return;
           host.dispatchIrq(line);
           gic.complete(cpu, line);
-        };
-      }
-      return hal;
+        },
+      };
     },
   };
 }

@@ -53,8 +53,9 @@ Options:
   --seed <n>               run seed (default random); each (target, check) derives its own
   --runs <n>               programs per check (default 200)
   --drain-budget <frames>  frames each check that drains RAM may allocate over all its
-                           programs (default ${DRAIN_FRAMES}): past it, fewer programs (at least
-                           one), and the result says how many ran
+                           programs, each fill counted as all of RAM (default ${DRAIN_FRAMES}):
+                           past it, fewer programs (at least one), and the result says how
+                           many ran
   --timeout <seconds>      deadline of each check (default 60, at most 86400); a HAL still
                            running then is killed. No new programs start after 80% of it:
                            a check that could not run all its programs is incomplete

@@ -345,21 +345,22 @@ export async function runCheckWith(
   const deadlineMs = options.deadlineMs ?? budgetMs * 1.25;
   const deadline = started + deadlineMs;
   const requestedRuns = Math.max(1, Math.round((options.runs ?? DEFAULT_RUNS) * (check.runsShare ?? 1)));
-  // A check that drains RAM costs a whole pool per program: on a large profile it runs fewer programs, as many as
-  // the drain budget holds (at least MIN_DRAIN_RUNS), and says so.
   const drainFrames = options.drainFrames ?? DRAIN_FRAMES;
-  const drainRuns = drains ? Math.max(MIN_DRAIN_RUNS, Math.floor(drainFrames / capacity)) : Infinity;
-  const numRuns = Math.min(requestedRuns, drainRuns);
   const shadowed = check.clauses.includes("IRQ-1") && profile.irq && profile.irq.none < profile.irq.lines
     ? `line ${profile.irq.none} is shadowed by none ${profile.irq.none}: a real IRQ ${profile.irq.none} would read as ` +
       "nothing pending, so it is never raised"
     : undefined;
-  // When the budget cuts a draining check short, the programs it runs are the first of the requested ones that drain
-  // (a program without a fill would spend a run on nothing the check is about).
-  const fewer = drains && numRuns < requestedRuns;
-  const drainNote = fewer
-    ? `${numRuns} of ${requestedRuns} programs (the first that drain), each may drain all ${capacity} frames: the ` +
-      `drain budget is ${drainFrames} frames per check (--drain-budget)`
+  // The programs: the requested ones, or, when a check that drains RAM would drain more than the drain budget over
+  // all of them (every fill may drain the whole pool), the first of them that drain, as many as the budget holds (at
+  // least MIN_DRAIN_RUNS); the note says so. A program without a fill would spend a run on nothing the check is about.
+  const sampled = options.path === undefined ? fc.sample(arbitrary, { seed, numRuns: requestedRuns }) : [];
+  const budgeted = drains ? withinDrainBudget(sampled, capacity, drainFrames) : undefined;
+  const fewer = budgeted !== undefined;
+  const programs: Program[] = budgeted?.programs ?? sampled;
+  const numRuns = options.path === undefined ? programs.length : requestedRuns;
+  const drainNote = budgeted
+    ? `${programs.length} of ${requestedRuns} programs (the first that drain), ${budgeted.fills} fills that may each ` +
+      `drain all ${capacity} frames: the drain budget is ${drainFrames} frames per check (--drain-budget)`
     : undefined;
   // A window is the author's choice of what to drain: say so wherever a check drains, so a green line cannot hide it.
   const windowNote = drains && profile.testWindow
@@ -382,10 +383,7 @@ export async function runCheckWith(
   let firstFailure: { program: Program; trace: Trace; violation: Violation } | undefined;
   // Verdicts of the generated programs, in order: keyed for fast-check only if a failure needs shrinking.
   const judged: Verdict[] = [];
-  let programs: Program[] = [];
   if (!failing) {
-    const sampled = fc.sample(arbitrary, { seed, numRuns: fewer ? requestedRuns : numRuns });
-    programs = fewer ? firstThatDrain(sampled, numRuns) : sampled;
     const usesFill = hasFill(shape);
     const batchCap = usesFill ? Math.max(1, Math.min(MAX_BATCH, Math.floor(FRAMES_PER_BATCH / fillLimit))) : MAX_BATCH;
     let size = Math.min(8, batchCap);
@@ -465,7 +463,7 @@ export async function runCheckWith(
     });
     const outcome = await fc.check(property, {
       seed,
-      numRuns: fewer ? requestedRuns : numRuns,
+      numRuns: requestedRuns,
       interruptAfterTimeLimit: Math.max(1_000, deadline - performance.now()),
       markInterruptAsFailure: false,
       ...(options.path ? { path: options.path } : {}),
@@ -551,10 +549,33 @@ export async function runCheckWith(
   return done("pass", ran, exercised);
 }
 
-/** The first `count` programs that fill, in order (then others, should too few fill). */
-function firstThatDrain(programs: Program[], count: number): Program[] {
-  const filling = (program: Program) => program.some((op) => op.op === "fill");
-  return [...programs.filter(filling), ...programs.filter((program) => !filling(program))].slice(0, count);
+/**
+ * The programs a draining check runs when all of `programs` would drain more than `budget` frames (each fill counted
+ * as a whole pool of `capacity` frames): the first that fill, in order, while their fills fit the budget (at least
+ * MIN_DRAIN_RUNS, then others should too few fill). Undefined when all of them fit.
+ */
+function withinDrainBudget(
+  programs: Program[],
+  capacity: number,
+  budget: number,
+): { programs: Program[]; fills: number } | undefined {
+  const fillsOf = (program: Program) => program.reduce((sum, op) => sum + (op.op === "fill" ? 1 : 0), 0);
+  const total = programs.reduce((sum, program) => sum + fillsOf(program), 0);
+  if (total * capacity <= budget) return undefined;
+  const chosen: Program[] = [];
+  let fills = 0;
+  for (const program of programs) {
+    const more = fillsOf(program);
+    if (more === 0) continue;
+    if (chosen.length >= MIN_DRAIN_RUNS && (fills + more) * capacity > budget) break;
+    chosen.push(program);
+    fills += more;
+  }
+  for (const program of programs) {
+    if (chosen.length >= MIN_DRAIN_RUNS) break;
+    if (fillsOf(program) === 0) chosen.push(program);
+  }
+  return { programs: chosen, fills };
 }
 
 function hasFill(shape: ProgramShape): boolean {

@@ -97,8 +97,8 @@ Rust adapter's \`Profile\` builder, and of the driver handshake (PROTOCOL.md).
 - **Exhaustible**: RAM (or the window) holds at most ${DEFAULT_EXHAUSTION_LIMIT} usable frames (4 GiB of 4 KiB
   frames), so a check can allocate all of it. The checks that must drain it (exhaustion, capacity, reuse,
   \`state.deep\`) are skipped beyond that, with a pointer to \`testWindow\`. On a large profile they run fewer
-  programs: as many as a drain budget of ${DRAIN_FRAMES} frames per check holds (\`--drain-budget\` changes it), at
-  least ${MIN_DRAIN_RUNS}, and the report says how many ran.
+  programs: as many as a drain budget of ${DRAIN_FRAMES} frames per check holds, each of their fills counted as all of
+  RAM (\`--drain-budget\` changes it), at least ${MIN_DRAIN_RUNS}, and the report says how many ran.
 - **Live frame**: one \`allocFrame\` returned and no free has taken back. **Live range**: one
   \`allocContiguousFrames\` returned and \`deallocContiguousFrames\` has not taken back.
 - **Pending line**: raised (the \`raiseIrq\` port) and not yet fetched (acknowledge) or dispatched (peek).

@@ -351,7 +351,7 @@ export async function runCheckWith(
       "nothing pending, so it is never raised"
     : undefined;
   // The programs: the requested ones, or, when a check that drains RAM would drain more than the drain budget over
-  // all of them (every fill may drain the whole pool), the first of them that drain, as many as the budget holds (at
+  // all of them (every fill may drain the whole pool), those of them that drain and still fit the budget, in order (at
   // least MIN_DRAIN_RUNS); the note says so. A program without a fill would spend a run on nothing the check is about.
   const sampled = options.path === undefined ? fc.sample(arbitrary, { seed, numRuns: requestedRuns }) : [];
   const budgeted = drains ? withinDrainBudget(sampled, capacity, drainFrames) : undefined;
@@ -359,7 +359,7 @@ export async function runCheckWith(
   const programs: Program[] = budgeted?.programs ?? sampled;
   const numRuns = options.path === undefined ? programs.length : requestedRuns;
   const drainNote = budgeted
-    ? `${programs.length} of ${requestedRuns} programs (the first that drain), ${budgeted.fills} fills that may each ` +
+    ? `${programs.length} of ${requestedRuns} programs (those that drain, as the budget holds), ${budgeted.fills} fills that may each ` +
       `drain all ${capacity} frames: the drain budget is ${drainFrames} frames per check (--drain-budget)`
     : undefined;
   // A window is the author's choice of what to drain: say so wherever a check drains, so a green line cannot hide it.
@@ -446,7 +446,7 @@ export async function runCheckWith(
       return { trace, violation: judgeTrace(trace, profile) };
     };
     // fast-check regenerates the same programs (same seed): answered from memory until the failing one. Programs a
-    // draining check passed over (it ran the first that drain) come before it unanswered: they are not run.
+    // draining check passed over (it ran those that drain, as the budget holds) come before it unanswered: they are not run.
     let shrinking = options.path !== undefined;
     const property = fc.asyncProperty(arbitrary, async (program: Program) => {
       const key = programKey(program);
@@ -551,8 +551,8 @@ export async function runCheckWith(
 
 /**
  * The programs a draining check runs when all of `programs` would drain more than `budget` frames (each fill counted
- * as a whole pool of `capacity` frames): the first that fill, in order, while their fills fit the budget (at least
- * MIN_DRAIN_RUNS, then others should too few fill). Undefined when all of them fit.
+ * as a whole pool of `capacity` frames): those that fill, in order, each that still fits the budget; at least
+ * MIN_DRAIN_RUNS (the ones with the fewest fills, then others should too few fill). Undefined when all of them fit.
  */
 function withinDrainBudget(
   programs: Program[],
@@ -562,14 +562,21 @@ function withinDrainBudget(
   const fillsOf = (program: Program) => program.reduce((sum, op) => sum + (op.op === "fill" ? 1 : 0), 0);
   const total = programs.reduce((sum, program) => sum + fillsOf(program), 0);
   if (total * capacity <= budget) return undefined;
+  const draining = programs.filter((program) => fillsOf(program) > 0);
   const chosen: Program[] = [];
   let fills = 0;
-  for (const program of programs) {
+  for (const program of draining) {
     const more = fillsOf(program);
-    if (more === 0) continue;
-    if (chosen.length >= MIN_DRAIN_RUNS && (fills + more) * capacity > budget) break;
+    if ((fills + more) * capacity > budget) continue;
     chosen.push(program);
     fills += more;
+  }
+  // When not even the first fits (a pool larger than the budget), the least costly: the first with the fewest fills.
+  while (chosen.length < MIN_DRAIN_RUNS && draining.length > chosen.length) {
+    const rest = draining.filter((program) => !chosen.includes(program));
+    const cheapest = rest.reduce((best, program) => fillsOf(program) < fillsOf(best) ? program : best);
+    chosen.push(cheapest);
+    fills += fillsOf(cheapest);
   }
   for (const program of programs) {
     if (chosen.length >= MIN_DRAIN_RUNS) break;

@@ -99,7 +99,8 @@ Deno.test("a replay of a saved failure cannot be forged into 'no violation'", as
 });
 
 Deno.test("burning the time budget in create() never ends in a pass", async () => {
-  const run = await conform("budget_burn", ["--timeout", "2"]);
+  // Each instance after the probe takes 400 ms: a one-second deadline leaves room for two programs per check.
+  const run = await conform("budget_burn", ["--timeout", "1"]);
   assertCaught(run, ["fail", "incomplete", "timeout"]);
 });
 
@@ -167,7 +168,7 @@ Deno.test("a 4 GiB allocation fails under the driver's memory cap", async () => 
 });
 
 Deno.test("a HAL that reads the driver's input desynchronises only itself: timeout, not pass", async () => {
-  assertCaught(await conform("steals_stdin", ["--timeout", "2"]), ["timeout", "error"]);
+  assertCaught(await conform("steals_stdin", ["--timeout", "1"]), ["timeout", "error"]);
 });
 
 Deno.test("a HAL that exits while loading cannot be checked (exit 3)", async () => {

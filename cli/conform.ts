@@ -186,6 +186,7 @@ async function openTarget(target: PlannedTarget, options: ConformOptions): Promi
 /** Runs the checks of an opened target; results go to `onResult` as each check ends, with what the HAL printed. */
 async function runChecks(
   opened: OpenedTarget,
+  checks: readonly Check[],
   options: ConformOptions,
   seed: number,
   signal: AbortSignal,
@@ -197,7 +198,8 @@ async function runChecks(
   signal.addEventListener("abort", kill);
   try {
     const timeoutMs = options.timeoutSeconds * 1000;
-    for (const check of opened.target.checks) {
+    let lastTurn = performance.now();
+    for (const check of checks) {
       if (signal.aborted) break;
       const stopHeartbeat = heartbeat(executor.name, check.id);
       const result = await runCheckWith(executor, check, {
@@ -212,8 +214,13 @@ async function runChecks(
       const output = executor.takeOutput();
       const denied = result.denied ?? (output ? deniedPermission(output) : undefined);
       onResult({ ...result, ...(output ? { output } : {}), ...(denied ? { denied } : {}) });
-      // Lets Ctrl-C through between checks of a HAL that runs in this process.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      // Lets Ctrl-C (and a worker's results) through between checks of a HAL that runs in this thread. A turn of the
+      // event loop costs a few milliseconds, as much as a short check: one every 20 ms at most (fewer let the
+      // heap grow: V8 collects in those turns too).
+      if (performance.now() - lastTurn > 20) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastTurn = performance.now();
+      }
     }
   } finally {
     signal.removeEventListener("abort", kill);
@@ -288,10 +295,15 @@ function sourceOf(target: PlannedTarget): string {
   return "reference";
 }
 
-async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+/** Runs `work` on every item, `size` lanes at a time; each call learns its lane (0 to size - 1). */
+async function pool<T>(
+  items: readonly T[],
+  size: number,
+  work: (item: T, lane: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async (_, lane) => {
+    while (next < items.length) await work(items[next++], lane);
   }));
 }
 
@@ -378,24 +390,26 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     for (const message of clashes) io.err(`halconf: ${message}\n`);
     return EXIT_LOAD;
   }
-  // Trusted reference HALs run in worker threads when there is more than one thing to do, so both cores work.
+  // Trusted reference HALs are shared out when there is more than one thing to do, so that every core works: lane 0
+  // runs its share in this thread, each other lane in a long-lived worker thread (one isolate fewer than a worker per
+  // lane: about 25 MB of peak memory).
   const workers: Worker[] = [];
   const inWorker = (target: OpenedTarget) =>
     options.jobs > 1 && opened.length > 1 && !target.session && target.target.reference !== undefined;
-  // A reference HAL's checks go to the workers in two halves (every other check), so that both stay busy to the
-  // end however unequal the HALs are.
+  // A reference HAL's checks are dealt out in two halves (every other check), so that both lanes stay busy to the end
+  // however unequal the HALs are.
   const work = opened.filter((target) => target.executor).flatMap((target) =>
     inWorker(target)
       ? [0, 1].map((half) => ({ target, checks: target.target.checks.filter((_, index) => index % 2 === half) }))
       : [{ target, checks: target.target.checks }]
   );
   try {
-    await pool(work, options.jobs, async ({ target, checks }) => {
+    await pool(work, options.jobs, async ({ target, checks }, lane) => {
       if (controller.signal.aborted) return target.session?.close();
-      if (inWorker(target)) {
+      if (inWorker(target) && lane > 0) {
         if (checks.length) await runInWorker(target, checks, options, seed, controller.signal, collect, workers);
       } else {
-        await runChecks(target, options, seed, controller.signal, collect, heartbeat);
+        await runChecks(target, checks, options, seed, controller.signal, collect, heartbeat);
       }
       const mine = results.filter((result) => result.target === target.executor!.name);
       if (!io.errIsTerminal && mine.length === target.target.checks.length) {

@@ -352,6 +352,31 @@ Deno.test("expectations turn known failures into a passing gate and report unexp
   });
 });
 
+Deno.test("Ctrl-C stops a default run while this thread checks reference HALs itself", async () => {
+  await withTempDir(async (dir) => {
+    const report = `${dir}/partial.json`;
+    // Two lanes: this process's own thread runs half of each reference HAL's checks, a worker the other half.
+    const child = spawnCli(["--jobs", "2", "--seed", "5", "--report", report, "--format", "json"]);
+    let stderr = "";
+    let interrupted = false;
+    const stdout = new Response(child.stdout).text();
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      stderr += chunk;
+      if (!interrupted && /\[1\/\d+\] identity /.test(stderr)) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    }
+    const { code } = await child.status;
+    await stdout;
+    assert.ok(interrupted, stderr);
+    assert.equal(code, 130, stderr);
+    const partial = JSON.parse(await Deno.readTextFile(report));
+    assert.equal(partial.interrupted, true);
+    assert.ok(partial.results.length > 0 && partial.results.length < 100, `${partial.results.length} results kept`);
+  });
+});
+
 Deno.test("Ctrl-C writes the partial report and exits 130", async () => {
   await withTempDir(async (dir) => {
     const report = `${dir}/partial.json`;

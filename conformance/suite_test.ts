@@ -5,8 +5,9 @@ import { runConformance } from "./runner.ts";
 import { loadLegalHals } from "./testdata/load.ts";
 import { testPassesEverywhere } from "./testdata/suite.ts";
 
-// The legal test HALs; the reference HALs are in reference_suite_test.ts (two files, so --parallel splits the work).
-testPassesEverywhere(await loadLegalHals());
+// Half the legal test HALs; the other half is in legal_suite_test.ts and the reference HALs in
+// reference_suite_test.ts (three files of about equal cost, so that --parallel keeps both cores busy to the end).
+testPassesEverywhere((await loadLegalHals()).filter((_, index) => index % 2 === 0));
 
 Deno.test("every check is of some clause, and every clause has a check or is enforced by the runner", () => {
   const enforced = new Set(CHECKS.flatMap((check) => check.clauses));

@@ -10,7 +10,7 @@ import type { HalHost, HalInstance, HalTarget } from "./hal.ts";
 import type { Operation, Program } from "./program.ts";
 import { capacityOf, type ResolvedProfile } from "./profile.ts";
 import { StepResolver } from "./step_resolver.ts";
-import { WordList } from "./word_list.ts";
+import { WordList, WORDS_FROM } from "./word_list.ts";
 
 /** An exception a HAL threw, as data. */
 export interface ThrownError {
@@ -217,14 +217,29 @@ export function executeProgram(
           current.result = hal.allocFrame();
           break;
         case "fill": {
-          // The hottest loop of a run (thousands of frames a fill).
-          const values = new WordList();
-          current.result = values;
+          // The hottest loop of a run (thousands of frames a fill). A short fill is gathered in an array made to its
+          // largest size and cut to what it got (a growing array copies itself several times); a long one goes on as
+          // words.
           calling = "allocFrame";
-          for (let n = 0; n < fillLimit; n++) {
+          const gathered: unknown[] = new Array(Math.min(fillLimit, WORDS_FROM + 1));
+          let count = 0;
+          let ended = false;
+          let values: WordList;
+          try {
+            while (count < gathered.length && !ended) {
+              const value = hal.allocFrame();
+              gathered[count++] = value;
+              ended = value === null || value === undefined;
+            }
+          } finally {
+            // What the fill got, also when allocFrame threw.
+            gathered.length = count;
+            current.result = values = WordList.of(gathered);
+          }
+          for (let n = count; n < fillLimit && !ended; n++) {
             const value = hal.allocFrame();
             values.push(value);
-            if (value === null || value === undefined) break;
+            ended = value === null || value === undefined;
           }
           break;
         }

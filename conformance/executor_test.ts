@@ -31,6 +31,31 @@ Deno.test("fill stops at null and at the fill limit", () => {
   assert.deepEqual((limited.steps[0].result as WordList).toArray(), [0x1000n, 0x2000n]);
 });
 
+Deno.test("a fill that throws keeps the values before the throw, short or long", () => {
+  for (const throwAt of [0, 3, 4096, 4097, 5000]) {
+    const big = identityHal({ memory: [{ start: 0x1000_0000n, size: 0x200_0000n }] });
+    const throwing: HalTarget = {
+      ...big,
+      create(host) {
+        const hal = big.create(host);
+        let calls = 0;
+        return {
+          ...hal,
+          allocFrame: () => {
+            if (calls++ === throwAt) throw new RangeError("out of frames, oddly");
+            return hal.allocFrame();
+          },
+        };
+      },
+    };
+    const [step] = executeProgram(throwing, validateProfile(big.profile), [{ op: "fill" }]).steps;
+    const values = step.result as WordList;
+    assert.equal(values.length, throwAt, `thrown at call ${throwAt}`);
+    assert.deepEqual(values.toArray(), Array.from({ length: throwAt }, (_, i) => 0x1000_0000n + BigInt(i) * 0x1000n));
+    assert.equal(step.threw?.name, "RangeError");
+  }
+});
+
 Deno.test("HAL exceptions, odd values and dispatches are data in the trace", () => {
   const weird: HalTarget = {
     name: "weird",

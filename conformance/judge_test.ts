@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { identityHal, numaHal } from "../impls/mod.ts";
-import { executeProgram } from "./executor.ts";
+import { executeProgram, type TraceStep } from "./executor.ts";
 import type { HalInstance, HalTarget } from "./hal.ts";
 import { judgeTrace, judgeTraceReach } from "./judge.ts";
 import type { Program } from "./program.ts";
@@ -154,5 +154,60 @@ Deno.test("a long fill is judged as words exactly as the same values in a plain 
       if (faults.length === 0) assert.equal(asWords.violation, undefined);
     }),
     { numRuns: 60, seed: 11 },
+  );
+});
+
+Deno.test("a fill is judged as the same values returned by one alloc step each, NUMA or not", () => {
+  // Two nodes of 64 frames each; CPU 1 sits on node 1. A fill judges most frames on a fast path: the verdict, the
+  // clauses reached and the states visited must be those of judging every value in full.
+  const numa = validateProfile({
+    memory: [{ start: 0x10_0000n, size: 0x4_0000n, node: 0 }, { start: 0x40_0000n, size: 0x4_0000n, node: 1 }],
+    cpus: 2,
+    cpuNodes: [0, 1],
+  });
+  const plain = validateProfile({
+    memory: [{ start: 0x10_0000n, size: 0x4_0000n }, { start: 0x40_0000n, size: 0x4_0000n }],
+  });
+  const node = (start: bigint) => Array.from({ length: 64 }, (_, i) => start + BigInt(i) * 0x1000n);
+  const frames = { 0: node(0x10_0000n), 1: node(0x40_0000n) };
+  const value = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(0, 1).chain((n) => fc.subarray(frames[n as 0 | 1], { minLength: 1 })) },
+    { weight: 1, arbitrary: fc.constantFrom([0n], [0x10_0800n], [0x80_0000n], [null]) },
+  );
+  fc.assert(
+    fc.property(
+      fc.constantFrom(numa, plain),
+      fc.nat({ max: 1 }),
+      fc.array(value, { minLength: 1, maxLength: 4 }),
+      fc.boolean(),
+      (profile, cpu, runs, ended) => {
+        const values: unknown[] = runs.flat();
+        if (ended) values.push(null);
+        const setCpu: TraceStep = { index: 0, op: { op: "setCpu", cpu }, cpu, dispatched: [] };
+        const asFill = judgeTraceReach({
+          steps: [setCpu, { index: 1, op: { op: "fill" }, cpu, dispatched: [], result: WordList.of([...values]) }],
+          strayDispatches: [],
+        }, profile);
+        const asAllocs = judgeTraceReach({
+          steps: [
+            setCpu,
+            ...values.map((result, i): TraceStep => ({
+              index: i + 1,
+              op: { op: "alloc" },
+              cpu,
+              dispatched: [],
+              result,
+            })),
+          ],
+          strayDispatches: [],
+        }, profile);
+        const verdict = (judged: typeof asFill) =>
+          judged.violation && [judged.violation.clause, judged.violation.actual];
+        assert.deepEqual(verdict(asFill), verdict(asAllocs));
+        assert.deepEqual([...asFill.reached].sort(), [...asAllocs.reached].sort());
+        assert.deepEqual([...asFill.visited].sort(), [...asAllocs.visited].sort());
+      },
+    ),
+    { numRuns: 300, seed: 12 },
   );
 });

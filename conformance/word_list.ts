@@ -17,7 +17,7 @@ const NO_HALVES = new Uint32Array(0);
 /** Where a word's low and high 32-bit halves are in a `Uint32Array` over its buffer (the platform's byte order). */
 export const LOW_HALF: 0 | 1 = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
 /** The length past which a list of words is kept as words. */
-const WORDS_FROM = 4096;
+export const WORDS_FROM = 4096;
 
 /**
  * Values in order: a plain array while short, as words once longer than

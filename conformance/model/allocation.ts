@@ -15,11 +15,10 @@ const hex = formatAddress;
 
 /**
  * Judges every value a fill returned. Most frames of a fill are the plain case (a bigint, aligned, in the region
- * of the frame before, not live, no range live, no NUMA, no rejected free): those are recorded inline; any other
+ * of the frame before, not live, no range live, no rejected free): those are recorded inline; any other
  * value goes through `judgeAllocation`, which judges it in full. The result is the same as judging each value in turn.
  */
 export function judgeFill(model: ContractModel, values: WordList, step: TraceStep, at: Report): Violation | undefined {
-  const plain = !model.profile.numa;
   const live = model.live;
   const frames = live.index;
   let region: ResolvedRegion | undefined;
@@ -33,10 +32,9 @@ export function judgeFill(model: ContractModel, values: WordList, step: TraceSte
   const words = array === undefined && values.ending !== undefined ? values.length - 1 : values.length;
   for (let i = 0; i < values.length; i++) {
     // A frame's number is computed once and used for every table (numbered frames are aligned and in a region).
-    if (
-      plain && region !== undefined && model.uniquenessReached && model.rangeOwner.size === 0 &&
-      model.rejected.size === 0
-    ) {
+    // On a NUMA profile too: within a fill the CPU and the free frames of its node stay put, so a frame of the region
+    // of the frame before gets that frame's verdict.
+    if (region !== undefined && model.uniquenessReached && model.rangeOwner.size === 0 && model.rejected.size === 0) {
       if (array !== undefined) {
         const value = array[i];
         if (typeof value === "bigint" && value >= region.start && value <= last && value !== 0n) {

@@ -78,7 +78,9 @@ rustTest("each Rust mutant fails with the clause of its TypeScript twin", async 
   for (const [rust, typescript] of twins) {
     const { breaks } = await import(`../../conformance/testdata/mutants/${typescript}.ts`) as { breaks: string[] };
     // The checks of that clause, not all of them: the other checks' verdicts on a mutant are not what this compares.
-    const checks = CHECKS.filter((check) => check.clauses.includes(breaks[0])).flatMap((check) => ["--check", check.id]);
+    const checks = CHECKS.filter((check) => check.clauses.includes(breaks[0])).flatMap((
+      check,
+    ) => ["--check", check.id]);
     assert.ok(checks.length > 0, breaks[0]);
     const run = await conformDriver(`${BINARY} --mutant ${rust}`, checks);
     assert.equal(run.code, 1, rust);

@@ -57,6 +57,9 @@ export class FrameIndex {
   readonly #lowMask: number;
   readonly #highMask: number;
   readonly #perByte: number;
+  /** The first region's bounds as doubles (an empty range when nothing is numbered). */
+  readonly #firstStart: number;
+  readonly #firstEnd: number;
   readonly #regions: IndexedRegion[];
   readonly #pool: FrameTable[] = [];
 
@@ -99,6 +102,8 @@ export class FrameIndex {
       regions.every((region) => region.size <= BigInt(Number.MAX_SAFE_INTEGER));
     this.#regions = fits ? indexed : [];
     this.frames = fits ? base : 0;
+    this.#firstStart = fits && indexed.length > 0 ? indexed[0].startNumber : 0;
+    this.#firstEnd = fits && indexed.length > 0 ? indexed[0].endNumber : 0;
   }
 
   /** The number of the frame at `address`, or -1 when it is not the first byte of a numbered frame. */
@@ -125,8 +130,10 @@ export class FrameIndex {
     // tested on the halves as integers, and the frame number is a multiplication by a power of two (both exact).
     if ((low & this.#lowMask) !== 0 || (high & this.#highMask) !== 0) return -1;
     const address = high * TWO_POW_32 + low;
+    // Most layouts are one region: it is looked at first, from fields of the index itself.
+    if (address >= this.#firstStart && address < this.#firstEnd) return (address - this.#firstStart) * this.#perByte;
     const regions = this.#regions;
-    for (let i = 0; i < regions.length; i++) {
+    for (let i = 1; i < regions.length; i++) {
       const region = regions[i];
       if (address >= region.startNumber && address < region.endNumber) {
         return region.base + (address - region.startNumber) * this.#perByte;

@@ -63,7 +63,22 @@ export function judgeMemoryAccess(
   if (steps) { for (let i = offset; i < offset + length; i++) if (steps[i] !== 0) inRange++; }
   if (inRange > 0) model.reach("MEM-1");
   if (zeroed && inRange < length) model.reach("ALLOC-8");
-  for (let i = 0; i < length; i++) {
+  // The first byte that differs from what the model holds, found by a plain scan (a read is up to a whole frame);
+  // the loop below then explains it.
+  let first = 0;
+  if (steps) {
+    const values = frame!.values;
+    while (first < length) {
+      const at = offset + first;
+      if (steps[at] !== 0 ? bytes[first] !== values[at] : zeroed && bytes[first] !== 0) break;
+      first++;
+    }
+  } else if (zeroed) {
+    while (first < length && bytes[first] === 0) first++;
+  } else {
+    first = length;
+  }
+  for (let i = first; i < length; i++) {
     const wroteAt = steps ? steps[offset + i] - 1 : -1;
     const expected = wroteAt >= 0 ? frame!.values[offset + i] : zeroed ? 0 : undefined;
     if (expected === undefined || bytes[i] === expected) continue;

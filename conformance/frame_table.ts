@@ -113,6 +113,16 @@ export class FrameIndex {
     // this runs for every frame judged).
     if (address >= 0n && address < TWO_POW_53) {
       SCRATCH_WORD[0] = address;
+      // The usual case, a frame of the first region, without a call (this runs for every frame judged).
+      const low = SCRATCH_HALVES[LOW_HALF];
+      const high = SCRATCH_HALVES[1 - LOW_HALF];
+      const number = high * TWO_POW_32 + low;
+      if (
+        number >= this.#firstStart && number < this.#firstEnd && (low & this.#lowMask) === 0 &&
+        (high & this.#highMask) === 0
+      ) {
+        return (number - this.#firstStart) * this.#perByte;
+      }
       return this.indexOfHalves(SCRATCH_HALVES, 0);
     }
     return this.#indexOfLarge(address);

@@ -90,6 +90,13 @@ class IntColumn {
   }
 }
 
+/** How many of the first `length` values are bigints, counted from the first. */
+function leadingAddresses(values: readonly unknown[], length: number): number {
+  let count = 0;
+  while (count < length && typeof values[count] === "bigint") count++;
+  return count;
+}
+
 /** A live frame whose number in the frame index is not computed yet. */
 const UNNUMBERED = -2;
 
@@ -272,11 +279,17 @@ export class StepResolver {
       case "fill": {
         const values = step.result as WordList;
         const plain = values.plain; // a short fill: read the array itself
-        // A long fill (words) joins the live list at once when no freed frame waits to be claimed; its ending (a
-        // null) is not a frame.
-        if (plain === undefined && !this.#unclaimed?.size) {
-          this.#handedOutWords(values, values.ending === undefined ? values.length : values.length - 1, step.index);
-          break;
+        // A fill joins the live list at once when no freed frame waits to be claimed and every value is an address
+        // (its ending, a null, is not a frame): a long fill word by word, a short one without a push per column.
+        if (!this.#unclaimed?.size) {
+          const frames = plain === undefined
+            ? (values.ending === undefined ? values.length : values.length - 1)
+            : leadingAddresses(plain, values.length);
+          const ending = values.at(frames);
+          if (frames === values.length || (frames === values.length - 1 && (ending === null || ending === undefined))) {
+            this.#handedOutAll(values, frames, step.index);
+            break;
+          }
         }
         for (let nth = 0; nth < values.length; nth++) {
           this.#handedOut(plain !== undefined ? plain[nth] : values.at(nth), step.index, nth);
@@ -352,8 +365,8 @@ export class StepResolver {
     return true;
   }
 
-  /** `#handedOut` of the first `count` values of a fill, all words, while no freed frame waits to be claimed. */
-  #handedOutWords(values: WordList, count: number, step: number): void {
+  /** `#handedOut` of the first `count` values of a fill, all addresses, while no freed frame waits to be claimed. */
+  #handedOutAll(values: WordList, count: number, step: number): void {
     this.#livePaddr.appendRange(values, 0, count);
     this.#liveStep.pushRepeated(step, count);
     this.#liveNth.pushSequence(0, count);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import type { TraceStep } from "./executor.ts";
 import type { Operation } from "./program.ts";
 import { validateProfile } from "./profile.ts";
@@ -85,4 +86,43 @@ Deno.test("a long fill joins the live list as words with the same picks as one v
   assert.deepEqual(asWords, run(plain));
   assert.equal(asWords[2].paddr, frames[5999]);
   assert.equal(asWords[7].paddrs!.length, 5000);
+});
+
+Deno.test("a fill leaves the live list as the same values handed out by one alloc each, whatever they are", () => {
+  const address = fc.nat({ max: 255 }).map((n) => 0x8000_0000n + BigInt(n) * 0x1000n);
+  const value = fc.oneof({ weight: 30, arbitrary: address }, { weight: 1, arbitrary: fc.constantFrom(7, "x", -1n) });
+  const pick = fc.oneof(
+    fc.integer({ min: -300, max: 300 }).map((frame): Operation => ({ op: "free", frame })),
+    fc.record({ count: fc.nat({ max: 300 }), stride: fc.integer({ min: -5, max: 5 }) }).map((many): Operation => ({
+      op: "freeMany",
+      ...many,
+    })),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(value, { maxLength: 300 }),
+      fc.constantFrom(null, undefined, "none"),
+      fc.array(pick, { maxLength: 6 }),
+      (values, ending, picks) => {
+        const filled = ending === "none" ? values : [...values, ending];
+        const run = (first: Operation[], results: unknown[]) => {
+          const resolver = new StepResolver(profile);
+          const steps = [...first, ...picks].map((op, index) => {
+            const step: TraceStep = { index, op, cpu: 0, dispatched: [] };
+            resolver.resolve(step);
+            if (index < first.length) step.result = results[index];
+            if (op.op === "freeMany") step.result = step.paddrs!.length;
+            resolver.settle(step);
+            return op.op === "freeMany" ? step.paddrs : step.paddr;
+          });
+          resolver.dispose();
+          return steps.slice(first.length);
+        };
+        const asFill = run([{ op: "fill" }], [WordList.of([...filled])]);
+        const asAllocs = run(filled.map((): Operation => ({ op: "alloc" })), filled);
+        assert.deepEqual(asFill, asAllocs);
+      },
+    ),
+    { numRuns: 200, seed: 13 },
+  );
 });

@@ -23,8 +23,8 @@ export function judgeFill(model: ContractModel, values: WordList, step: TraceSte
   const frames = live.index;
   let region: ResolvedRegion | undefined;
   let last = 0n;
-  // The numbers of the frames of `region` a plain value may be, [low, high): a long fill is read as numbers, not
-  // as a bigint per frame.
+  // The numbers of the frames of `region` a plain value may be, [low, high): a value is read as its frame number (a
+  // long fill through its words, not a bigint per frame).
   let low = 0;
   let high = 0;
   const array = values.plain; // a short fill: read the array itself
@@ -35,21 +35,14 @@ export function judgeFill(model: ContractModel, values: WordList, step: TraceSte
     // On a NUMA profile too: within a fill the CPU and the free frames of its node stay put, so a frame of the region
     // of the frame before gets that frame's verdict.
     if (region !== undefined && model.uniquenessReached && model.rangeOwner.size === 0 && model.rejected.size === 0) {
-      if (array !== undefined) {
-        const value = array[i];
-        if (typeof value === "bigint" && value >= region.start && value <= last && value !== 0n) {
-          const n = frames.indexOf(value);
-          if (n >= 0 && !live.hasAt(n)) {
-            recordLive(model, value, region, step.index, n);
-            continue;
-          }
-        }
-      } else if (i < words) {
-        const n = frames.indexOfHalves(halves!, i);
-        if (n >= low && n < high && !live.hasAt(n)) {
-          recordLive(model, undefined, region, step.index, n);
-          continue;
-        }
+      const n = array !== undefined
+        ? frames.indexOf(array[i] as bigint)
+        : i < words
+        ? frames.indexOfHalves(halves!, i)
+        : -1;
+      if (n >= low && n < high && !live.hasAt(n)) {
+        recordLive(model, array?.[i] as bigint | undefined, region, step.index, n);
+        continue;
       }
     }
     const value = array !== undefined ? array[i] : values.at(i);

@@ -313,7 +313,7 @@ export class FrameTable {
   /** Removes every entry (a new epoch: no pass over the slots). */
   clear(): void {
     this.#size = 0;
-    this.#others.clear();
+    if (this.#others.size > 0) this.#others.clear(); // clearing makes a new hash table, even for an empty map
     if (++this.#epoch === 0xffff_ffff) {
       this.#stamps?.fill(0);
       this.#epoch = 1;

@@ -14,10 +14,10 @@ interface JsonResult {
 }
 
 /** Runs `body` with a fresh temporary directory, removed afterwards whatever happens. */
-async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "halconf_test_" });
   try {
-    await body(dir);
+    return await body(dir);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -352,17 +352,20 @@ Deno.test("expectations turn known failures into a passing gate and report unexp
   });
 });
 
-Deno.test("Ctrl-C stops a default run while this thread checks reference HALs itself", async () => {
-  await withTempDir(async (dir) => {
+/**
+ * Runs the CLI with `args` and sends it SIGINT once its stderr matches `ready` (stderr is not a terminal: a line per
+ * finished check), so that no sleep races a slow machine. Returns the exit code, stderr and the partial report.
+ */
+async function interruptedWhen(ready: RegExp, args: string[]) {
+  return await withTempDir(async (dir) => {
     const report = `${dir}/partial.json`;
-    // Two lanes: this process's own thread runs half of each reference HAL's checks, a worker the other half.
-    const child = spawnCli(["--jobs", "2", "--seed", "5", "--report", report, "--format", "json"]);
+    const child = spawnCli([...args, "--report", report, "--format", "json"]);
     let stderr = "";
     let interrupted = false;
     const stdout = new Response(child.stdout).text();
     for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
       stderr += chunk;
-      if (!interrupted && /\[1\/\d+\] identity /.test(stderr)) {
+      if (!interrupted && ready.test(stderr)) {
         interrupted = true;
         child.kill("SIGINT");
       }
@@ -370,51 +373,34 @@ Deno.test("Ctrl-C stops a default run while this thread checks reference HALs it
     const { code } = await child.status;
     await stdout;
     assert.ok(interrupted, stderr);
-    assert.equal(code, 130, stderr);
-    const partial = JSON.parse(await Deno.readTextFile(report));
-    assert.equal(partial.interrupted, true);
-    assert.ok(partial.results.length > 0 && partial.results.length < 100, `${partial.results.length} results kept`);
+    return { code, stderr, partial: JSON.parse(await Deno.readTextFile(report)) };
   });
+}
+
+Deno.test("Ctrl-C stops a default run while this thread checks reference HALs itself", async () => {
+  // Two lanes: this process's own thread runs half of each reference HAL's checks, a worker the other half.
+  const { code, stderr, partial } = await interruptedWhen(/\[1\/\d+\] identity /, ["--jobs", "2", "--seed", "5"]);
+  assert.equal(code, 130, stderr);
+  assert.equal(partial.interrupted, true);
+  assert.ok(partial.results.length > 0 && partial.results.length < 100, `${partial.results.length} results kept`);
 });
 
 Deno.test("Ctrl-C writes the partial report and exits 130", async () => {
-  await withTempDir(async (dir) => {
-    const report = `${dir}/partial.json`;
-    const child = spawnCli([
-      "--hal",
-      "cli/testdata/hangs_in_irq_fetch.ts",
-      "--check",
-      "alloc.unique",
-      "--check",
-      "irq.idle",
-      "--timeout",
-      "120",
-      "--report",
-      report,
-      "--format",
-      "json",
-    ]);
-    // Interrupt once the first check's line is out (stderr is not a terminal: a line per finished check), while the
-    // hanging one keeps the run busy: no sleep, so no race with a slow machine.
-    let stderr = "";
-    let interrupted = false;
-    const stdout = new Response(child.stdout).text();
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      stderr += chunk;
-      if (!interrupted && /\[1\/2\] .*alloc\.unique PASS/.test(stderr)) {
-        interrupted = true;
-        child.kill("SIGINT");
-      }
-    }
-    const { code } = await child.status;
-    await stdout;
-    assert.ok(interrupted, stderr);
-    assert.equal(code, 130, stderr);
-    const partial = JSON.parse(await Deno.readTextFile(report));
-    assert.equal(partial.interrupted, true);
-    assert.deepEqual(partial.results.map((r: JsonResult) => [r.check, r.status]), [["alloc.unique", "pass"]]);
-    assert.match(stderr, /interrupted; 1 of 2 results kept/);
-  });
+  // Interrupted once the first check's line is out, while the hanging one keeps the run busy.
+  const { code, stderr, partial } = await interruptedWhen(/\[1\/2\] .*alloc\.unique PASS/, [
+    "--hal",
+    "cli/testdata/hangs_in_irq_fetch.ts",
+    "--check",
+    "alloc.unique",
+    "--check",
+    "irq.idle",
+    "--timeout",
+    "120",
+  ]);
+  assert.equal(code, 130, stderr);
+  assert.equal(partial.interrupted, true);
+  assert.deepEqual(partial.results.map((r: JsonResult) => [r.check, r.status]), [["alloc.unique", "pass"]]);
+  assert.match(stderr, /interrupted; 1 of 2 results kept/);
 });
 
 Deno.test("init makes a standalone project: no path of this checkout, and it runs after being moved", async () => {

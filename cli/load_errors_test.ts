@@ -38,17 +38,18 @@ Deno.test("in CI (stderr not a terminal) every finished check and HAL is a line,
     "--check",
     "irq.idle",
     "--timeout",
-    "2",
+    "1",
     "--heartbeat",
-    "0.5",
+    "0.25",
     "--format",
     "json",
   ]);
   assert.equal(run.code, 1);
-  // The hanging check lasts until its 2 s deadline, so heartbeats at 0.5 s intervals come before its result.
+  // The hanging check lasts until its 1 s deadline (spinning a core), so heartbeats at 0.25 s intervals come before its
+  // result.
   assert.match(
     run.stderr,
-    /^halconf: \[1\/2\] hangs-in-irq-fetch alloc\.unique PASS \(\d+\.\d s\)\n(halconf: hangs-in-irq-fetch irq\.idle still running after \d\.\d s\n)+halconf: \[2\/2\] hangs-in-irq-fetch irq\.idle TIMEOUT \(2\.\d s\)\nhalconf: hangs-in-irq-fetch done: 2 checks, 1 not passed\n$/,
+    /^halconf: \[1\/2\] hangs-in-irq-fetch alloc\.unique PASS \(\d+\.\d s\)\n(halconf: hangs-in-irq-fetch irq\.idle still running after \d\.\d s\n)+halconf: \[2\/2\] hangs-in-irq-fetch irq\.idle TIMEOUT \(1\.\d s\)\nhalconf: hangs-in-irq-fetch done: 2 checks, 1 not passed\n$/,
   );
   JSON.parse(run.stdout);
 });

@@ -1,7 +1,7 @@
 /**
- * A worker that runs the checks of trusted reference HALs, so that a default run keeps both cores busy. Reference
- * HALs are halconf's own code: they may share the judge's process (each worker is a thread of it). Custom HALs never
- * come here; they run behind the driver protocol.
+ * A worker that runs the checks of trusted reference HALs beside the main thread (which runs the first lane), so that
+ * a default run keeps both cores busy. Reference HALs are halconf's own code: they may share the judge's process (each
+ * worker is a thread of it). Custom HALs never come here; they run behind the driver protocol.
  *
  * Messages in: `{ reference, checks, seed, runs, drainFrames, timeoutMs }`; out: `{ result }` per check, then `{ done }`.
  *

@@ -107,22 +107,27 @@ function bytesToHex(bytes: Uint8Array): string {
   return latin1.decode(out);
 }
 
-/** The value of a lowercase hex digit's char code, or -1. */
-function nibble(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
-}
+/** The value of each char code below 128 as a lowercase hex digit, or -1 (a read of a frame decodes 8,192 digits). */
+const NIBBLES = Int8Array.from(
+  { length: 128 },
+  (_, code) => code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1,
+);
 
 function hexToBytes(text: string, what: string): Uint8Array {
   const out = new Uint8Array(text.length >> 1);
-  let bad = text.length % 2 !== 0;
-  for (let i = 0; i < out.length && !bad; i++) {
-    const high = nibble(text.charCodeAt(2 * i)), low = nibble(text.charCodeAt(2 * i + 1));
-    if (high < 0 || low < 0) bad = true;
+  // Checked once at the end: a digit that is not one makes `bad` negative, a char code of 128 or more `wide` large.
+  let bad = text.length % 2 !== 0 ? -1 : 0;
+  let wide = 0;
+  for (let i = 0; i < out.length; i++) {
+    const highCode = text.charCodeAt(2 * i), lowCode = text.charCodeAt(2 * i + 1);
+    wide |= highCode | lowCode;
+    const high = NIBBLES[highCode & 127], low = NIBBLES[lowCode & 127];
+    bad |= high | low;
     out[i] = (high << 4) | low;
   }
-  if (bad) throw new ProtocolError(`${what}: expected bytes as pairs of hex digits, got ${show(text)}`);
+  if (bad < 0 || wide > 127) {
+    throw new ProtocolError(`${what}: expected bytes as pairs of hex digits, got ${show(text)}`);
+  }
   return out;
 }
 

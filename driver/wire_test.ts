@@ -72,6 +72,11 @@ Deno.test("malformed programs and values are refused with the reason", () => {
     [() => decodeValue("n:1e", "x"), /is not a number/],
     [() => decodeValue("s:%E0%A4%A", "x"), /bad percent-encoding/],
     [() => decodeValue("q:1", "x"), /is not a value/],
+    // Bytes: lowercase hex digit pairs only, whatever the char code (š is U+0161: its low byte is "a").
+    ...["b:0", "b:0G", "b:FF", "b:\u0161a", "b:\u00e1a", "b:0 ", "b:0-"].map((token): [() => unknown, RegExp] => [
+      () => decodeValue(token, "x"),
+      /pairs of hex digits/,
+    ]),
   ];
   for (const [call, message] of cases) {
     assert.throws(call, (error: Error) => error instanceof ProtocolError && message.test(error.message));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { ROOT, runCli, spawnCli } from "./testdata/run_cli.ts";
+import { HANGS_AFTER_A_PASS, ROOT, runCli, spawnCli } from "./testdata/run_cli.ts";
 
 interface JsonResult {
   target: string;
@@ -25,12 +25,7 @@ async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
 
 Deno.test("a HAL stuck in while (true) is reported timeout, and the other checks still run", async () => {
   const run = await runCli([
-    "--hal",
-    "cli/testdata/hangs_in_irq_fetch.ts",
-    "--check",
-    "alloc.unique",
-    "--check",
-    "irq.idle",
+    ...HANGS_AFTER_A_PASS,
     "--check",
     "irq.pending",
     "--check",
@@ -388,12 +383,7 @@ Deno.test("Ctrl-C stops a default run while this thread checks reference HALs it
 Deno.test("Ctrl-C writes the partial report and exits 130", async () => {
   // Interrupted once the first check's line is out, while the hanging one keeps the run busy.
   const { code, stderr, partial } = await interruptedWhen(/\[1\/2\] .*alloc\.unique PASS/, [
-    "--hal",
-    "cli/testdata/hangs_in_irq_fetch.ts",
-    "--check",
-    "alloc.unique",
-    "--check",
-    "irq.idle",
+    ...HANGS_AFTER_A_PASS,
     "--timeout",
     "120",
   ]);

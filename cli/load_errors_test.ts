@@ -1,7 +1,7 @@
 import { WordList } from "../conformance/word_list.ts";
 import assert from "node:assert/strict";
 import { formatStep } from "../conformance/print.ts";
-import { ROOT, runCli } from "./testdata/run_cli.ts";
+import { HANGS_AFTER_A_PASS, ROOT, runCli } from "./testdata/run_cli.ts";
 
 Deno.test("a HAL that cannot load gets its error alone: no header, no empty summary, exit 3", async () => {
   const run = await runCli(["--hal", "cli/testdata/throws_on_import.ts"]);
@@ -31,12 +31,7 @@ Deno.test("a fill that returned numbers shows numbers, and why it stopped", () =
 
 Deno.test("in CI (stderr not a terminal) every finished check and HAL is a line, and a long check a heartbeat", async () => {
   const run = await runCli([
-    "--hal",
-    "cli/testdata/hangs_in_irq_fetch.ts",
-    "--check",
-    "alloc.unique",
-    "--check",
-    "irq.idle",
+    ...HANGS_AFTER_A_PASS,
     "--timeout",
     "1",
     "--heartbeat",

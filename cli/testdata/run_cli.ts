@@ -12,6 +12,16 @@ export const ROOT: string = decodeURIComponent(new URL("../../", import.meta.url
 /** The CLI entry point. */
 export const MAIN: string = `${ROOT}cli/main.ts`;
 
+/** A HAL whose `irqFetch` never returns, with a check it passes first and one it hangs in (arguments of the CLI). */
+export const HANGS_AFTER_A_PASS: readonly string[] = [
+  "--hal",
+  "cli/testdata/hangs_in_irq_fetch.ts",
+  "--check",
+  "alloc.unique",
+  "--check",
+  "irq.idle",
+];
+
 /** Runs `halconf args...` with every permission the `conform` task grants. */
 export async function runCli(
   args: string[],

@@ -128,6 +128,34 @@ export class WordList implements Iterable<unknown> {
     this.length = length;
   }
 
+  /**
+   * Appends `count` addresses `first`, `first + stride`, ... (a run: how a fill's frames in order travel on the wire).
+   * A long run goes straight into words, with no array of bigints on the way.
+   */
+  pushRun(first: bigint, stride: bigint, count: number): void {
+    const last = first + stride * BigInt(Math.max(0, count - 1));
+    const inWords = first >= 0n && first <= MAX_WORD && last >= 0n && last <= MAX_WORD && this.ending === undefined;
+    // Words from here on only when the list would turn to words anyway (then it ends up as pushes would leave it).
+    if (inWords && this.plain !== undefined && this.mayBecomeWords && this.length + count > WORDS_FROM) {
+      if (this.length > 0) this.#toWords();
+      else this.plain = undefined; // empty: words from the first
+    }
+    if (!inWords || this.plain !== undefined || this.ending !== undefined) {
+      let value = first;
+      for (let n = 0; n < count; n++, value += stride) this.push(value);
+      return;
+    }
+    const length = this.length + count;
+    if (length > this.words.length) {
+      const grown = new BigUint64Array(capacityFor(length));
+      grown.set(this.words.subarray(0, this.length));
+      this.words = grown;
+    }
+    let value = first;
+    for (let at = this.length; at < length; at++, value += stride) this.words[at] = value;
+    this.length = length;
+  }
+
   /** The value at `index` (undefined past the end). */
   at(index: number): unknown {
     if (this.plain !== undefined) return this.plain[index];

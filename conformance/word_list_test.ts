@@ -120,3 +120,40 @@ Deno.test("appending a range of another list holds what pushing its values one b
     { numRuns: 40, seed: 5 },
   );
 });
+
+Deno.test("a run appended at once holds what pushing its addresses one by one holds", () => {
+  fc.assert(
+    fc.property(
+      fc.array(value, { maxLength: 6 }),
+      fc.nat({ max: 5000 }),
+      fc.oneof(fc.bigInt({ min: 0n, max: 1n << 40n }), fc.constantFrom((1n << 64n) - 0x3000n, 0x1000n)),
+      fc.constantFrom(0x1000n, -0x1000n, 1n << 40n),
+      fc.nat({ max: 9000 }),
+      (head, before, first, stride, count) => {
+        const start = [...head, ...Array.from({ length: before }, (_, i) => BigInt(i) << 12n)];
+        const run = WordList.of([...start]);
+        const pushed = WordList.of([...start]);
+        run.pushRun(first, stride, count);
+        for (let n = 0, address = first; n < count; n++, address += stride) pushed.push(address);
+        assert.equal(run.length, pushed.length);
+        assert.deepEqual(run, pushed);
+        assert.deepEqual(run.toArray(), pushed.toArray());
+      },
+    ),
+    { numRuns: 80, seed: 6 },
+  );
+  // An empty list, then a long run (how a fill's answer starts).
+  const fromEmpty = new WordList();
+  fromEmpty.pushRun(0x1000n, 0x1000n, 5000);
+  fromEmpty.push(null);
+  assert.deepEqual(fromEmpty, WordList.of([...Array.from({ length: 5000 }, (_, i) => BigInt(i + 1) << 12n), null]));
+  // A list that ends in a fill's null, then a long run: the null is no ending any more.
+  for (const ending of [null, undefined]) {
+    const run = WordList.of([0x1000n, ending]);
+    const pushed = WordList.of([0x1000n, ending]);
+    run.pushRun(0x2000n, 0x1000n, 5000);
+    for (let n = 0; n < 5000; n++) pushed.push(0x2000n + BigInt(n) * 0x1000n);
+    assert.deepEqual(run, pushed);
+    assert.equal(run.at(1), ending);
+  }
+});

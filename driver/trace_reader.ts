@@ -55,7 +55,8 @@ const PICKS = new Set([
 
 interface Events {
   echo?: bigint;
-  values: unknown[];
+  /** The values, in order: words once a fill's run makes them long (no bigint per frame on the way). */
+  values: WordList;
   ok: number;
   threw?: ThrownError;
   dispatched: number[];
@@ -107,22 +108,21 @@ function runCount(token: string, star: number, already: number, reading: Reading
 }
 
 /** Appends the addresses of a run token (`0x1000*3`: 0x1000, 0x2000, 0x3000; `0x3000*-3`: down). */
-function pushRun(values: unknown[], token: string, star: number, reading: Reading): void {
+function pushRun(values: WordList, token: string, star: number, reading: Reading): void {
   const what = reading.what;
   if (reading.frameSize === undefined) throw new ProtocolError(`${what}: a run of addresses outside a fill`);
   const count = runCount(token, star, values.length, reading);
   const stride = token[star + 1] === "-" ? -reading.frameSize : reading.frameSize;
-  let value = readAddress(token.slice(0, star), what);
-  if (stride < 0n && value + stride * BigInt(count - 1) < 0n) {
+  const first = readAddress(token.slice(0, star), what);
+  if (stride < 0n && first + stride * BigInt(count - 1) < 0n) {
     throw new ProtocolError(`${what}: ${show(token)} runs below address 0`);
   }
-  values.push(value);
-  for (let n = 1; n < count; n++) values.push(value += stride);
+  values.pushRun(first, stride, count);
 }
 
 function parseEvents(tokens: readonly string[], reading: Reading): Events {
   const what = reading.what;
-  const events: Events = { values: [], ok: 0, dispatched: [], denied: [], skip: false };
+  const events: Events = { values: new WordList(), ok: 0, dispatched: [], denied: [], skip: false };
   for (let position = 0; position < tokens.length; position++) {
     const token = tokens[position];
     // The hot path: an address, or a run of them (a fill answers thousands).
@@ -305,7 +305,7 @@ export class TraceReader {
         expectEcho(op.op === "p2v" || op.op === "p2vContig" ? step.paddr : op.op === "v2p" ? step.vaddr : undefined);
         if (events.ok) throw new ProtocolError(`${what}: "ok" where a value is returned`);
         oneOutcome(events.values.length, "value");
-        step.result = events.values[0];
+        step.result = events.values.at(0);
         break;
       case "fill": {
         expectEcho(undefined);
@@ -314,12 +314,17 @@ export class TraceReader {
         if (values.length > this.#fillLimit) {
           throw new ProtocolError(`${what}: ${values.length} allocations, more than the fill limit ${this.#fillLimit}`);
         }
-        const stops = values.findIndex((value) => value === null || value === undefined);
+        // Only a list's last value may be a fill's null while the rest are words; a plain list is searched.
+        const stops = values.plain !== undefined
+          ? values.plain.findIndex((value) => value === null || value === undefined)
+          : values.ending !== undefined
+          ? values.length - 1
+          : -1;
         const ended = events.threw !== undefined || values.length === this.#fillLimit;
         if (stops >= 0 ? stops !== values.length - 1 || events.threw : !ended) {
           throw new ProtocolError(`${what}: a fill goes on until null, a throw or the fill limit ${this.#fillLimit}`);
         }
-        step.result = WordList.of(values);
+        step.result = values;
         break;
       }
       case "freeMany": {
@@ -356,7 +361,7 @@ export class TraceReader {
       case "write":
       case "read": {
         expectEcho(step.paddr);
-        const [translated, result] = events.values;
+        const translated = events.values.at(0), result = events.values.at(1);
         if (events.threw?.method === "physToVirt") {
           if (events.values.length || events.ok) throw new ProtocolError(`${what}: nothing may follow the throw`);
           step.translated = undefined;

@@ -59,7 +59,9 @@ Options:
   --timeout <seconds>      deadline of each check (default 60, at most 86400); a HAL still
                            running then is killed. No new programs start after 80% of it:
                            a check that could not run all its programs is incomplete
-  --jobs <n>               targets checked at once (default: number of CPUs)
+  --jobs <n>               lanes checking at once (default: number of CPUs): one per target,
+                           and reference HALs deal their checks out to this process's thread
+                           and worker threads; --jobs 1 uses the least memory
   --format <f>             pretty (default), json, junit, tap, github
   --report <path>          also write the JSON report there
   --save-failures <dir>    write each counterexample as JSON for \`halconf replay\`

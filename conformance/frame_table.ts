@@ -111,21 +111,9 @@ export class FrameIndex {
     if (typeof address !== "bigint") return -1;
     // Below 2^53 the address is read as a double through a word (no bigint arithmetic, so no garbage per call:
     // this runs for every frame judged).
-    if (address >= 0n && address < TWO_POW_53) {
-      SCRATCH_WORD[0] = address;
-      // The usual case, a frame of the first region, without a call (this runs for every frame judged).
-      const low = SCRATCH_HALVES[LOW_HALF];
-      const high = SCRATCH_HALVES[1 - LOW_HALF];
-      const number = high * TWO_POW_32 + low;
-      if (
-        number >= this.#firstStart && number < this.#firstEnd && (low & this.#lowMask) === 0 &&
-        (high & this.#highMask) === 0
-      ) {
-        return (number - this.#firstStart) * this.#perByte;
-      }
-      return this.indexOfHalves(SCRATCH_HALVES, 0);
-    }
-    return this.#indexOfLarge(address);
+    if (address < 0n || address >= TWO_POW_53) return this.#indexOfLarge(address);
+    SCRATCH_WORD[0] = address;
+    return this.#indexOfBelow53(SCRATCH_HALVES[1 - LOW_HALF], SCRATCH_HALVES[LOW_HALF]);
   }
 
   /**
@@ -136,6 +124,11 @@ export class FrameIndex {
     const high = halves[2 * at + 1 - LOW_HALF];
     const low = halves[2 * at + LOW_HALF];
     if (high >= TWO_POW_21) return this.#indexOfLarge((BigInt(high) << 32n) | BigInt(low));
+    return this.#indexOfBelow53(high, low);
+  }
+
+  /** `indexOf` of the address `high * 2^32 + low`, below 2^53 (an exact double). */
+  #indexOfBelow53(high: number, low: number): number {
     // Regions start on a frame, so a frame's first byte is an address aligned to the frame size (a power of two):
     // tested on the halves as integers, and the frame number is a multiplication by a power of two (both exact).
     if ((low & this.#lowMask) !== 0 || (high & this.#highMask) !== 0) return -1;

@@ -551,36 +551,33 @@ export async function runCheckWith(
 
 /**
  * The programs a draining check runs when all of `programs` would drain more than `budget` frames (each fill counted
- * as a whole pool of `capacity` frames): those that fill, in order, each that still fits the budget; at least
- * MIN_DRAIN_RUNS (the ones with the fewest fills, then others should too few fill). Undefined when all of them fit.
+ * as a whole pool of `capacity` frames): those that fill, in order, each that still fits the budget, or the one with the
+ * fewest fills when none fits (MIN_DRAIN_RUNS is one). Undefined when all of them fit.
  */
 function withinDrainBudget(
   programs: Program[],
   capacity: number,
   budget: number,
 ): { programs: Program[]; fills: number } | undefined {
-  const fillsOf = (program: Program) => program.reduce((sum, op) => sum + (op.op === "fill" ? 1 : 0), 0);
-  const total = programs.reduce((sum, program) => sum + fillsOf(program), 0);
+  const fillsOf = new Map(programs.map((program) => [program, program.filter((op) => op.op === "fill").length]));
+  let total = 0;
+  for (const count of fillsOf.values()) total += count;
   if (total * capacity <= budget) return undefined;
-  const draining = programs.filter((program) => fillsOf(program) > 0);
+  const draining = programs.filter((program) => fillsOf.get(program)! > 0);
   const chosen: Program[] = [];
   let fills = 0;
   for (const program of draining) {
-    const more = fillsOf(program);
+    const more = fillsOf.get(program)!;
     if ((fills + more) * capacity > budget) continue;
     chosen.push(program);
     fills += more;
   }
-  // When not even the first fits (a pool larger than the budget), the least costly: the first with the fewest fills.
-  while (chosen.length < MIN_DRAIN_RUNS && draining.length > chosen.length) {
-    const rest = draining.filter((program) => !chosen.includes(program));
-    const cheapest = rest.reduce((best, program) => fillsOf(program) < fillsOf(best) ? program : best);
+  // When not even one fits (a pool larger than the budget), the least costly: the first with the fewest fills (some
+  // program fills, or the total would fit).
+  if (chosen.length === 0) {
+    const cheapest = draining.reduce((best, program) => fillsOf.get(program)! < fillsOf.get(best)! ? program : best);
     chosen.push(cheapest);
-    fills += fillsOf(cheapest);
-  }
-  for (const program of programs) {
-    if (chosen.length >= MIN_DRAIN_RUNS) break;
-    if (fillsOf(program) === 0) chosen.push(program);
+    fills += fillsOf.get(cheapest)!;
   }
   return { programs: chosen, fills };
 }

@@ -53,11 +53,7 @@ class IntColumn {
   }
 
   push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(Math.max(64, this.length * 2));
-      grown.set(this.data);
-      this.data = grown;
-    }
+    this.#reserve(1);
     this.data[this.length++] = value;
   }
 

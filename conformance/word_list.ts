@@ -81,11 +81,7 @@ export class WordList implements Iterable<unknown> {
     }
     if (this.ending === undefined) {
       if (isWord(value)) {
-        if (this.length === this.words.length) {
-          const grown = new BigUint64Array(capacityFor(this.length + 1));
-          grown.set(this.words);
-          this.words = grown;
-        }
+        this.#reserve(this.length + 1);
         this.words[this.length++] = value;
         return;
       }
@@ -105,25 +101,13 @@ export class WordList implements Iterable<unknown> {
    */
   appendRange(other: WordList, start: number, end: number): void {
     let from = start;
-    // A short list takes values one by one until it turns to words (or stays plain).
-    while (from < end && (this.plain !== undefined || other.plain !== undefined)) {
-      if (this.plain !== undefined && !this.mayBecomeWords) {
-        for (; from < end; from++) this.push(other.at(from));
-        return;
-      }
+    // Value by value while either list is plain (a short one turns to words as it grows) or this one has an ending.
+    while (from < end && (this.plain !== undefined || other.plain !== undefined || this.ending !== undefined)) {
       this.push(other.at(from++));
     }
     if (from >= end) return;
-    if (this.ending !== undefined) {
-      for (; from < end; from++) this.push(other.at(from));
-      return;
-    }
     const length = this.length + end - from;
-    if (length > this.words.length) {
-      const grown = new BigUint64Array(capacityFor(length));
-      grown.set(this.words.subarray(0, this.length));
-      this.words = grown;
-    }
+    this.#reserve(length);
     this.words.set(other.words.subarray(from, end), this.length);
     this.length = length;
   }
@@ -134,7 +118,7 @@ export class WordList implements Iterable<unknown> {
    */
   pushRun(first: bigint, stride: bigint, count: number): void {
     const last = first + stride * BigInt(Math.max(0, count - 1));
-    const inWords = first >= 0n && first <= MAX_WORD && last >= 0n && last <= MAX_WORD && this.ending === undefined;
+    const inWords = first >= 0n && first <= MAX_WORD && last >= 0n && last <= MAX_WORD;
     // Words from here on only when the list would turn to words anyway (then it ends up as pushes would leave it).
     if (inWords && this.plain !== undefined && this.mayBecomeWords && this.length + count > WORDS_FROM) {
       if (this.length > 0) this.#toWords();
@@ -146,11 +130,7 @@ export class WordList implements Iterable<unknown> {
       return;
     }
     const length = this.length + count;
-    if (length > this.words.length) {
-      const grown = new BigUint64Array(capacityFor(length));
-      grown.set(this.words.subarray(0, this.length));
-      this.words = grown;
-    }
+    this.#reserve(length);
     let value = first;
     for (let at = this.length; at < length; at++, value += stride) this.words[at] = value;
     this.length = length;
@@ -210,6 +190,14 @@ export class WordList implements Iterable<unknown> {
   /** The values in order. */
   *[Symbol.iterator](): Iterator<unknown> {
     for (let index = 0; index < this.length; index++) yield this.at(index);
+  }
+
+  /** Makes room for `length` words (capacity a function of the length, so equal lists stay deep-equal). */
+  #reserve(length: number): void {
+    if (length <= this.words.length) return;
+    const grown = new BigUint64Array(capacityFor(length));
+    grown.set(this.words.subarray(0, this.length));
+    this.words = grown;
   }
 
   #toPlain(): unknown[] {

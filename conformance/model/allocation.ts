@@ -22,7 +22,6 @@ export function judgeFill(model: ContractModel, values: WordList, step: TraceSte
   const live = model.live;
   const frames = live.index;
   let region: ResolvedRegion | undefined;
-  let last = 0n;
   // The numbers of the frames of `region` a plain value may be, [low, high): a value is read as its frame number (a
   // long fill through its words, not a bigint per frame).
   let low = 0;
@@ -49,9 +48,8 @@ export function judgeFill(model: ContractModel, values: WordList, step: TraceSte
     const violation = judgeAllocation(model, value, step, at);
     if (violation) return violation;
     region = typeof value === "bigint" ? model.regionOf(value) : undefined;
-    last = region ? model.lastFrameOf(region) : 0n;
     const first = region ? frames.indexOf(region.start) : -1;
-    const lastNumber = region ? frames.indexOf(last) : -1;
+    const lastNumber = region ? frames.indexOf(model.lastFrameOf(region)) : -1;
     // Frame 0 is never a frame: a fill that returns it takes the full judgement.
     low = first < 0 || lastNumber < 0 ? 0 : region!.start === 0n ? first + 1 : first;
     high = first < 0 || lastNumber < 0 ? 0 : lastNumber + 1;

@@ -13,7 +13,7 @@ import { CHECKS, selectChecks } from "../conformance/catalogue.ts";
 import type { Check } from "../conformance/check.ts";
 import type { HalTarget } from "../conformance/hal.ts";
 import { inProcessExecutor, type ProgramExecutor } from "../conformance/program_executor.ts";
-import { type CheckResult, deniedPermission, randomSeed, runCheckWith } from "../conformance/runner.ts";
+import { type CheckResult, DEFAULT_RUNS, deniedPermission, randomSeed, runCheckWith } from "../conformance/runner.ts";
 import { DriverLoadError, DriverSession, type DriverSource } from "../driver/session.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { EXIT_INTERRUPTED, EXIT_LOAD, LoadError, UsageError } from "./exit_codes.ts";
@@ -25,9 +25,10 @@ import {
   type ReportedResult,
 } from "./expectations.ts";
 import { splitCommand } from "./command_words.ts";
-import type { ReferenceJob } from "./reference_worker.ts";
+import type { ReferenceJob, WarmUpRequest } from "./reference_worker.ts";
 import { formatHtml } from "./report_html.ts";
 import { didYouMean } from "./suggest.ts";
+import { WARM_UP_MIN_RUNS, warmUp } from "./warm_up.ts";
 import { moduleUrl } from "./load_target.ts";
 import type { ConformOptions } from "./options.ts";
 import {
@@ -262,7 +263,7 @@ function runInWorker(
   workers: Worker[],
 ): Promise<void> {
   // Long-lived: a worker idle from an earlier HAL takes the next one (module loading and JIT warm-up are paid once).
-  const worker = workers.pop() ?? new Worker(new URL("./reference_worker.ts", import.meta.url), { type: "module" });
+  const worker = workers.pop() ?? newReferenceWorker();
   return new Promise((resolve, reject) => {
     const stop = () => {
       worker.terminate();
@@ -292,6 +293,10 @@ function runInWorker(
     };
     worker.postMessage(job);
   });
+}
+
+function newReferenceWorker(): Worker {
+  return new Worker(new URL("./reference_worker.ts", import.meta.url), { type: "module" });
 }
 
 /** Two targets that declare the same name: reported before any check runs (results would be indistinguishable). */
@@ -427,6 +432,33 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
       : [{ target, checks: target.target.checks }]
   );
   try {
+    // Each thread that checks reference HALs warms up on those it may be given (see warm_up.ts): the worker is started
+    // first, so that it warms up while this thread does.
+    const warming = options.warmUp && (options.runs ?? DEFAULT_RUNS) >= WARM_UP_MIN_RUNS;
+    const toWorker = opened.filter((target) => inWorker(target) && target.target.checks.length > 0);
+    if (warming && toWorker.length > 0) {
+      const worker = newReferenceWorker();
+      workers.push(worker);
+      const request: WarmUpRequest = {
+        warmUp: toWorker.map(({ target }) => ({
+          reference: target.reference!.name,
+          checks: target.checks.map((check) => check.id),
+        })),
+      };
+      worker.postMessage(request);
+    }
+    const inThisThread = warming ? opened.filter((target) => target.executor && !target.session) : [];
+    if (inThisThread.length > 0) {
+      const turns = new EventLoopTurns();
+      try {
+        await warmUp(inThisThread.map(({ target }) => ({ target: target.reference!, checks: target.checks })), {
+          between: () => turns.next(),
+          stopped: () => controller.signal.aborted,
+        });
+      } finally {
+        turns.close();
+      }
+    }
     await pool(work, options.jobs, async ({ target, checks }, lane) => {
       if (controller.signal.aborted) return target.session?.close();
       if (inWorker(target) && lane > 0) {

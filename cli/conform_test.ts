@@ -140,6 +140,19 @@ Deno.test("reference HALs run isolated with --isolate and give the same results"
   assert.deepEqual(strip(isolated), strip(inProcess));
 });
 
+Deno.test("the warm-up changes no result, in this thread or the worker", async () => {
+  // Two reference HALs over two lanes: each thread warms up, then checks half of each HAL's checks.
+  const args = [
+    ...["--target", "numa", "--target", "axvisor", "--check", "alloc.*", "--check", "irq.*", "--check", "mem.*"],
+    ...["--seed", "9", "--runs", "60", "--jobs", "2", "--format", "json"],
+  ];
+  const strip = (report: { results: JsonResult[] }) => report.results.map(({ durationMs: _, ...rest }) => rest);
+  const warmed = await runCli(args);
+  const cold = await runCli([...args, "--no-warm-up"]);
+  assert.equal(warmed.code, 0, warmed.stderr);
+  assert.deepEqual(strip(JSON.parse(warmed.stdout)), strip(JSON.parse(cold.stdout)));
+});
+
 Deno.test("shards 1/3, 2/3 and 3/3 merged equal the unsharded report", async () => {
   await withTempDir(async (dir) => {
     const common = [

@@ -72,6 +72,9 @@ Options:
                            drained, drained twice, every CPU, ...) and those none did
   --heartbeat <seconds>    when stderr is not a terminal (CI), a line every this many seconds
                            while a check runs (default 30); a line per finished check always
+  --no-warm-up             skip the warm-up: each thread that checks reference HALs first runs
+                           one program per check on them, so the JIT optimises once for all
+                           (results dropped; skipped anyway below 50 programs per check)
   --expect <file>          expected statuses: known failures do not fail the run
   --update-expectations <file>
                            write that file from this run's results

@@ -70,6 +70,8 @@ export interface ConformOptions {
   heartbeatSeconds: number;
   /** Print, under each check, the model states its programs visited. */
   reach: boolean;
+  /** Warm each thread that checks reference HALs up first (one program per check; see warm_up.ts). */
+  warmUp: boolean;
 }
 
 /** A parsed command line. */
@@ -105,6 +107,7 @@ const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
     "allow-incomplete": { type: "boolean" },
     reach: { type: "boolean" },
     heartbeat: { type: "string" },
+    "no-warm-up": { type: "boolean" },
   },
   list: { format: { type: "string" } },
   explain: {},
@@ -258,6 +261,7 @@ export function parseCommandLine(
           allowIncomplete: values["allow-incomplete"] === true,
           reach: values.reach === true,
           heartbeatSeconds: text("heartbeat") === undefined ? 30 : positiveSeconds("heartbeat", text("heartbeat")!),
+          warmUp: values["no-warm-up"] !== true,
         },
       };
     case "list":

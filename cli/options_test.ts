@@ -27,7 +27,11 @@ Deno.test("conform is the default command, with documented defaults", () => {
     allowIncomplete: false,
     heartbeatSeconds: 30,
     reach: false,
+    warmUp: true,
   });
+  const cold = parseCommandLine(["--no-warm-up"]);
+  assert.ok(cold.command === "conform");
+  assert.equal(cold.options.warmUp, false);
 });
 
 Deno.test("repeatable flags collect, numbers are checked", () => {

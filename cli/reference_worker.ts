@@ -3,7 +3,9 @@
  * a default run keeps both cores busy. Reference HALs are halconf's own code: they may share the judge's process (each
  * worker is a thread of it). Custom HALs never come here; they run behind the driver protocol.
  *
- * Messages in: `{ reference, checks, seed, runs, drainFrames, timeoutMs }`; out: `{ result }` per check, then `{ done }`.
+ * Messages in: `{ warmUp }` (a new worker's first, see warm_up.ts), then jobs `{ reference, checks, seed, runs,
+ * drainFrames, timeoutMs }`; out: `{ result }` per check of a job, then `{ done }`. Messages are handled one at a time,
+ * in order.
  *
  * @module
  */
@@ -12,6 +14,7 @@ import { selectChecks } from "../conformance/catalogue.ts";
 import { inProcessExecutor } from "../conformance/program_executor.ts";
 import { runCheckWith } from "../conformance/runner.ts";
 import { referenceHals } from "../impls/mod.ts";
+import { warmUp } from "./warm_up.ts";
 
 /** What the worker is asked to run. */
 export interface ReferenceJob {
@@ -29,16 +32,24 @@ export interface ReferenceJob {
   timeoutMs: number;
 }
 
+/** A new worker's first message: the reference HALs and checks it may be given, to warm up on (see warm_up.ts). */
+export interface WarmUpRequest {
+  /** Each reference HAL by name, with the ids of its checks. */
+  warmUp: { reference: string; checks: string[] }[];
+}
+
 /** This worker's side of the channel (typed here: a lib directive would change the globals of every module). */
 const scope = self as unknown as {
-  onmessage: (event: MessageEvent<ReferenceJob>) => void;
+  onmessage: (event: MessageEvent<ReferenceJob | WarmUpRequest>) => void;
   postMessage(message: unknown): void;
 };
 
-scope.onmessage = async (event: MessageEvent<ReferenceJob>) => {
-  const job = event.data;
-  const target = referenceHals().find((candidate) => candidate.name === job.reference)!;
-  const executor = inProcessExecutor(target);
+function referenceNamed(name: string) {
+  return referenceHals().find((candidate) => candidate.name === name)!;
+}
+
+async function run(job: ReferenceJob): Promise<void> {
+  const executor = inProcessExecutor(referenceNamed(job.reference));
   for (const check of selectChecks(job.checks)) {
     const result = await runCheckWith(executor, check, {
       seed: job.seed,
@@ -50,4 +61,18 @@ scope.onmessage = async (event: MessageEvent<ReferenceJob>) => {
     scope.postMessage({ result });
   }
   scope.postMessage({ done: true });
+}
+
+// A job that arrives during the warm-up waits for it: one message at a time.
+let handled: Promise<void> = Promise.resolve();
+scope.onmessage = (event) => {
+  const message = event.data;
+  handled = handled.then(() =>
+    "warmUp" in message
+      ? warmUp(message.warmUp.map(({ reference, checks }) => ({
+        target: referenceNamed(reference),
+        checks: selectChecks(checks),
+      })))
+      : run(message)
+  );
 };

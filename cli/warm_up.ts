@@ -1,0 +1,66 @@
+/**
+ * A warm-up pass for the threads that check reference HALs: one program per check on every reference HAL the thread
+ * may run, results dropped, before the real checks start.
+ *
+ * Why: V8 optimises a hot function for the types it has seen so far. Checked HAL after HAL, each new HAL's objects and
+ * each new kind of operation deoptimised the executor, the resolver and the judge, which were then optimised again:
+ * about 150 deoptimisations and 0.85 s of compiler time per thread in a default run, on a machine where the
+ * compilers compete with the second lane for the two cores. A pass that shows those functions every HAL and every
+ * operation while they are still interpreted leaves them optimised once for all of them (45 deoptimisations, 0.53 s).
+ * Measured in `bench/default_run_bench.ts`.
+ *
+ * The pass cannot change a verdict: each check's programs come from its own seed, and nothing a check run keeps
+ * outlives it (`cli/warm_up_test.ts` holds a run to that).
+ *
+ * @module
+ */
+
+import type { Check } from "../conformance/check.ts";
+import type { HalTarget } from "../conformance/hal.ts";
+import { inProcessExecutor } from "../conformance/program_executor.ts";
+import { runCheckWith } from "../conformance/runner.ts";
+
+/** What a thread warms up on: a reference HAL and the checks it may run on it. */
+export interface WarmUpJob {
+  /** The reference HAL (trusted: it runs in this thread). */
+  target: HalTarget;
+  /** The checks the thread may run on it. */
+  checks: readonly Check[];
+}
+
+/**
+ * Programs per check below which a run skips the warm-up: the pass costs one program per check, which a run of 200
+ * repays many times over and a run of a few programs does not.
+ */
+export const WARM_UP_MIN_RUNS = 50;
+
+/** The seed of the warm-up's programs (any fixed one: what matters is that every operation kind comes by). */
+const WARM_UP_SEED = 0x5eed;
+
+/**
+ * Runs one program of each check on each HAL and drops the results. `between` runs after each HAL (the main thread
+ * turns its event loop there, so that Ctrl-C is heard); `stopped` ends the pass early.
+ *
+ * @example
+ * ```ts
+ * import { selectChecks } from "../conformance/catalogue.ts";
+ * import { identityHal } from "../impls/mod.ts";
+ * import { warmUp } from "./warm_up.ts";
+ *
+ * await warmUp([{ target: identityHal(), checks: selectChecks(["alloc.*"]) }]);
+ * ```
+ */
+export async function warmUp(
+  jobs: readonly WarmUpJob[],
+  options: { between?: () => Promise<void>; stopped?: () => boolean } = {},
+): Promise<void> {
+  for (const { target, checks } of jobs) {
+    if (options.stopped?.()) return;
+    const executor = inProcessExecutor(target);
+    for (const check of checks) {
+      // A check that throws here throws again in the run proper, which reports it: the warm-up only warms.
+      await runCheckWith(executor, check, { seed: WARM_UP_SEED, runs: 1 }).catch(() => {});
+    }
+    await options.between?.();
+  }
+}

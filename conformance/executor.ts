@@ -216,33 +216,10 @@ export function executeProgram(
           calling = "allocFrame";
           current.result = hal.allocFrame();
           break;
-        case "fill": {
-          // The hottest loop of a run (thousands of frames a fill). A short fill is gathered in an array made to its
-          // largest size and cut to what it got (a growing array copies itself several times); a long one goes on as
-          // words.
+        case "fill":
           calling = "allocFrame";
-          const gathered: unknown[] = new Array(Math.min(fillLimit, WORDS_FROM + 1));
-          let count = 0;
-          let ended = false;
-          let values: WordList;
-          try {
-            while (count < gathered.length && !ended) {
-              const value = hal.allocFrame();
-              gathered[count++] = value;
-              ended = value === null || value === undefined;
-            }
-          } finally {
-            // What the fill got, also when allocFrame threw.
-            gathered.length = count;
-            current.result = values = WordList.of(gathered);
-          }
-          for (let n = count; n < fillLimit && !ended; n++) {
-            const value = hal.allocFrame();
-            values.push(value);
-            ended = value === null || value === undefined;
-          }
+          fillFrames(hal, fillLimit, current);
           break;
-        }
         case "free":
         case "freeAgain":
         case "freeRaw":
@@ -321,6 +298,36 @@ export function executeProgram(
   step = recording = cpuOf = undefined;
   resolver.dispose();
   return trace;
+}
+
+/**
+ * Calls `allocFrame` until it returns null or undefined, or `fillLimit` times, into `step.result` (kept there as it
+ * grows, so that a throw leaves what the fill got). The hottest loop of a run (thousands of frames a fill), in a
+ * function of its own: V8 compiles a long-running loop on its own (on-stack replacement), and this one is small.
+ * A short fill is gathered in an array made to its largest size and cut to what it got (a growing array copies
+ * itself several times); a long one goes on as words.
+ */
+function fillFrames(hal: HalInstance, fillLimit: number, step: TraceStep): void {
+  const gathered: unknown[] = new Array(Math.min(fillLimit, WORDS_FROM + 1));
+  let count = 0;
+  let ended = false;
+  let values: WordList;
+  try {
+    while (count < gathered.length && !ended) {
+      const value = hal.allocFrame();
+      gathered[count++] = value;
+      ended = value === null || value === undefined;
+    }
+  } finally {
+    // What the fill got, also when allocFrame threw.
+    gathered.length = count;
+    step.result = values = WordList.of(gathered);
+  }
+  for (let n = count; n < fillLimit && !ended; n++) {
+    const value = hal.allocFrame();
+    values.push(value);
+    ended = value === null || value === undefined;
+  }
 }
 
 const RETURNS_VALUE: ReadonlySet<string> = new Set([

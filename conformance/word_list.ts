@@ -100,6 +100,16 @@ export class WordList implements Iterable<unknown> {
    * word when both lists are words, with no bigint made.
    */
   appendRange(other: WordList, start: number, end: number): void {
+    // Both short and plain: one copy of the range (pushes value by value grew the array, copying it, several times).
+    if (
+      this.plain !== undefined && other.plain !== undefined && this.ending === undefined &&
+      this.length + end - start <= WORDS_FROM && end > start
+    ) {
+      const range = other.plain.slice(start, end);
+      this.plain = this.length === 0 ? range : this.plain.concat(range);
+      this.length += end - start;
+      return;
+    }
     let from = start;
     // Value by value while either list is plain (a short one turns to words as it grows) or this one has an ending.
     while (from < end && (this.plain !== undefined || other.plain !== undefined || this.ending !== undefined)) {

@@ -103,10 +103,15 @@ Deno.test("appending a range of another list holds what pushing its values one b
       fc.array(value, { maxLength: 3 }),
       fc.nat({ max: 9000 }),
       fc.nat({ max: 9000 }),
-      (head, before, other, from, count) => {
-        // `into` may be plain, turning, or words; `source` words with a few values of any kind first.
+      fc.oneof(fc.nat({ max: 300 }), fc.constant(9000)),
+      (head, before, other, from, count, sourceLength) => {
+        // `into` may be plain, turning, or words; `source` short and plain, or words, with a few values of any kind
+        // first.
         const into = WordList.of([...head, ...Array.from({ length: before }, (_, i) => BigInt(i) << 12n)]);
-        const source = WordList.of([...other, ...Array.from({ length: 9000 }, (_, i) => 0x9000_0000n + BigInt(i))]);
+        const source = WordList.of([
+          ...other,
+          ...Array.from({ length: sourceLength }, (_, i) => 0x9000_0000n + BigInt(i)),
+        ]);
         const start = Math.min(from, source.length);
         const end = Math.min(start + count, source.length);
         const pushed = WordList.of(into.toArray());
@@ -117,7 +122,7 @@ Deno.test("appending a range of another list holds what pushing its values one b
         assert.deepEqual(into, pushed);
       },
     ),
-    { numRuns: 40, seed: 5 },
+    { numRuns: 80, seed: 5 },
   );
 });
 

@@ -8,6 +8,7 @@
  */
 
 import { formatAddress } from "../conformance/address.ts";
+import { EXACT_LIMIT, exactNumber } from "./exact_number.ts";
 import type { AllocatorRegion } from "./frame_allocator.ts";
 
 const FREE = 0, SINGLE = 1, RANGE = 2;
@@ -21,6 +22,8 @@ interface Arena {
   state: Uint8Array;
   /** Where the next single-frame search starts (next fit). */
   hint: number;
+  /** Whether every address of the region is below 2^53, so exact as a number. */
+  exact: boolean;
 }
 
 /**
@@ -42,12 +45,14 @@ export class BitmapAllocator {
   readonly #arenas: Arena[];
   readonly #shift: bigint;
   readonly #frameSize: bigint;
+  readonly #frameBytes: number;
   /** Live ranges: first frame number -> count. */
   readonly #ranges = new Map<number, number>();
 
   /** An allocator over `regions` with frames of `frameSize` bytes. */
   constructor(regions: readonly AllocatorRegion[], frameSize: number) {
     this.#frameSize = BigInt(frameSize);
+    this.#frameBytes = frameSize;
     this.#shift = BigInt(Math.log2(frameSize));
     this.#arenas = [...regions].sort((a, b) => (a.start < b.start ? -1 : 1)).map((region) => {
       const frames = Number(region.size >> this.#shift);
@@ -59,6 +64,7 @@ export class BitmapAllocator {
         base: Number(region.start >> this.#shift),
         state,
         hint: 0,
+        exact: region.start + region.size <= EXACT_LIMIT,
       };
     });
   }
@@ -127,10 +133,22 @@ export class BitmapAllocator {
   }
 
   #address(arena: Arena, index: number): bigint {
-    return arena.start + (BigInt(index) << this.#shift);
+    // Below 2^53 an address is made from its exact number: one bigint, where shifting and adding made three.
+    return arena.exact ? BigInt((arena.base + index) * this.#frameBytes) : arena.start + (BigInt(index) << this.#shift);
   }
 
   #locate(paddr: bigint, what: string): [Arena, number] {
+    if (typeof paddr === "bigint" && paddr >= 0n && paddr < EXACT_LIMIT) {
+      // The same tests on the address as an exact number: no bigint made on the way.
+      const address = exactNumber(paddr);
+      const frameNumber = address / this.#frameBytes;
+      for (const arena of this.#arenas) {
+        if (frameNumber >= arena.base && frameNumber < arena.base + arena.state.length) {
+          if (address % this.#frameBytes === 0) return [arena, frameNumber - arena.base];
+          break;
+        }
+      }
+    }
     if (typeof paddr !== "bigint" || paddr % this.#frameSize !== 0n) {
       throw new RangeError(`Cannot ${what} ${String(paddr)}: not a frame-aligned bigint address`);
     }

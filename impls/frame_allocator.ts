@@ -7,6 +7,7 @@
  */
 
 import { formatAddress } from "../conformance/address.ts";
+import { EXACT_LIMIT, exactNumber } from "./exact_number.ts";
 
 /** The part of a region the allocator needs. */
 export interface AllocatorRegion {
@@ -25,6 +26,8 @@ interface Arena {
   next: number;
   /** The frame number (address / frame size) of the region's first frame. */
   firstFrameNumber: number;
+  /** Whether every address of the region is below 2^53, so exact as a number (addresses are then made from one). */
+  exact: boolean;
 }
 
 /**
@@ -44,6 +47,7 @@ interface Arena {
 export class FrameAllocator {
   readonly #arenas: Arena[];
   readonly #frameSize: bigint;
+  readonly #frameBytes: number;
   readonly #shift: bigint;
   /** Freed frames, by frame number (an exact JS number below 2^53). */
   readonly #freed: number[] = [];
@@ -55,6 +59,7 @@ export class FrameAllocator {
   /** Builds an allocator over `regions` (sorted or not) with frames of `frameSize` bytes. */
   constructor(regions: readonly AllocatorRegion[], frameSize: number) {
     this.#frameSize = BigInt(frameSize);
+    this.#frameBytes = frameSize;
     this.#shift = BigInt(Math.log2(frameSize));
     this.#arenas = [...regions]
       .sort((a, b) => (a.start < b.start ? -1 : 1))
@@ -64,6 +69,7 @@ export class FrameAllocator {
         frames: Number(region.size >> this.#shift),
         next: region.start === 0n ? 1 : 0,
         firstFrameNumber: Number(region.start >> this.#shift),
+        exact: region.start + region.size <= EXACT_LIMIT,
       }));
     this.#available = this.#arenas.reduce((sum, arena) => sum + arena.frames - arena.next, 0);
     this.#capacity = this.#available;
@@ -81,18 +87,22 @@ export class FrameAllocator {
 
   /** A free frame, or `null` when every frame is live. */
   alloc(): bigint | null {
+    // An address below 2^53 is made from its exact number: one bigint, where shifting and adding made three.
     const reused = this.#freed.pop();
     if (reused !== undefined) {
       this.#freedSet.delete(reused);
       this.#available--;
-      return BigInt(reused) << this.#shift;
+      const address = reused * this.#frameBytes;
+      return address <= Number.MAX_SAFE_INTEGER ? BigInt(address) : BigInt(reused) << this.#shift;
     }
     while (this.#cursor < this.#arenas.length) {
       const arena = this.#arenas[this.#cursor];
       if (arena.next < arena.frames) {
         const index = arena.next++;
         this.#available--;
-        return arena.start + (BigInt(index) << this.#shift);
+        return arena.exact
+          ? BigInt((arena.firstFrameNumber + index) * this.#frameBytes)
+          : arena.start + (BigInt(index) << this.#shift);
       }
       this.#cursor++;
     }
@@ -132,8 +142,32 @@ export class FrameAllocator {
     return undefined;
   }
 
+  #arenaOfNumber(frameNumber: number): Arena | undefined {
+    let low = 0, high = this.#arenas.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const arena = this.#arenas[mid];
+      if (frameNumber < arena.firstFrameNumber) high = mid - 1;
+      else if (frameNumber >= arena.firstFrameNumber + arena.frames) low = mid + 1;
+      else return arena;
+    }
+    return undefined;
+  }
+
   #liveFrameNumber(paddr: bigint): number | undefined {
-    if (typeof paddr !== "bigint" || paddr % this.#frameSize !== 0n) return undefined;
+    if (typeof paddr !== "bigint") return undefined;
+    // Below 2^53 the address is exact as a number: the same tests without a bigint made on the way.
+    if (paddr >= 0n && paddr < EXACT_LIMIT) {
+      const address = exactNumber(paddr);
+      if (address % this.#frameBytes !== 0) return undefined;
+      const frameNumber = address / this.#frameBytes;
+      const arena = this.#arenaOfNumber(frameNumber);
+      if (arena === undefined) return undefined;
+      const index = frameNumber - arena.firstFrameNumber;
+      if (index >= arena.next || (arena.start === 0n && index === 0)) return undefined;
+      return this.#freedSet.has(frameNumber) ? undefined : frameNumber;
+    }
+    if (paddr % this.#frameSize !== 0n) return undefined;
     const arena = this.#arenaOf(paddr);
     if (arena === undefined) return undefined;
     const index = Number((paddr - arena.start) >> this.#shift);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { BitmapAllocator } from "./bitmap_allocator.ts";
 import { FrameAllocator } from "./frame_allocator.ts";
 
 Deno.test("FrameAllocator hands out every frame once, then null", () => {
@@ -74,4 +75,63 @@ Deno.test("FrameAllocator handles addresses near 2^64", () => {
   frames.free(top + 0x1000n);
   assert.ok(!frames.isLive(top + 0x1000n));
   assert.ok(frames.isLive(top));
+});
+
+/** Runs `body` and says how it ended: its value, or the kind and reason of what it threw (addresses left out). */
+function outcome(body: () => unknown): unknown {
+  try {
+    return body();
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message.replace(/0x[\d_a-f]+|\d{4,}/g, "<address>")}`;
+  }
+}
+
+Deno.test("allocators below 2^53 (read as exact numbers) behave as the same layout far above it", () => {
+  const shift = 1n << 60n;
+  const layout = [{ start: 0x1000n, size: 0x4000n }, { start: 0x1_0000n, size: 0x3000n }];
+  const low = new FrameAllocator(layout, 4096);
+  const high = new FrameAllocator(layout.map((region) => ({ ...region, start: region.start + shift })), 4096);
+  const lowBitmap = new BitmapAllocator(layout, 4096);
+  const highBitmap = new BitmapAllocator(layout.map((region) => ({ ...region, start: region.start + shift })), 4096);
+  const unshift = (value: unknown) => typeof value === "bigint" ? value - shift : value;
+  // Every address of the layout and around it: frames, unaligned addresses, gaps, past the end.
+  const addresses = Array.from({ length: 0x48 }, (_, i) => BigInt(i) * 0x400n);
+  const ranges: [bigint, number][] = [];
+  let seed = 7;
+  const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  for (let step = 0; step < 2000; step++) {
+    const address = addresses[random(addresses.length)];
+    switch (random(5)) {
+      case 0:
+        assert.deepEqual(outcome(() => low.alloc()), unshift(outcome(() => high.alloc())));
+        assert.deepEqual(outcome(() => lowBitmap.alloc()), unshift(outcome(() => highBitmap.alloc())));
+        break;
+      case 1:
+        assert.deepEqual(outcome(() => low.free(address)), outcome(() => high.free(address + shift)));
+        assert.deepEqual(outcome(() => lowBitmap.free(address)), outcome(() => highBitmap.free(address + shift)));
+        break;
+      case 2:
+        assert.equal(low.isLive(address), high.isLive(address + shift));
+        break;
+      case 3: {
+        const count = 1 + random(3);
+        const alignPow2 = random(2);
+        const range = outcome(() => lowBitmap.allocContiguous(count, alignPow2));
+        assert.deepEqual(range, unshift(outcome(() => highBitmap.allocContiguous(count, alignPow2))));
+        if (typeof range === "bigint") ranges.push([range, count]);
+        break;
+      }
+      case 4: {
+        // A live range, or one already freed (or a wrong count): both must refuse it alike.
+        if (ranges.length === 0) break;
+        const [range, count] = ranges.splice(random(ranges.length), 1)[0];
+        const given = count + (random(4) === 0 ? 1 : 0);
+        assert.deepEqual(
+          outcome(() => lowBitmap.freeContiguous(range, given)),
+          outcome(() => highBitmap.freeContiguous(range + shift, given)),
+        );
+      }
+    }
+  }
+  assert.equal(low.available, high.available);
 });

@@ -55,7 +55,8 @@ export class PageStore {
 
   /** Forgets a frame's contents, so that it reads as zeros. */
   discard(frameAddress: bigint): void {
-    this.#pages.delete(frameAddress / this.#frameSize);
+    // Most frames handed out were never written: no division and no lookup for them.
+    if (this.#pages.size > 0) this.#pages.delete(frameAddress / this.#frameSize);
   }
 
   #spans(

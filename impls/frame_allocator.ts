@@ -116,7 +116,7 @@ export class FrameAllocator {
 
   /** Whether `paddr` lies in one of the regions. */
   contains(paddr: bigint): boolean {
-    return this.#arenaOf(paddr) !== undefined;
+    return typeof paddr === "bigint" && this.#arenaOf(this.#frameNumberOf(paddr)) !== undefined;
   }
 
   /** Gives back a live frame; throws a `RangeError` for anything else. */
@@ -130,19 +130,18 @@ export class FrameAllocator {
     this.#available++;
   }
 
-  #arenaOf(paddr: bigint): Arena | undefined {
-    let low = 0, high = this.#arenas.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      const arena = this.#arenas[mid];
-      if (paddr < arena.start) high = mid - 1;
-      else if (paddr >= arena.end) low = mid + 1;
-      else return arena;
-    }
-    return undefined;
+  /**
+   * The number of the frame holding `paddr`, -1 for a negative one: exact, as addresses are below 2^64 and frames at
+   * least 4 KiB.
+   */
+  #frameNumberOf(paddr: bigint): number {
+    if (paddr < 0n) return -1;
+    // Below 2^53 the address is read as an exact number: no bigint made on the way (this runs for every free).
+    return paddr < EXACT_LIMIT ? Math.floor(exactNumber(paddr) / this.#frameBytes) : Number(paddr >> this.#shift);
   }
 
-  #arenaOfNumber(frameNumber: number): Arena | undefined {
+  /** The arena holding frame number `frameNumber`. */
+  #arenaOf(frameNumber: number): Arena | undefined {
     let low = 0, high = this.#arenas.length - 1;
     while (low <= high) {
       const mid = (low + high) >> 1;
@@ -154,33 +153,29 @@ export class FrameAllocator {
     return undefined;
   }
 
+  /** Whether `paddr` is a bigint that is a multiple of the frame size. */
+  #aligned(paddr: unknown): paddr is bigint {
+    if (typeof paddr !== "bigint") return false;
+    return paddr >= 0n && paddr < EXACT_LIMIT
+      ? exactNumber(paddr) % this.#frameBytes === 0
+      : paddr % this.#frameSize === 0n;
+  }
+
   #liveFrameNumber(paddr: bigint): number | undefined {
-    if (typeof paddr !== "bigint") return undefined;
-    // Below 2^53 the address is exact as a number: the same tests without a bigint made on the way.
-    if (paddr >= 0n && paddr < EXACT_LIMIT) {
-      const address = exactNumber(paddr);
-      if (address % this.#frameBytes !== 0) return undefined;
-      const frameNumber = address / this.#frameBytes;
-      const arena = this.#arenaOfNumber(frameNumber);
-      if (arena === undefined) return undefined;
-      const index = frameNumber - arena.firstFrameNumber;
-      if (index >= arena.next || (arena.start === 0n && index === 0)) return undefined;
-      return this.#freedSet.has(frameNumber) ? undefined : frameNumber;
-    }
-    if (paddr % this.#frameSize !== 0n) return undefined;
-    const arena = this.#arenaOf(paddr);
+    if (!this.#aligned(paddr)) return undefined;
+    const frameNumber = this.#frameNumberOf(paddr);
+    const arena = this.#arenaOf(frameNumber);
     if (arena === undefined) return undefined;
-    const index = Number((paddr - arena.start) >> this.#shift);
+    const index = frameNumber - arena.firstFrameNumber;
     if (index >= arena.next || (arena.start === 0n && index === 0)) return undefined;
-    const frameNumber = arena.firstFrameNumber + index;
     return this.#freedSet.has(frameNumber) ? undefined : frameNumber;
   }
 
   #whyNotLive(paddr: unknown): string {
     if (typeof paddr !== "bigint") return `expected a bigint address, got ${typeof paddr}`;
-    if (paddr % this.#frameSize !== 0n) return `not aligned to the frame size ${this.#frameSize}`;
-    if (this.#arenaOf(paddr) === undefined) return "outside the allocator's RAM";
-    const frameNumber = Number(paddr >> this.#shift);
+    if (!this.#aligned(paddr)) return `not aligned to the frame size ${this.#frameSize}`;
+    const frameNumber = this.#frameNumberOf(paddr);
+    if (this.#arenaOf(frameNumber) === undefined) return "outside the allocator's RAM";
     return this.#freedSet.has(frameNumber) ? "already free (double free)" : "never allocated";
   }
 }

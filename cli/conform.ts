@@ -9,7 +9,6 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
 import { CHECKS, selectChecks } from "../conformance/catalogue.ts";
 import type { Check } from "../conformance/check.ts";
 import type { HalTarget } from "../conformance/hal.ts";
@@ -159,9 +158,6 @@ async function checkModulesExist(options: ConformOptions): Promise<void> {
     }
   }
 }
-
-/** V8's cumulative inlining budget (bytes of bytecode; V8's default is 920) while several lanes check reference HALs. */
-const LANES_INLINING_BUDGET = 200;
 
 /** A target ready to run: its executor (a driver session, or this process for a trusted reference HAL). */
 interface OpenedTarget {
@@ -438,12 +434,6 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   try {
     // Each thread that checks reference HALs warms up on those it may be given (see warm_up.ts): the worker is started
     // first, so that it warms up while this thread does.
-    // Several lanes checking reference HALs spend a third of their CPU compiling, each isolate on its own, on cores the
-    // lanes need: a smaller inlining budget compiles faster (measured in DESIGN.md). One custom HAL leaves the judge a
-    // core to itself, where V8's default budget runs its checks faster.
-    if (options.jobs > 1 && opened.some((target) => inWorker(target))) {
-      setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${LANES_INLINING_BUDGET}`);
-    }
     const warming = options.warmUp && (options.runs ?? DEFAULT_RUNS) >= WARM_UP_MIN_RUNS;
     const toWorker = opened.filter((target) => inWorker(target) && target.target.checks.length > 0);
     if (warming && toWorker.length > 0) {

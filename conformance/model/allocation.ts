@@ -33,7 +33,7 @@ export function judgeFill(model: ContractModel, values: WordList, step: TraceSte
     // A frame's number is computed once and used for every table (numbered frames are aligned and in a region).
     // On a NUMA profile too: within a fill the CPU and the free frames of its node stay put, so a frame of the region
     // of the frame before gets that frame's verdict.
-    if (region !== undefined && model.uniquenessReached && model.rangeOwner.size === 0 && model.rejected.size === 0) {
+    if (region !== undefined && model.uniquenessReached && model.rangeFrameCount === 0 && model.rejectedCount === 0) {
       const n = array !== undefined
         ? frames.indexOf(array[i] as bigint)
         : i < words
@@ -139,7 +139,7 @@ export function judgeAllocation(
     model.uniquenessReached = true;
     model.reach("ALLOC-6");
   }
-  if (model.rejected.size > 0 && !model.rejectedReached) {
+  if (model.rejectedCount > 0 && !model.rejectedReached) {
     model.rejectedReached = true;
     model.reach("FREE-4");
   }
@@ -186,7 +186,7 @@ export function judgeAllocation(
       hex(value),
     );
   }
-  if (model.rangeOwner.size > 0) {
+  if (model.rangeFrameCount > 0) {
     model.reach("CONTIG-4");
     const first = model.rangeOwner.get(value);
     if (first !== undefined) {
@@ -240,7 +240,7 @@ function recordLive(
     wasFreed = freed.delete(value!);
   }
   if (wasFreed) {
-    if (model.freedFromRange.size > 0) model.freedFromRange.delete(value ?? model.live.index.addressOf(n));
+    if (model.freedFromRangeCount > 0) model.freedFromRange.delete(value ?? model.live.index.addressOf(n));
     if (!model.reuseReached) {
       model.reuseReached = true;
       model.reach("FREE-2");

@@ -46,7 +46,7 @@ function release(model: ContractModel, paddr: bigint, index: number, n = model.l
   }
   if (++model.frees === 100) model.visited.add("100 frees");
   model.nodeLive[model.regionOf(paddr)!.node]--;
-  if (model.memory.size > 0) model.forgetBytes(paddr);
+  if (model.writtenFrameCount > 0) model.forgetBytes(paddr);
 }
 
 /** Judges a free step, then records it. */

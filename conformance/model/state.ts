@@ -53,6 +53,18 @@ export interface FrameMemory {
   high: number;
 }
 
+/** The address of each region's last frame, per list of regions (made once: a model is made per program judged). */
+const LAST_FRAMES = new WeakMap<readonly ResolvedRegion[], { frameSize: bigint; lasts: Map<ResolvedRegion, bigint> }>();
+
+function lastFramesOf(regions: readonly ResolvedRegion[], frameSize: bigint): Map<ResolvedRegion, bigint> {
+  let known = LAST_FRAMES.get(regions);
+  if (known === undefined || known.frameSize !== frameSize) {
+    known = { frameSize, lasts: new Map(regions.map((region) => [region, region.end - frameSize])) };
+    LAST_FRAMES.set(regions, known);
+  }
+  return known.lasts;
+}
+
 /** Frame memories given back by models, by frame size: a pair of typed arrays is costly to make per write. */
 const SPARE_MEMORIES = new Map<number, FrameMemory[]>();
 
@@ -125,30 +137,77 @@ export class ContractModel {
   readonly live: FrameTable;
   /** Frames freed and not handed out since, with the step that freed them. */
   readonly freedFree: FrameTable;
+  // The collections most programs never use are made on first use (a model is made per program judged: eight empty
+  // maps each were 7% of a default run's allocation). The counts below read them without making them.
+  #rejected: Set<bigint> | undefined;
+  #xlate: Map<bigint, { virtBase: bigint; offset: bigint; step: number }> | undefined;
+  #virtPages: Map<bigint, { physBase: bigint; step: number }> | undefined;
+  #memory: Map<bigint, FrameMemory> | undefined;
+  #lastDispatch: Map<number, number> | undefined;
+  #ranges: Map<bigint, LiveRange> | undefined;
+  #rangeOwner: Map<bigint, bigint> | undefined;
+  #freedFromRange: Set<bigint> | undefined;
+
   /** Frames a rejected (strict) free named. */
-  readonly rejected = new Set<bigint>();
+  get rejected(): Set<bigint> {
+    return this.#rejected ??= new Set();
+  }
   /** Each frame's translation as first seen: its virtual page, and the offset and step it was seen at. */
-  readonly xlate = new Map<bigint, { virtBase: bigint; offset: bigint; step: number }>();
+  get xlate(): Map<bigint, { virtBase: bigint; offset: bigint; step: number }> {
+    return this.#xlate ??= new Map();
+  }
   /** The same, by virtual page. */
-  readonly virtPages = new Map<bigint, { physBase: bigint; step: number }>();
+  get virtPages(): Map<bigint, { physBase: bigint; step: number }> {
+    return this.#virtPages ??= new Map();
+  }
   /** What each live frame that was written to holds (a frame is forgotten when freed). */
-  readonly memory = new Map<bigint, FrameMemory>();
+  get memory(): Map<bigint, FrameMemory> {
+    return this.#memory ??= new Map();
+  }
+  /** The step that last dispatched each line. */
+  get lastDispatch(): Map<number, number> {
+    return this.#lastDispatch ??= new Map();
+  }
+  /** Live contiguous ranges, by first frame. */
+  get ranges(): Map<bigint, LiveRange> {
+    return this.#ranges ??= new Map();
+  }
+  /** The first frame of the live range each frame of a live range belongs to. */
+  get rangeOwner(): Map<bigint, bigint> {
+    return this.#rangeOwner ??= new Map();
+  }
+  /** Frames freed as part of a range and not handed out since (CONTIG-5 rather than FREE-2). */
+  get freedFromRange(): Set<bigint> {
+    return this.#freedFromRange ??= new Set();
+  }
+  /** How many frames a rejected free named (`rejected.size`). */
+  get rejectedCount(): number {
+    return this.#rejected?.size ?? 0;
+  }
+  /** How many frames hold written bytes (`memory.size`). */
+  get writtenFrameCount(): number {
+    return this.#memory?.size ?? 0;
+  }
+  /** How many ranges are live (`ranges.size`). */
+  get liveRangeCount(): number {
+    return this.#ranges?.size ?? 0;
+  }
+  /** How many frames belong to live ranges (`rangeOwner.size`). */
+  get rangeFrameCount(): number {
+    return this.#rangeOwner?.size ?? 0;
+  }
+  /** How many frames freed with their range wait to be handed out again (`freedFromRange.size`). */
+  get freedFromRangeCount(): number {
+    return this.#freedFromRange?.size ?? 0;
+  }
   /** Pending IRQ lines, in the order they became pending. */
   readonly pending: PendingIrq[] = [];
   /** Lines acknowledged by irqFetch and not yet dispatched (acknowledge semantics). */
   readonly active: ActiveIrq[] = [];
   /** Whether a banked line was raised (IRQ-10 is exercised only then). */
   bankedRaised = false;
-  /** The step that last dispatched each line. */
-  readonly lastDispatch = new Map<number, number>();
   /** The last irqFetch result since the pending set last changed (peek semantics). */
   lastFetch: { irq: number; step: number; cpu: number } | undefined;
-  /** Live contiguous ranges, by first frame. */
-  readonly ranges = new Map<bigint, LiveRange>();
-  /** The first frame of the live range each frame of a live range belongs to. */
-  readonly rangeOwner = new Map<bigint, bigint>();
-  /** Frames freed as part of a range and not handed out since (CONTIG-5 rather than FREE-2). */
-  readonly freedFromRange = new Set<bigint>();
   /** The CPU the program runs on. */
   cpu = 0;
   /** Set after an operation whose effect the contract leaves undefined. */
@@ -179,7 +238,7 @@ export class ContractModel {
       this.refilledAfter = this.drains;
       this.visited.add("refilled after a drain");
     }
-    if (this.ranges.size > 0) this.visited.add("frame allocated while a range is live");
+    if (this.liveRangeCount > 0) this.visited.add("frame allocated while a range is live");
     if (this.regionsUsed.size < this.profile.memory.length) {
       this.regionsUsed.add(region);
       if (this.regionsUsed.size === this.profile.memory.length) this.visited.add("every region touched");
@@ -217,15 +276,15 @@ export class ContractModel {
       const frames = Number(region.size / this.frameSize) - (region.start === 0n ? 1 : 0);
       this.nodeCapacity[region.node] = (this.nodeCapacity[region.node] ?? 0) + frames;
       this.nodeLive[region.node] = 0;
-      this.#lastFrames.set(region, region.end - this.frameSize);
     }
+    this.#lastFrames = lastFramesOf(profile.memory, this.frameSize);
   }
 
   /** Gives the model's frame tables back for the next model of this profile; the model must not be used after. */
   dispose(): void {
     this.#frames.release(this.live);
     this.#frames.release(this.freedFree);
-    for (const frame of this.memory.keys()) this.forgetBytes(frame);
+    if (this.#memory !== undefined) { for (const frame of this.#memory.keys()) this.forgetBytes(frame); }
   }
 
   /** What the model knows of `frame`'s bytes, made empty on first use. */
@@ -268,7 +327,7 @@ export class ContractModel {
     return this.profile.board.find((region) => address >= region.start && address < region.end);
   }
 
-  readonly #lastFrames = new Map<ResolvedRegion, bigint>();
+  readonly #lastFrames: Map<ResolvedRegion, bigint>;
 
   /** The address of a region's last frame (precomputed: `end - frameSize` would allocate a bigint per frame). */
   lastFrameOf(region: ResolvedRegion): bigint {
@@ -311,7 +370,7 @@ export class ContractModel {
 
   /** Frames live in all: single frames and frames of live ranges. */
   get liveFrames(): number {
-    return this.live.size + this.rangeOwner.size;
+    return this.live.size + this.rangeFrameCount;
   }
 
   /**

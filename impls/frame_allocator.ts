@@ -136,7 +136,7 @@ export class FrameAllocator {
    */
   #frameNumberOf(paddr: bigint): number {
     if (paddr < 0n) return -1;
-    // Below 2^53 the address is read as an exact number: no bigint made on the way (this runs for every free).
+    // Below 2^53 the address is read as an exact number: no bigint made on the way (NUMA frees ask each allocator).
     return paddr < EXACT_LIMIT ? Math.floor(exactNumber(paddr) / this.#frameBytes) : Number(paddr >> this.#shift);
   }
 
@@ -153,17 +153,23 @@ export class FrameAllocator {
     return undefined;
   }
 
-  /** Whether `paddr` is a bigint that is a multiple of the frame size. */
-  #aligned(paddr: unknown): paddr is bigint {
-    if (typeof paddr !== "bigint") return false;
-    return paddr >= 0n && paddr < EXACT_LIMIT
-      ? exactNumber(paddr) % this.#frameBytes === 0
-      : paddr % this.#frameSize === 0n;
+  /**
+   * The number of the frame that starts at `paddr` (-1 for a negative one), or undefined when `paddr` is not a bigint
+   * multiple of the frame size. The address is read once: this runs for every free.
+   */
+  #alignedFrameNumber(paddr: unknown): number | undefined {
+    if (typeof paddr !== "bigint") return undefined;
+    if (paddr >= 0n && paddr < EXACT_LIMIT) {
+      const address = exactNumber(paddr);
+      return address % this.#frameBytes === 0 ? address / this.#frameBytes : undefined;
+    }
+    if (paddr % this.#frameSize !== 0n) return undefined;
+    return paddr < 0n ? -1 : Number(paddr >> this.#shift);
   }
 
   #liveFrameNumber(paddr: bigint): number | undefined {
-    if (!this.#aligned(paddr)) return undefined;
-    const frameNumber = this.#frameNumberOf(paddr);
+    const frameNumber = this.#alignedFrameNumber(paddr);
+    if (frameNumber === undefined) return undefined;
     const arena = this.#arenaOf(frameNumber);
     if (arena === undefined) return undefined;
     const index = frameNumber - arena.firstFrameNumber;
@@ -173,8 +179,8 @@ export class FrameAllocator {
 
   #whyNotLive(paddr: unknown): string {
     if (typeof paddr !== "bigint") return `expected a bigint address, got ${typeof paddr}`;
-    if (!this.#aligned(paddr)) return `not aligned to the frame size ${this.#frameSize}`;
-    const frameNumber = this.#frameNumberOf(paddr);
+    const frameNumber = this.#alignedFrameNumber(paddr);
+    if (frameNumber === undefined) return `not aligned to the frame size ${this.#frameSize}`;
     if (this.#arenaOf(frameNumber) === undefined) return "outside the allocator's RAM";
     return this.#freedSet.has(frameNumber) ? "already free (double free)" : "never allocated";
   }

@@ -56,16 +56,17 @@ function offsetIn(frameSize: number): fc.Arbitrary<number> {
 /** Any address in declared RAM, biased to region edges. */
 export function ramAddress(profile: ResolvedProfile): fc.Arbitrary<bigint> {
   const frame = BigInt(profile.frameSize);
-  return fc.integer({ min: 0, max: profile.memory.length - 1 }).chain((index) => {
-    const { start, end } = profile.memory[index];
-    return fc.oneof(
+  // Built once per region, not once per address drawn.
+  const inRegion = profile.memory.map(({ start, end }) =>
+    fc.oneof(
       fc.constant(start),
       fc.constant(start + frame - 1n),
       fc.constant(end - frame),
       fc.constant(end - 1n),
       fc.bigInt({ min: start, max: end - 1n }),
-    );
-  });
+    )
+  );
+  return fc.integer({ min: 0, max: profile.memory.length - 1 }).chain((index) => inRegion[index]);
 }
 
 /** Addresses that are not a live frame: unaligned, outside RAM, huge, or any frame of RAM. */

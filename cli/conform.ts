@@ -25,9 +25,11 @@ import {
   type ReportedResult,
 } from "./expectations.ts";
 import { splitCommand } from "./command_words.ts";
-import type { ReferenceJob, WarmUpRequest } from "./reference_worker.ts";
+import type { ReferenceJob } from "./reference_worker.ts";
 import { formatHtml } from "./report_html.ts";
+import { itemsByFamily, LaneQueues, runLanes } from "./lanes.ts";
 import { didYouMean } from "./suggest.ts";
+import { WorkerLane } from "./worker_lane.ts";
 import { WARM_UP_MIN_RUNS, warmUp } from "./warm_up.ts";
 import { moduleUrl } from "./load_target.ts";
 import type { ConformOptions } from "./options.ts";
@@ -252,51 +254,21 @@ class EventLoopTurns {
   }
 }
 
-/** Runs a reference HAL's checks in a worker thread of this process (reference HALs are trusted code). */
-function runInWorker(
+/** A reference HAL's checks as a job for a worker thread of this process (reference HALs are trusted code). */
+function referenceJob(
   opened: OpenedTarget,
   checks: readonly Check[],
   options: ConformOptions,
   seed: number,
-  signal: AbortSignal,
-  onResult: (result: CheckResult) => void,
-  workers: Worker[],
-): Promise<void> {
-  // Long-lived: a worker idle from an earlier HAL takes the next one (module loading and JIT warm-up are paid once).
-  const worker = workers.pop() ?? newReferenceWorker();
-  return new Promise((resolve, reject) => {
-    const stop = () => {
-      worker.terminate();
-      resolve();
-    };
-    signal.addEventListener("abort", stop, { once: true });
-    worker.onerror = (event) => {
-      event.preventDefault();
-      signal.removeEventListener("abort", stop);
-      reject(new Error(`a reference HAL's worker failed: ${event.message}`));
-    };
-    worker.onmessage = (event: MessageEvent<{ result?: CheckResult; done?: boolean }>) => {
-      if (event.data.result && !signal.aborted) onResult(event.data.result);
-      if (event.data.done) {
-        signal.removeEventListener("abort", stop);
-        workers.push(worker);
-        resolve();
-      }
-    };
-    const job: ReferenceJob = {
-      reference: opened.target.reference!.name,
-      checks: checks.map((check) => check.id),
-      seed,
-      runs: options.runs,
-      drainFrames: options.drainFrames,
-      timeoutMs: options.timeoutSeconds * 1000,
-    };
-    worker.postMessage(job);
-  });
-}
-
-function newReferenceWorker(): Worker {
-  return new Worker(new URL("./reference_worker.ts", import.meta.url), { type: "module" });
+): ReferenceJob {
+  return {
+    reference: opened.target.reference!.name,
+    checks: checks.map((check) => check.id),
+    seed,
+    runs: options.runs,
+    drainFrames: options.drainFrames,
+    timeoutMs: options.timeoutSeconds * 1000,
+  };
 }
 
 /** Two targets that declare the same name: reported before any check runs (results would be indistinguishable). */
@@ -321,18 +293,6 @@ function sourceOf(target: PlannedTarget): string {
   if ("module" in target.source) return target.source.module;
   if ("command" in target.source) return `driver:${target.label}`;
   return "reference";
-}
-
-/** Runs `work` on every item, `size` lanes at a time; each call learns its lane (0 to size - 1). */
-async function pool<T>(
-  items: readonly T[],
-  size: number,
-  work: (item: T, lane: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async (_, lane) => {
-    while (next < items.length) await work(items[next++], lane);
-  }));
 }
 
 /** A word as a POSIX shell reads it back unchanged (for the replay hints people copy). */
@@ -419,39 +379,51 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     return EXIT_LOAD;
   }
   // Trusted reference HALs are shared out when there is more than one thing to do, so that every core works: lane 0
-  // runs its share in this thread, each other lane in a long-lived worker thread (one isolate fewer than a worker per
-  // lane: about 25 MB of peak memory).
-  const workers: Worker[] = [];
+  // runs its share in this thread, each other lane in a worker thread of its own (one isolate fewer than a worker per
+  // lane: about 25 MB of peak memory), which lives for the whole run (module loading and JIT warm-up are paid once).
+  const laneWorkers = new Map<number, WorkerLane>();
+  const workerOf = (lane: number) => {
+    let worker = laneWorkers.get(lane);
+    if (worker === undefined) laneWorkers.set(lane, worker = new WorkerLane());
+    return worker;
+  };
+  const stopWorkers = () => laneWorkers.forEach((worker) => worker.terminate());
   const inWorker = (target: OpenedTarget) =>
     options.jobs > 1 && opened.length > 1 && !target.session && target.target.reference !== undefined;
-  // A reference HAL's checks are dealt out in two halves (every other check), so that both lanes stay busy to the end
-  // however unequal the HALs are.
-  const work = opened.filter((target) => target.executor).flatMap((target) =>
-    inWorker(target)
-      ? [0, 1].map((half) => ({ target, checks: target.target.checks.filter((_, index) => index % 2 === half) }))
-      : [{ target, checks: target.target.checks }]
-  );
+  // A reference HAL's checks go to a home lane by family, in pieces a lane that runs out can take (see lanes.ts); a
+  // custom HAL's go to any lane at once.
+  const work: { target: OpenedTarget; checks: Check[]; home?: number }[] = opened
+    .filter((target) => target.executor)
+    .flatMap((target) =>
+      inWorker(target)
+        ? itemsByFamily(target.target.checks, options.jobs).map((item) => ({ target, ...item }))
+        : [{ target, checks: target.target.checks }]
+    );
+  const atHome = (target: OpenedTarget, lane: number) =>
+    work.filter((item) => item.target === target && item.home === lane).flatMap((item) => item.checks);
   try {
-    // Each thread that checks reference HALs warms up on those it may be given (see warm_up.ts): the worker is started
-    // first, so that it warms up while this thread does.
+    // Each thread that checks reference HALs warms up on the checks at home on its lane (see warm_up.ts): the worker
+    // is started first, so that it warms up while this thread does.
     const warming = options.warmUp && (options.runs ?? DEFAULT_RUNS) >= WARM_UP_MIN_RUNS;
-    const toWorker = opened.filter((target) => inWorker(target) && target.target.checks.length > 0);
+    const toWorker = opened.filter((target) => inWorker(target) && atHome(target, 1).length > 0);
     if (warming && toWorker.length > 0) {
-      const worker = newReferenceWorker();
-      workers.push(worker);
-      const request: WarmUpRequest = {
-        warmUp: toWorker.map(({ target }) => ({
-          reference: target.reference!.name,
-          checks: target.checks.map((check) => check.id),
+      workerOf(1).warmUp({
+        warmUp: toWorker.map((target) => ({
+          reference: target.target.reference!.name,
+          checks: atHome(target, 1).map((check) => check.id),
         })),
-      };
-      worker.postMessage(request);
+      });
     }
-    const inThisThread = warming ? opened.filter((target) => target.executor && !target.session) : [];
+    const inThisThread = warming
+      ? opened.filter((target) => target.executor && !target.session).map((target) => ({
+        target: target.target.reference!,
+        checks: inWorker(target) ? atHome(target, 0) : target.target.checks,
+      })).filter((job) => job.checks.length > 0)
+      : [];
     if (inThisThread.length > 0) {
       const turns = new EventLoopTurns();
       try {
-        await warmUp(inThisThread.map(({ target }) => ({ target: target.reference!, checks: target.checks })), {
+        await warmUp(inThisThread, {
           between: () => turns.next(),
           stopped: () => controller.signal.aborted,
         });
@@ -459,10 +431,15 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
         turns.close();
       }
     }
-    await pool(work, options.jobs, async ({ target, checks }, lane) => {
+    const ranInWorker = (target: OpenedTarget, lane: number) => inWorker(target) && lane > 0;
+    controller.signal.addEventListener("abort", stopWorkers, { once: true });
+    await runLanes(new LaneQueues(work, options.jobs), options.jobs, async ({ target, checks }, lane) => {
       if (controller.signal.aborted) return target.session?.close();
-      if (inWorker(target) && lane > 0) {
-        if (checks.length) await runInWorker(target, checks, options, seed, controller.signal, collect, workers);
+      if (ranInWorker(target, lane)) {
+        const job = referenceJob(target, checks, options, seed);
+        await workerOf(lane).run(job, (result) => {
+          if (!controller.signal.aborted) collect(result);
+        });
       } else {
         await runChecks(target, checks, options, seed, controller.signal, collect, heartbeat);
       }
@@ -471,9 +448,10 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
         const bad = mine.filter((result) => result.unexpected).length;
         io.err(`halconf: ${target.executor!.name} done: ${mine.length} checks, ${bad} not passed\n`);
       }
-    });
+    }, ({ target }, lane) => ranInWorker(target, lane));
+    controller.signal.removeEventListener("abort", stopWorkers);
   } finally {
-    for (const worker of workers) worker.terminate();
+    stopWorkers();
     Deno.removeSignalListener("SIGINT", onInterrupt);
     if (io.errIsTerminal && total > 0) io.err("\r\u001b[2K");
   }

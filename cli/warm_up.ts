@@ -1,13 +1,14 @@
 /**
- * A warm-up pass for the threads that check reference HALs: one program per check on every reference HAL the thread
- * may run, results dropped, before the real checks start.
+ * A warm-up pass for the threads that check reference HALs: one program of each check at home on the thread's lane
+ * (`lanes.ts`) on every reference HAL, results dropped, before the real checks start.
  *
  * Why: V8 optimises a hot function for the types it has seen so far. Checked HAL after HAL, each new HAL's objects and
  * each new kind of operation deoptimised the executor, the resolver and the judge, which were then optimised again:
  * 154 deoptimisations and 0.85 s of compiler time in a one-lane run (`--jobs 1`), on a machine where the compilers
  * compete with the lanes for the two cores. A pass that shows those functions every HAL and every operation while they
- * are still interpreted leaves them optimised once for all of them (45 deoptimisations, 0.53 s). The default run takes
- * 8% less time with it (`bench/default_run_bench.ts`: 0.84 s against 0.91 s).
+ * are still interpreted leaves them optimised once for all of them (45 deoptimisations, 0.53 s). A run with TurboFan
+ * takes 8% less time with it (`bench/default_run_bench.ts`: 0.84 s against 0.91 s). The `conform` task now runs
+ * without TurboFan (DESIGN.md), where Maglev recompiles cheaply and the pass no longer changes the wall time.
  *
  * The pass cannot change a verdict: each check's programs come from its own seed, and nothing a check run keeps
  * outlives it (`cli/warm_up_test.ts` holds a run to that).

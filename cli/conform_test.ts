@@ -153,6 +153,26 @@ Deno.test("the warm-up changes no result, in this thread or the worker", async (
   assert.deepEqual(strip(JSON.parse(warmed.stdout)), strip(JSON.parse(cold.stdout)));
 });
 
+Deno.test("lanes change no result: one lane, two, and three give the same report", async () => {
+  // Checks of both family groups on two reference HALs, and a custom HAL behind its driver: on two lanes the worker
+  // queues jobs ahead and a lane that runs out takes the other's; on three a lane has no home and only takes.
+  const args = [
+    ...["--target", "numa", "--target", "axvisor", "--hal", "conformance/testdata/mutants/free_list_slip.ts"],
+    ...["--check", "alloc.unique", "--check", "free.*", "--check", "xlate.total", "--check", "irq.*"],
+    ...["--seed", "13", "--runs", "30", "--format", "json"],
+  ];
+  const strip = (report: { results: JsonResult[] }) => report.results.map(({ durationMs: _, ...rest }) => rest);
+  const one = await runCli([...args, "--jobs", "1"]);
+  assert.equal(one.code, 1, one.stderr); // the mutant fails
+  const results = strip(JSON.parse(one.stdout));
+  assert.equal(new Set(results.map((r) => `${r.target} ${r.check}`)).size, results.length, "each check once");
+  for (const jobs of ["2", "3"]) {
+    const other = await runCli([...args, "--jobs", jobs]);
+    assert.equal(other.code, 1, other.stderr);
+    assert.deepEqual(strip(JSON.parse(other.stdout)), results, `--jobs ${jobs}`);
+  }
+});
+
 Deno.test("shards 1/3, 2/3 and 3/3 merged equal the unsharded report", async () => {
   await withTempDir(async (dir) => {
     const common = [

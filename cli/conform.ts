@@ -416,7 +416,7 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     }
     const inThisThread = warming
       ? opened.filter((target) => target.executor && !target.session).map((target) => ({
-        target: target.target.reference!,
+        executor: target.executor!,
         checks: inWorker(target) ? atHome(target, 0) : target.target.checks,
       })).filter((job) => job.checks.length > 0)
       : [];

@@ -11,7 +11,7 @@
  */
 
 import { selectChecks } from "../conformance/catalogue.ts";
-import { inProcessExecutor } from "../conformance/program_executor.ts";
+import { inProcessExecutor, type ProgramExecutor } from "../conformance/program_executor.ts";
 import { runCheckWith } from "../conformance/runner.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { warmUp } from "./warm_up.ts";
@@ -48,8 +48,18 @@ function referenceNamed(name: string) {
   return referenceHals().find((candidate) => candidate.name === name)!;
 }
 
+// One executor per reference HAL for the worker's life: each job of a HAL uses the same resolved profile, so the
+// judge's per-profile tables, pools and caches (keyed by it) carry over from job to job, as in the main thread.
+const executors = new Map<string, ProgramExecutor>();
+
+function executorNamed(name: string): ProgramExecutor {
+  let executor = executors.get(name);
+  if (executor === undefined) executors.set(name, executor = inProcessExecutor(referenceNamed(name)));
+  return executor;
+}
+
 async function run(job: ReferenceJob): Promise<void> {
-  const executor = inProcessExecutor(referenceNamed(job.reference));
+  const executor = executorNamed(job.reference);
   for (const check of selectChecks(job.checks)) {
     const result = await runCheckWith(executor, check, {
       seed: job.seed,
@@ -70,7 +80,7 @@ scope.onmessage = (event) => {
   handled = handled.then(() =>
     "warmUp" in message
       ? warmUp(message.warmUp.map(({ reference, checks }) => ({
-        target: referenceNamed(reference),
+        executor: executorNamed(reference),
         checks: selectChecks(checks),
       })))
       : run(message)

@@ -17,14 +17,16 @@
  */
 
 import type { Check } from "../conformance/check.ts";
-import type { HalTarget } from "../conformance/hal.ts";
-import { inProcessExecutor } from "../conformance/program_executor.ts";
+import type { ProgramExecutor } from "../conformance/program_executor.ts";
 import { runCheckWith } from "../conformance/runner.ts";
 
 /** What a thread warms up on: a reference HAL and the checks it may run on it. */
 export interface WarmUpJob {
-  /** The reference HAL (trusted: it runs in this thread). */
-  target: HalTarget;
+  /**
+   * The reference HAL, in process (trusted: it runs in this thread). The executor the run proper uses: the judge keeps
+   * its tables per resolved profile, so the pass fills those the run then reuses.
+   */
+  executor: ProgramExecutor;
   /** The checks the thread may run on it. */
   checks: readonly Check[];
 }
@@ -45,19 +47,19 @@ const WARM_UP_SEED = 0x5eed;
  * @example
  * ```ts
  * import { selectChecks } from "../conformance/catalogue.ts";
+ * import { inProcessExecutor } from "../conformance/program_executor.ts";
  * import { identityHal } from "../impls/mod.ts";
  * import { warmUp } from "./warm_up.ts";
  *
- * await warmUp([{ target: identityHal(), checks: selectChecks(["alloc.*"]) }]);
+ * await warmUp([{ executor: inProcessExecutor(identityHal()), checks: selectChecks(["alloc.*"]) }]);
  * ```
  */
 export async function warmUp(
   jobs: readonly WarmUpJob[],
   options: { between?: () => Promise<void>; stopped?: () => boolean } = {},
 ): Promise<void> {
-  for (const { target, checks } of jobs) {
+  for (const { executor, checks } of jobs) {
     if (options.stopped?.()) return;
-    const executor = inProcessExecutor(target);
     for (const check of checks) {
       // A check that throws here throws again in the run proper, which reports it: the warm-up only warms.
       await runCheckWith(executor, check, { seed: WARM_UP_SEED, runs: 1 }).catch(() => {});

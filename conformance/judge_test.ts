@@ -211,3 +211,37 @@ Deno.test("a fill is judged as the same values returned by one alloc step each, 
     { numRuns: 300, seed: 12 },
   );
 });
+
+Deno.test("a read of a whole frame is judged at the first wrong byte, wherever it lies", () => {
+  // One byte of a read flipped, before, inside or after what was written: the judge names that byte (the scan reads
+  // unwritten spans a word at a time, so every alignment of the byte and of the written span matters).
+  fc.assert(
+    fc.property(
+      fc.nat({ max: 4095 }),
+      fc.nat({ max: 4088 }),
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 0, max: 4095 }),
+      (flipped, writeAt, writeLength, readAt) => {
+        const flips = patched((hal) => ({
+          readMemory(vaddr, length) {
+            const bytes = hal.readMemory!(vaddr, length);
+            const at = flipped - readAt;
+            if (at >= 0 && at < bytes.length) bytes[at] ^= 0x80;
+            return bytes;
+          },
+        }));
+        const target = { ...flips, profile: { ...flips.profile, zeroedFrames: true } };
+        const violation = judge(target, [
+          { op: "alloc" },
+          { op: "write", frame: 0, offset: writeAt, bytes: Array.from({ length: writeLength }, (_, i) => i + 1) },
+          { op: "read", frame: 0, offset: readAt, length: 4096 - readAt },
+        ]);
+        if (flipped < readAt) return violation === undefined;
+        const written = flipped >= writeAt && flipped < writeAt + writeLength;
+        return violation?.clause === (written ? "MEM-1" : "ALLOC-8") && violation.step === 2 &&
+          violation.message.includes(`0x${flipped.toString(16)}`);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

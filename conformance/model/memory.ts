@@ -59,24 +59,25 @@ export function judgeMemoryAccess(
   if (model.memory.size > (frame ? 1 : 0)) model.reach("MEM-2");
   // Clauses are recorded once per read, not per byte: a read is up to a whole frame.
   const steps = frame?.steps;
+  // Every written offset lies in the frame's [low, high): the read's bytes before and after that span were never
+  // written, so they are zero (zeroedFrames) or anything.
+  const writtenFrom = frame ? Math.min(Math.max(frame.low - offset, 0), length) : length;
+  const writtenTo = frame ? Math.min(Math.max(frame.high - offset, writtenFrom), length) : length;
   let inRange = 0;
-  if (steps) { for (let i = offset; i < offset + length; i++) if (steps[i] !== 0) inRange++; }
+  if (steps) { for (let i = offset + writtenFrom; i < offset + writtenTo; i++) if (steps[i] !== 0) inRange++; }
   if (inRange > 0) model.reach("MEM-1");
   if (zeroed && inRange < length) model.reach("ALLOC-8");
   // The first byte that differs from what the model holds, found by a plain scan (a read is up to a whole frame);
   // the loop below then explains it.
-  let first = 0;
-  if (steps) {
+  let first = zeroed ? firstNonZero(bytes, 0, writtenFrom) : writtenFrom;
+  if (steps && first === writtenFrom) {
     const values = frame!.values;
-    while (first < length) {
+    while (first < writtenTo) {
       const at = offset + first;
       if (steps[at] !== 0 ? bytes[first] !== values[at] : zeroed && bytes[first] !== 0) break;
       first++;
     }
-  } else if (zeroed) {
-    while (first < length && bytes[first] === 0) first++;
-  } else {
-    first = length;
+    if (first === writtenTo) first = zeroed ? firstNonZero(bytes, writtenTo, length) : length;
   }
   for (let i = first; i < length; i++) {
     const wroteAt = steps ? steps[offset + i] - 1 : -1;
@@ -112,4 +113,27 @@ export function judgeMemoryAccess(
     );
   }
   return undefined;
+}
+
+/** Below this many bytes a zero scan goes byte by byte (a view costs more than it saves). */
+const WORD_SCAN_FROM = 64;
+
+/**
+ * The index of the first byte of `bytes[from, to)` that is not zero, or `to`: four bytes at a time where the buffer
+ * lines up (a read is up to a whole frame, most of it zero).
+ */
+function firstNonZero(bytes: Uint8Array, from: number, to: number): number {
+  let i = from;
+  if (to - i >= WORD_SCAN_FROM) {
+    while (((bytes.byteOffset + i) & 3) !== 0) {
+      if (bytes[i] !== 0) return i;
+      i++;
+    }
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (to - i) >> 2);
+    let word = 0;
+    while (word < words.length && words[word] === 0) word++;
+    i += word * 4;
+  }
+  while (i < to && bytes[i] === 0) i++;
+  return i;
 }

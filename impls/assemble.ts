@@ -77,7 +77,7 @@ export function assembleHal(parts: HalParts): HalInstance {
     virtToPhys: (vaddr) => translation.toPhys(vaddr),
     readMemory(vaddr, length) {
       const out = new Uint8Array(length);
-      spans(vaddr, length, (paddr, done, count) => out.set(memory.read(paddr, count), done));
+      spans(vaddr, length, (paddr, done, count) => memory.readInto(paddr, out, done, count));
       return out;
     },
     writeMemory(vaddr, bytes) {

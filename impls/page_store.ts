@@ -34,11 +34,18 @@ export class PageStore {
   /** Reads `length` bytes from physical address `paddr`. */
   read(paddr: bigint, length: number): Uint8Array {
     const out = new Uint8Array(length);
+    this.readInto(paddr, out, 0, length);
+    return out;
+  }
+
+  /** Reads `length` bytes from physical address `paddr` into `out` from index `at`, which must hold zeros there. */
+  readInto(paddr: bigint, out: Uint8Array, at: number, length: number): void {
+    // Frames never written read as the zeros `out` holds: only written ones are copied.
+    if (this.#pages.size === 0) return;
     this.#spans(paddr, length, (frame, offset, done, count) => {
       const page = this.#pages.get(frame);
-      if (page) out.set(page.subarray(offset, offset + count), done);
+      if (page) out.set(page.subarray(offset, offset + count), at + done);
     });
-    return out;
   }
 
   /** Writes `bytes` at physical address `paddr`. */

@@ -11,3 +11,13 @@ Deno.test("PageStore reads zeros where nothing was written and keeps frames apar
   assert.deepEqual(ram.read(0x1ffen, 4), new Uint8Array([0, 0, 3, 4]));
   assert.equal(ram.touchedFrames, 1);
 });
+
+Deno.test("PageStore reads into a buffer at an index, across frames, leaving the rest as it was", () => {
+  const ram = new PageStore(4096);
+  const out = new Uint8Array(10);
+  ram.readInto(0x1ffen, out, 3, 4); // nothing written yet: the zeros stay
+  assert.deepEqual(out, new Uint8Array(10));
+  ram.write(0x1ffen, new Uint8Array([1, 2, 3, 4]));
+  ram.readInto(0x1ffdn, out, 2, 6);
+  assert.deepEqual(out, new Uint8Array([0, 0, 0, 1, 2, 3, 4, 0, 0, 0]));
+});

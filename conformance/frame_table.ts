@@ -110,7 +110,8 @@ export class FrameIndex {
   indexOf(address: bigint): number {
     if (typeof address !== "bigint") return -1;
     // Below 2^53 the address is read as a double through a word (no bigint arithmetic, so no garbage per call:
-    // this runs for every frame judged).
+    // this runs for every frame judged). Both comparisons are needed: a word keeps an address modulo 2^64, so a
+    // negative one below -2^63 would read as a small address.
     if (address < 0n || address >= TWO_POW_53) return this.#indexOfLarge(address);
     SCRATCH_WORD[0] = address;
     return this.#indexOfBelow53(SCRATCH_HALVES[1 - LOW_HALF], SCRATCH_HALVES[LOW_HALF]);
@@ -134,12 +135,15 @@ export class FrameIndex {
     if ((low & this.#lowMask) !== 0 || (high & this.#highMask) !== 0) return -1;
     const address = high * TWO_POW_32 + low;
     // Most layouts are one region: it is looked at first, from fields of the index itself.
-    if (address >= this.#firstStart && address < this.#firstEnd) return (address - this.#firstStart) * this.#perByte;
+    // Frame numbers are below 2^22 (MAX_INDEXED_FRAMES): returned as int32, which V8 passes without boxing.
+    if (address >= this.#firstStart && address < this.#firstEnd) {
+      return ((address - this.#firstStart) * this.#perByte) | 0;
+    }
     const regions = this.#regions;
     for (let i = 1; i < regions.length; i++) {
       const region = regions[i];
       if (address >= region.startNumber && address < region.endNumber) {
-        return region.base + (address - region.startNumber) * this.#perByte;
+        return (region.base + (address - region.startNumber) * this.#perByte) | 0;
       }
     }
     return -1;

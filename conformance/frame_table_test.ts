@@ -45,7 +45,11 @@ Deno.test("an address read from a word is numbered as the bigint is, below, acro
     }),
     { numRuns: 400, seed: 8 },
   );
-  for (const outside of [-1n, 1n << 64n, 1n << 70n]) assert.equal(index.indexOf(outside), -1);
+  // Beyond the words, both ways: modulo 2^64 each would read as the first frame.
+  const first = index.addressOf(0);
+  for (const outside of [-1n, 1n << 64n, 1n << 70n, first - (1n << 64n), first + (1n << 64n)]) {
+    assert.equal(index.indexOf(outside), -1);
+  }
   // Just above 2^53 a double cannot hold every address: these must not round onto a frame.
   for (const odd of [two53 + 1n, two53 + 0x1001n, two53 + 0xfffn, two53 + 0x1003n]) {
     assert.equal(index.indexOfHalves(WordList.of(Array.from({ length: 4097 }, () => odd)).halves, 0), -1);

@@ -8,7 +8,7 @@
  */
 
 import { formatAddress } from "../conformance/address.ts";
-import { EXACT_LIMIT, exactNumber } from "./exact_number.ts";
+import { EXACT_LIMIT, exactBigInt, exactNumber } from "./exact_number.ts";
 import type { AllocatorRegion } from "./frame_allocator.ts";
 
 const FREE = 0, SINGLE = 1, RANGE = 2;
@@ -134,7 +134,9 @@ export class BitmapAllocator {
 
   #address(arena: Arena, index: number): bigint {
     // Below 2^53 an address is made from its exact number: one bigint, where shifting and adding made three.
-    return arena.exact ? BigInt((arena.base + index) * this.#frameBytes) : arena.start + (BigInt(index) << this.#shift);
+    return arena.exact
+      ? exactBigInt((arena.base + index) * this.#frameBytes)
+      : arena.start + (BigInt(index) << this.#shift);
   }
 
   #locate(paddr: bigint, what: string): [Arena, number] {

@@ -7,7 +7,7 @@
  */
 
 import { formatAddress } from "../conformance/address.ts";
-import { EXACT_LIMIT, exactNumber } from "./exact_number.ts";
+import { EXACT_LIMIT, exactBigInt, exactNumber } from "./exact_number.ts";
 
 /** The part of a region the allocator needs. */
 export interface AllocatorRegion {
@@ -93,7 +93,7 @@ export class FrameAllocator {
       this.#freedSet.delete(reused);
       this.#available--;
       const address = reused * this.#frameBytes;
-      return address <= Number.MAX_SAFE_INTEGER ? BigInt(address) : BigInt(reused) << this.#shift;
+      return address <= Number.MAX_SAFE_INTEGER ? exactBigInt(address) : BigInt(reused) << this.#shift;
     }
     while (this.#cursor < this.#arenas.length) {
       const arena = this.#arenas[this.#cursor];
@@ -101,7 +101,7 @@ export class FrameAllocator {
         const index = arena.next++;
         this.#available--;
         return arena.exact
-          ? BigInt((arena.firstFrameNumber + index) * this.#frameBytes)
+          ? exactBigInt((arena.firstFrameNumber + index) * this.#frameBytes)
           : arena.start + (BigInt(index) << this.#shift);
       }
       this.#cursor++;

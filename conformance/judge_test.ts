@@ -159,7 +159,7 @@ Deno.test("a long fill is judged as words exactly as the same values in a plain 
 
 Deno.test("a fill is judged as the same values returned by one alloc step each, NUMA or not", () => {
   // Two nodes of 64 frames each; CPU 1 sits on node 1. A fill judges most frames on a fast path: the verdict, the
-  // clauses reached and the states visited must be those of judging every value in full.
+  // clauses reached and the states visited must be those of judging every value in full, also after frees.
   const numa = validateProfile({
     memory: [{ start: 0x10_0000n, size: 0x4_0000n, node: 0 }, { start: 0x40_0000n, size: 0x4_0000n, node: 1 }],
     cpus: 2,
@@ -180,19 +180,44 @@ Deno.test("a fill is judged as the same values returned by one alloc step each, 
       fc.nat({ max: 1 }),
       fc.array(value, { minLength: 1, maxLength: 4 }),
       fc.boolean(),
-      (profile, cpu, runs, ended) => {
+      fc.subarray(frames[0].slice(0, 8)),
+      (profile, cpu, runs, ended, freedFirst) => {
         const values: unknown[] = runs.flat();
         if (ended) values.push(null);
-        const setCpu: TraceStep = { index: 0, op: { op: "setCpu", cpu }, cpu, dispatched: [] };
+        // Frames handed out and freed before the fill, which may hand them out again (FREE-2 reached, freed no more).
+        const before: TraceStep[] = [
+          { index: 0, op: { op: "setCpu", cpu }, cpu, dispatched: [] },
+          ...freedFirst.map((paddr, i): TraceStep => ({
+            index: 1 + i,
+            op: { op: "alloc" },
+            cpu,
+            dispatched: [],
+            result: paddr,
+          })),
+          ...freedFirst.map((paddr, i): TraceStep => ({
+            index: 1 + freedFirst.length + i,
+            op: { op: "free", frame: i },
+            cpu,
+            dispatched: [],
+            paddr,
+          })),
+        ];
+        const next = before.length;
         const asFill = judgeTraceReach({
-          steps: [setCpu, { index: 1, op: { op: "fill" }, cpu, dispatched: [], result: WordList.of([...values]) }],
+          steps: [...before, {
+            index: next,
+            op: { op: "fill" },
+            cpu,
+            dispatched: [],
+            result: WordList.of([...values]),
+          }],
           strayDispatches: [],
         }, profile);
         const asAllocs = judgeTraceReach({
           steps: [
-            setCpu,
+            ...before,
             ...values.map((result, i): TraceStep => ({
-              index: i + 1,
+              index: next + i,
               op: { op: "alloc" },
               cpu,
               dispatched: [],

@@ -15,46 +15,69 @@ const hex = formatAddress;
 
 /**
  * Judges every value a fill returned. Most frames of a fill are the plain case (a bigint, aligned, in the region
- * of the frame before, not live, no range live, no rejected free): those are recorded inline; any other
- * value goes through `judgeAllocation`, which judges it in full. The result is the same as judging each value in turn.
+ * of the frame before, not live, no range live, no rejected free): after a frame judged in full, the plain frames that
+ * follow it are recorded in one loop (`recordPlainRun`); any other value goes through `judgeAllocation`, which judges
+ * it in full. The result is the same as judging each value in turn.
  */
 export function judgeFill(model: ContractModel, values: WordList, step: TraceStep, at: Report): Violation | undefined {
-  const live = model.live;
-  const frames = live.index;
-  let region: ResolvedRegion | undefined;
-  // The numbers of the frames of `region` a plain value may be, [low, high): a value is read as its frame number (a
-  // long fill through its words, not a bigint per frame).
-  let low = 0;
-  let high = 0;
-  const array = values.plain; // a short fill: read the array itself
-  const halves = array === undefined ? values.halves : undefined;
-  const words = array === undefined && values.ending !== undefined ? values.length - 1 : values.length;
-  for (let i = 0; i < values.length; i++) {
-    // A frame's number is computed once and used for every table (numbered frames are aligned and in a region).
-    // On a NUMA profile too: within a fill the CPU and the free frames of its node stay put, so a frame of the region
-    // of the frame before gets that frame's verdict.
-    if (region !== undefined && model.uniquenessReached && model.rangeFrameCount === 0 && model.rejectedCount === 0) {
-      const n = array !== undefined
-        ? frames.indexOf(array[i] as bigint)
-        : i < words
-        ? frames.indexOfHalves(halves!, i)
-        : -1;
-      if (n >= low && n < high && !live.hasAt(n)) {
-        recordLive(model, array?.[i] as bigint | undefined, region, step.index, n);
-        continue;
-      }
-    }
-    const value = array !== undefined ? array[i] : values.at(i);
+  const frames = model.live.index;
+  const count = values.length;
+  for (let i = 0; i < count;) {
+    const value = values.plain !== undefined ? values.plain[i] : values.at(i);
     const violation = judgeAllocation(model, value, step, at);
     if (violation) return violation;
-    region = typeof value === "bigint" ? model.regionOf(value) : undefined;
-    const first = region ? frames.indexOf(region.start) : -1;
-    const lastNumber = region ? frames.indexOf(model.lastFrameOf(region)) : -1;
+    i++;
+    // A frame's number is computed once and used for every table (numbered frames are aligned and in a region).
+    // On a NUMA profile too: within a fill the CPU and the free frames of its node stay put, so a frame of the region
+    // of the frame before gets that frame's verdict. Nothing recorded in a run changes these conditions.
+    const region = typeof value === "bigint" ? model.regionOf(value) : undefined;
+    if (region === undefined || !model.uniquenessReached || model.rangeFrameCount > 0 || model.rejectedCount > 0) {
+      continue;
+    }
+    const first = frames.indexOf(region.start);
+    const last = frames.indexOf(model.lastFrameOf(region));
     // Frame 0 is never a frame: a fill that returns it takes the full judgement.
-    low = first < 0 || lastNumber < 0 ? 0 : region!.start === 0n ? first + 1 : first;
-    high = first < 0 || lastNumber < 0 ? 0 : lastNumber + 1;
+    if (first < 0 || last < 0) continue;
+    i = recordPlainRun(model, values, i, region.start === 0n ? first + 1 : first, last + 1, region, step.index);
   }
   return undefined;
+}
+
+/**
+ * Records the plain frames of `values` from `from` on, each numbered in [low, high) and not live: live from `step`,
+ * no longer freed, one more live frame on the region's node. Returns where the run stopped (the next value to judge
+ * in full). A short fill is read as its array of bigints, a long one through its words (no bigint per frame).
+ */
+function recordPlainRun(
+  model: ContractModel,
+  values: WordList,
+  from: number,
+  low: number,
+  high: number,
+  region: ResolvedRegion,
+  step: number,
+): number {
+  const live = model.live;
+  const freed = model.freedFree;
+  const frames = live.index;
+  const array = values.plain;
+  const halves = array === undefined ? values.halves : undefined;
+  const words = array === undefined && values.ending !== undefined ? values.length - 1 : values.length;
+  let i = from;
+  for (; i < words; i++) {
+    const n = array !== undefined ? frames.indexOf(array[i] as bigint) : frames.indexOfHalves(halves!, i);
+    if (n < low || n >= high || live.hasAt(n)) break;
+    live.setAt(n, step);
+    if (freed.size > 0 && freed.deleteAt(n)) {
+      if (model.freedFromRangeCount > 0) model.freedFromRange.delete(frames.addressOf(n));
+      if (!model.reuseReached) {
+        model.reuseReached = true;
+        model.reach("FREE-2");
+      }
+    }
+  }
+  model.nodeLive[region.node] += i - from;
+  return i;
 }
 
 /** Judges one value `allocFrame` returned in `step`, then records it. */

@@ -38,6 +38,13 @@ const SAMPLE_FILL = 1024;
 /** Programs per check unless a run says otherwise. */
 export const DEFAULT_RUNS = 200;
 
+/**
+ * fast-check's random generator for programs. A program starts from the run's generator jumped ahead, and
+ * xorshift128plus (the default) jumps in 128 steps of 64-bit arithmetic done in halves, which V8's mid tier (the
+ * `conform` task's top tier) ran slowly; congruential32 jumps in one multiplication.
+ */
+const RANDOM_TYPE = "congruential32";
+
 /** The version of the suite; reports and counterexamples carry it. */
 export const SUITE_VERSION = "0.1.0";
 
@@ -353,7 +360,9 @@ export async function runCheckWith(
   // The programs: the requested ones, or, when a check that drains RAM would drain more than the drain budget over
   // all of them (every fill may drain the whole pool), those of them that drain and still fit the budget, in order (at
   // least MIN_DRAIN_RUNS); the note says so. A program without a fill would spend a run on nothing the check is about.
-  const sampled = options.path === undefined ? fc.sample(arbitrary, { seed, numRuns: requestedRuns }) : [];
+  const sampled = options.path === undefined
+    ? fc.sample(arbitrary, { seed, numRuns: requestedRuns, randomType: RANDOM_TYPE })
+    : [];
   const budgeted = drains ? withinDrainBudget(sampled, capacity, drainFrames) : undefined;
   const fewer = budgeted !== undefined;
   const programs: Program[] = budgeted?.programs ?? sampled;
@@ -463,6 +472,7 @@ export async function runCheckWith(
     });
     const outcome = await fc.check(property, {
       seed,
+      randomType: RANDOM_TYPE,
       numRuns: requestedRuns,
       interruptAfterTimeLimit: Math.max(1_000, deadline - performance.now()),
       markInterruptAsFailure: false,

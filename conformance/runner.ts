@@ -41,7 +41,8 @@ export const DEFAULT_RUNS = 200;
 /**
  * fast-check's random generator for programs. A program starts from the run's generator jumped ahead, and
  * xorshift128plus (the default) jumps in 128 steps of 64-bit arithmetic done in halves, which V8's mid tier (the
- * `conform` task's top tier) ran slowly; congruential32 jumps in one multiplication.
+ * `conform` task's top tier) ran slowly; congruential32 jumps in one multiplication. Its period is 2^32 and a jump
+ * skips 65,536 draws, more than any program makes, so programs of a check do not share draws.
  */
 const RANDOM_TYPE = "congruential32";
 

@@ -71,8 +71,10 @@ export class BitmapAllocator {
 
   /** A free frame, or `null`. */
   alloc(): bigint | null {
-    for (const arena of this.#arenas) {
-      const { state } = arena;
+    const arenas = this.#arenas;
+    for (let a = 0; a < arenas.length; a++) {
+      const arena = arenas[a];
+      const state = arena.state;
       for (let scanned = 0, i = arena.hint; scanned < state.length; scanned++, i = i + 1 === state.length ? 0 : i + 1) {
         if (state[i] === FREE) {
           state[i] = SINGLE;
@@ -142,11 +144,11 @@ export class BitmapAllocator {
   #locate(paddr: bigint, what: string): [Arena, number] {
     if (typeof paddr === "bigint" && paddr >= 0n && paddr < EXACT_LIMIT) {
       // The same tests on the address as an exact number: no bigint made on the way.
-      const address = exactNumber(paddr);
-      const frameNumber = address / this.#frameBytes;
+      // Dividing by a power of two is exact below 2^53: the quotient is whole exactly when the address is aligned.
+      const frameNumber = exactNumber(paddr) / this.#frameBytes;
       for (const arena of this.#arenas) {
         if (frameNumber >= arena.base && frameNumber < arena.base + arena.state.length) {
-          if (address % this.#frameBytes === 0) return [arena, frameNumber - arena.base];
+          if (Number.isInteger(frameNumber)) return [arena, frameNumber - arena.base];
           break;
         }
       }

@@ -41,7 +41,8 @@ export function exactNumber(address: bigint): number {
  * ```
  */
 export function exactBigInt(address: number): bigint {
-  HALVES[LOW] = address % 2 ** 32;
-  HALVES[1 - LOW] = address / 2 ** 32;
+  // `>>> 0` keeps the low 32 bits of the integer part (a truncation, where `%` of a double is a library call).
+  HALVES[LOW] = address >>> 0;
+  HALVES[1 - LOW] = (address / 2 ** 32) >>> 0;
   return SCRATCH[0];
 }

@@ -160,8 +160,10 @@ export class FrameAllocator {
   #alignedFrameNumber(paddr: unknown): number | undefined {
     if (typeof paddr !== "bigint") return undefined;
     if (paddr >= 0n && paddr < EXACT_LIMIT) {
-      const address = exactNumber(paddr);
-      return address % this.#frameBytes === 0 ? address / this.#frameBytes : undefined;
+      // Dividing by a power of two is exact below 2^53: the quotient is whole exactly when the address is aligned
+      // (where `%` of a double above 2^31 is a library call).
+      const frameNumber = exactNumber(paddr) / this.#frameBytes;
+      return Number.isInteger(frameNumber) ? frameNumber : undefined;
     }
     if (paddr % this.#frameSize !== 0n) return undefined;
     return paddr < 0n ? -1 : Number(paddr >> this.#shift);

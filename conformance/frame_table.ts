@@ -29,9 +29,9 @@ const MAX_INDEXED_FRAMES = 1 << 22;
 interface IndexedRegion {
   start: bigint;
   end: bigint;
-  /** `start` and `end` as doubles (rounded above 2^53, where `indexOfHalves` does not use them). */
-  startNumber: number;
-  endNumber: number;
+  /** `start` and `end` in frames, as doubles (rounded above 2^53, where `indexOf` does not use them). */
+  startFrame: number;
+  endFrame: number;
   /** The number of the region's first frame. */
   base: number;
   frames: number;
@@ -57,9 +57,11 @@ export class FrameIndex {
   readonly #lowMask: number;
   readonly #highMask: number;
   readonly #perByte: number;
-  /** The first region's bounds as doubles (an empty range when nothing is numbered). */
-  readonly #firstStart: number;
-  readonly #firstEnd: number;
+  /** The frames a high half's unit spans (2^32 / frame size). */
+  readonly #highScale: number;
+  /** The first region's bounds in frames (an empty range when nothing is numbered). */
+  readonly #firstStartFrame: number;
+  readonly #firstEndFrame: number;
   readonly #regions: IndexedRegion[];
   readonly #pool: FrameTable[] = [];
 
@@ -83,6 +85,7 @@ export class FrameIndex {
     this.#lowMask = frameSize >= TWO_POW_32 ? -1 : frameSize - 1;
     this.#highMask = frameSize > TWO_POW_32 ? frameSize / TWO_POW_32 - 1 : 0;
     this.#perByte = 1 / frameSize;
+    this.#highScale = TWO_POW_32 / frameSize;
     let base = 0;
     const indexed: IndexedRegion[] = [];
     for (const region of regions) {
@@ -90,8 +93,8 @@ export class FrameIndex {
       indexed.push({
         start: region.start,
         end: region.end,
-        startNumber: Number(region.start),
-        endNumber: Number(region.end),
+        startFrame: Number(region.start) / frameSize,
+        endFrame: Number(region.end) / frameSize,
         base,
         frames,
       });
@@ -102,8 +105,8 @@ export class FrameIndex {
       regions.every((region) => region.size <= BigInt(Number.MAX_SAFE_INTEGER));
     this.#regions = fits ? indexed : [];
     this.frames = fits ? base : 0;
-    this.#firstStart = fits && indexed.length > 0 ? indexed[0].startNumber : 0;
-    this.#firstEnd = fits && indexed.length > 0 ? indexed[0].endNumber : 0;
+    this.#firstStartFrame = fits && indexed.length > 0 ? indexed[0].startFrame : 0;
+    this.#firstEndFrame = fits && indexed.length > 0 ? indexed[0].endFrame : 0;
   }
 
   /** The number of the frame at `address`, or -1 when it is not the first byte of a numbered frame. */
@@ -114,7 +117,12 @@ export class FrameIndex {
     // negative one below -2^63 would read as a small address.
     if (address < 0n || address >= TWO_POW_53) return this.#indexOfLarge(address);
     SCRATCH_WORD[0] = address;
-    return this.#indexOfBelow53(SCRATCH_HALVES[1 - LOW_HALF], SCRATCH_HALVES[LOW_HALF]);
+    const high = SCRATCH_HALVES[1 - LOW_HALF];
+    const low = SCRATCH_HALVES[LOW_HALF];
+    // Regions start on a frame, so a frame's first byte is an address aligned to the frame size (a power of two):
+    // tested on the halves as integers.
+    if ((low & this.#lowMask) !== 0 || (high & this.#highMask) !== 0) return -1;
+    return this.#numberOfFrame(high, low * this.#perByte);
   }
 
   /**
@@ -125,26 +133,25 @@ export class FrameIndex {
     const high = halves[2 * at + 1 - LOW_HALF];
     const low = halves[2 * at + LOW_HALF];
     if (high >= TWO_POW_21) return this.#indexOfLarge((BigInt(high) << 32n) | BigInt(low));
-    return this.#indexOfBelow53(high, low);
+    if ((low & this.#lowMask) !== 0 || (high & this.#highMask) !== 0) return -1;
+    return this.#numberOfFrame(high, low * this.#perByte);
   }
 
-  /** `indexOf` of the address `high * 2^32 + low`, below 2^53 (an exact double). */
-  #indexOfBelow53(high: number, low: number): number {
-    // Regions start on a frame, so a frame's first byte is an address aligned to the frame size (a power of two):
-    // tested on the halves as integers, and the frame number is a multiplication by a power of two (both exact).
-    if ((low & this.#lowMask) !== 0 || (high & this.#highMask) !== 0) return -1;
-    const address = high * TWO_POW_32 + low;
-    // Most layouts are one region: it is looked at first, from fields of the index itself.
-    // Frame numbers are below 2^22 (MAX_INDEXED_FRAMES): returned as int32, which V8 passes without boxing.
-    if (address >= this.#firstStart && address < this.#firstEnd) {
-      return ((address - this.#firstStart) * this.#perByte) | 0;
-    }
+  /**
+   * The number of the frame at `high * 2^32 + lowFrames * frameSize`, an aligned address below 2^53, or -1. Both
+   * arguments are small integers (below 2^21): V8 passes them to a call it does not inline without boxing, where an
+   * address's low half above 2^30 it would box on every frame judged (about a fifth of the run's garbage without
+   * TurboFan). The frame number is a multiplication by a power of two: exact.
+   */
+  #numberOfFrame(high: number, lowFrames: number): number {
+    const frame = high * this.#highScale + lowFrames;
+    // Most layouts are one region: it is looked at first, from fields of the index itself. Frame numbers are below
+    // 2^22 (MAX_INDEXED_FRAMES): returned as int32.
+    if (frame >= this.#firstStartFrame && frame < this.#firstEndFrame) return (frame - this.#firstStartFrame) | 0;
     const regions = this.#regions;
     for (let i = 1; i < regions.length; i++) {
       const region = regions[i];
-      if (address >= region.startNumber && address < region.endNumber) {
-        return (region.base + (address - region.startNumber) * this.#perByte) | 0;
-      }
+      if (frame >= region.startFrame && frame < region.endFrame) return (region.base + frame - region.startFrame) | 0;
     }
     return -1;
   }

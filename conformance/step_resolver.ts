@@ -165,9 +165,14 @@ export class StepResolver {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const table of [this.#unclaimed, this.#claimed, this.#leaving]) if (table) this.#frames.release(table);
+    // One by one, not through an array of them: this runs once per program.
+    if (this.#unclaimed) this.#frames.release(this.#unclaimed);
+    if (this.#claimed) this.#frames.release(this.#claimed);
+    if (this.#leaving) this.#frames.release(this.#leaving);
     this.#unclaimed = this.#claimed = this.#leaving = undefined;
-    for (const column of [this.#liveStep, this.#liveNth, this.#liveNumber]) column.giveBack();
+    this.#liveStep.giveBack();
+    this.#liveNth.giveBack();
+    this.#liveNumber.giveBack();
   }
 
   /**

@@ -146,7 +146,9 @@ export class BitmapAllocator {
       // The same tests on the address as an exact number: no bigint made on the way.
       // Dividing by a power of two is exact below 2^53: the quotient is whole exactly when the address is aligned.
       const frameNumber = exactNumber(paddr) / this.#frameBytes;
-      for (const arena of this.#arenas) {
+      const arenas = this.#arenas;
+      for (let a = 0; a < arenas.length; a++) {
+        const arena = arenas[a];
         if (frameNumber >= arena.base && frameNumber < arena.base + arena.state.length) {
           if (Number.isInteger(frameNumber)) return [arena, frameNumber - arena.base];
           break;

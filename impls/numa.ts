@@ -38,18 +38,21 @@ export function numaFrames(profile: ResolvedProfile): FrameSource {
     home,
     [...nodes].sort((a, b) => Math.abs(a - home) - Math.abs(b - home) || a - b).map((node) => allocators.get(node)!),
   ]));
+  // Plain arrays walked by index: these run per frame, and without TurboFan a for-of made an iterator per call.
+  const all = [...allocators.values()];
   return {
     alloc(cpu) {
       const home = profile.cpuNodes[cpu] ?? profile.cpuNodes[0];
-      for (const allocator of preference.get(home)!) {
-        const frame = allocator.alloc();
+      const order = preference.get(home)!;
+      for (let i = 0; i < order.length; i++) {
+        const frame = order[i].alloc();
         if (frame !== null) return frame;
       }
       return null;
     },
     free(paddr) {
-      for (const allocator of allocators.values()) {
-        if (allocator.contains(paddr)) return allocator.free(paddr);
+      for (let i = 0; i < all.length; i++) {
+        if (all[i].contains(paddr)) return all[i].free(paddr);
       }
       allocators.get(nodes[0])!.free(paddr);
     },

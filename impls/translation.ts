@@ -25,19 +25,29 @@ export interface Window {
   size: bigint;
 }
 
-function search<T>(
-  sorted: readonly T[],
-  address: bigint,
-  start: (item: T) => bigint,
-  size: (item: T) => bigint,
-): T | undefined {
+/** A range of addresses, [start, end). */
+interface Range {
+  start: bigint;
+  end: bigint;
+}
+
+/** A window seen from one side: its range there, and what to add to an address to go to the other side. */
+interface Side extends Range {
+  shift: bigint;
+}
+
+/**
+ * The range holding `address`, by binary search over disjoint ranges sorted by start: no closure and no bigint made
+ * per call (a translation runs on every `physToVirt`, `virtToPhys` and memory access).
+ */
+function within<T extends Range>(sorted: readonly T[], address: bigint): T | undefined {
   let low = 0, high = sorted.length - 1;
   while (low <= high) {
     const mid = (low + high) >> 1;
-    const item = sorted[mid];
-    if (address < start(item)) high = mid - 1;
-    else if (address >= start(item) + size(item)) low = mid + 1;
-    else return item;
+    const range = sorted[mid];
+    if (address < range.start) high = mid - 1;
+    else if (address >= range.end) low = mid + 1;
+    else return range;
   }
   return undefined;
 }
@@ -67,29 +77,31 @@ export function linearWindows(windows: readonly Window[]): Translation {
       throw new RangeError(`Cannot map window at ${formatAddress(window.virt)}: beyond the 64-bit address space`);
     }
   }
-  const byPhys = [...windows].sort((a, b) => (a.phys < b.phys ? -1 : 1));
-  const byVirt = [...windows].sort((a, b) => (a.virt < b.virt ? -1 : 1));
+  const byPhys = [...windows].sort((a, b) => (a.phys < b.phys ? -1 : 1))
+    .map((w): Side => ({ start: w.phys, end: w.phys + w.size, shift: w.virt - w.phys }));
+  const byVirt = [...windows].sort((a, b) => (a.virt < b.virt ? -1 : 1))
+    .map((w): Side => ({ start: w.virt, end: w.virt + w.size, shift: w.phys - w.virt }));
   for (let i = 1; i < byVirt.length; i++) {
-    if (byVirt[i].virt < byVirt[i - 1].virt + byVirt[i - 1].size) {
-      throw new RangeError(`Cannot map windows: virtual windows overlap at ${formatAddress(byVirt[i].virt)}`);
+    if (byVirt[i].start < byVirt[i - 1].end) {
+      throw new RangeError(`Cannot map windows: virtual windows overlap at ${formatAddress(byVirt[i].start)}`);
     }
   }
   return {
     toVirt(paddr) {
       const address = checkAddress("physical", paddr);
-      const window = search(byPhys, address, (w) => w.phys, (w) => w.size);
-      if (window === undefined) {
+      const side = within(byPhys, address);
+      if (side === undefined) {
         throw new RangeError(`Cannot translate physical address ${formatAddress(address)}: not in RAM`);
       }
-      return window.virt + (address - window.phys);
+      return address + side.shift;
     },
     toPhys(vaddr) {
       const address = checkAddress("virtual", vaddr);
-      const window = search(byVirt, address, (w) => w.virt, (w) => w.size);
-      if (window === undefined) {
+      const side = within(byVirt, address);
+      if (side === undefined) {
         throw new RangeError(`Cannot translate virtual address ${formatAddress(address)}: not mapped`);
       }
-      return window.phys + (address - window.virt);
+      return address + side.shift;
     },
   };
 }
@@ -135,11 +147,16 @@ export function permutedFrames(
   const sorted = [...regions].sort((a, b) => (a.start < b.start ? -1 : 1));
   let total = 0n;
   const spans = sorted.map((region) => {
-    const span = { start: region.start, size: region.size, firstIndex: total };
+    const span = { start: region.start, end: region.start + region.size, firstIndex: total };
     total += region.size / frame;
     return span;
   });
-  const byIndex = spans;
+  // The same spans by frame index (the index range each one's frames take).
+  const byIndex = spans.map((span) => ({
+    start: span.firstIndex,
+    end: span.firstIndex + (span.end - span.start) / frame,
+    span,
+  }));
   if (virtBase < 0n || virtBase + total * frame > ADDRESS_LIMIT) {
     throw new RangeError(`Cannot map ${total} frames at ${formatAddress(virtBase)}: beyond the 64-bit address space`);
   }
@@ -150,7 +167,7 @@ export function permutedFrames(
   return {
     toVirt(paddr) {
       const address = checkAddress("physical", paddr);
-      const span = search(spans, address, (s) => s.start, (s) => s.size);
+      const span = within(spans, address);
       if (span === undefined) {
         throw new RangeError(`Cannot translate physical address ${formatAddress(address)}: not in RAM`);
       }
@@ -165,7 +182,7 @@ export function permutedFrames(
       }
       const slot = (address - virtBase) / frame;
       const index = (inverse * (((slot - increment) % total) + total)) % total;
-      const span = search(byIndex, index, (s) => s.firstIndex, (s) => s.size / frame)!;
+      const { span } = within(byIndex, index)!;
       return span.start + (index - span.firstIndex) * frame + address % frame;
     },
   };
@@ -185,8 +202,9 @@ export function permutedFrames(
  */
 export function offsetMap(regions: readonly { start: bigint; size: bigint }[], offset: bigint): Translation {
   const mask = ADDRESS_LIMIT - 1n;
-  const sorted = [...regions].sort((a, b) => (a.start < b.start ? -1 : 1));
-  const inRam = (paddr: bigint) => search(sorted, paddr, (r) => r.start, (r) => r.size) !== undefined;
+  const sorted = [...regions].sort((a, b) => (a.start < b.start ? -1 : 1))
+    .map((region): Range => ({ start: region.start, end: region.start + region.size }));
+  const inRam = (paddr: bigint) => within(sorted, paddr) !== undefined;
   return {
     toVirt(paddr) {
       const address = checkAddress("physical", paddr);

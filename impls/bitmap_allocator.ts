@@ -54,17 +54,23 @@ export class BitmapAllocator {
     this.#frameSize = BigInt(frameSize);
     this.#frameBytes = frameSize;
     this.#shift = BigInt(Math.log2(frameSize));
-    this.#arenas = [...regions].sort((a, b) => (a.start < b.start ? -1 : 1)).map((region) => {
-      const frames = Number(region.size >> this.#shift);
-      const state = new Uint8Array(frames);
+    const sorted = [...regions].sort((a, b) => (a.start < b.start ? -1 : 1));
+    // One buffer for every region's state, each region a view of it: a reference HAL makes an allocator per instance,
+    // and each typed array of its own cost a buffer outside the heap.
+    const counts = sorted.map((region) => Number(region.size >> this.#shift));
+    const states = new Uint8Array(counts.reduce((sum, frames) => sum + frames, 0));
+    let from = 0;
+    this.#arenas = sorted.map((region, i) => {
+      const state = states.subarray(from, from += counts[i]);
       if (region.start === 0n) state[0] = SINGLE; // address 0 is never handed out
+      const end = region.start + region.size;
       return {
         start: region.start,
-        end: region.start + region.size,
+        end,
         base: Number(region.start >> this.#shift),
         state,
         hint: 0,
-        exact: region.start + region.size <= EXACT_LIMIT,
+        exact: end <= EXACT_LIMIT,
       };
     });
   }

@@ -27,17 +27,20 @@ export class Gic {
   readonly #lines: number;
   readonly #banked: number;
   readonly #spurious: number;
-  /** pending[cpu * lines + irq] for banked lines, pending[irq] of CPU 0's row for shared ones. */
-  readonly #pending: Uint8Array;
-  readonly #active: Uint8Array;
+  /**
+   * pending[cpu * lines + irq] for banked lines, pending[irq] of CPU 0's row for shared ones (0 or 1). Plain arrays: a
+   * reference HAL makes a controller per instance, and a typed array costs a buffer outside the heap each time.
+   */
+  readonly #pending: number[];
+  readonly #active: number[];
 
   /** A controller with `lines` lines, the first `banked` per CPU, for `cpus` CPUs. */
   constructor(lines: number, banked: number, cpus: number, spurious: number) {
     this.#lines = lines;
     this.#banked = banked;
     this.#spurious = spurious;
-    this.#pending = new Uint8Array(lines * cpus);
-    this.#active = new Uint8Array(lines * cpus);
+    this.#pending = new Array<number>(lines * cpus).fill(0);
+    this.#active = new Array<number>(lines * cpus).fill(0);
   }
 
   #slot(irq: number, cpu: number): number {

@@ -12,6 +12,13 @@ import { ADDRESS_LIMIT } from "./address.ts";
 import { MANY_LIMIT, type Operation, type OperationKind, type Program } from "./program.ts";
 import type { ResolvedProfile } from "./profile.ts";
 
+/**
+ * The constraints of every `fc.oneof` here. None is recursive, so fast-check's depth bias (which favours the first
+ * arbitrary as a structure gets deeper) always came to nothing; `"max"` says so, and spares the computing of it on
+ * every draw. The programs generated are the same.
+ */
+const ONE_OF = { depthSize: "max" } as const;
+
 /** Relative weights of operation kinds in generated programs; absent kinds are never generated. */
 export type OperationMix = Partial<Record<OperationKind, number>>;
 
@@ -40,6 +47,7 @@ export interface ProgramShape {
  */
 const pick = (): fc.Arbitrary<number> =>
   fc.oneof(
+    ONE_OF,
     { arbitrary: fc.nat({ max: 15 }), weight: 3 },
     { arbitrary: fc.integer({ min: -4, max: -1 }), weight: 1 },
     { arbitrary: fc.nat({ max: 1 << 16 }), weight: 1 },
@@ -47,6 +55,7 @@ const pick = (): fc.Arbitrary<number> =>
 
 function offsetIn(frameSize: number): fc.Arbitrary<number> {
   return fc.oneof(
+    ONE_OF,
     fc.constant(0),
     fc.constant(frameSize - 1),
     fc.integer({ min: 0, max: frameSize - 1 }),
@@ -59,6 +68,7 @@ export function ramAddress(profile: ResolvedProfile): fc.Arbitrary<bigint> {
   // Built once per region, not once per address drawn.
   const inRegion = profile.memory.map(({ start, end }) =>
     fc.oneof(
+      ONE_OF,
       fc.constant(start),
       fc.constant(start + frame - 1n),
       fc.constant(end - frame),
@@ -76,6 +86,7 @@ export function invalidFreeAddress(profile: ResolvedProfile): fc.Arbitrary<bigin
     a >= 0n && a < ADDRESS_LIMIT && !profile.memory.some((r) => a >= r.start && a < r.end)
   );
   return fc.oneof(
+    ONE_OF,
     ramAddress(profile).map((address) => address - address % frame + 1n + (address % (frame - 1n))),
     fc.constantFrom(...outside, ADDRESS_LIMIT - frame, 1n << 53n, 0n),
     ramAddress(profile).map((address) => address - address % frame),
@@ -90,6 +101,7 @@ export function irqLine(profile: ResolvedProfile): fc.Arbitrary<number> {
     .filter((line) => line >= 0 && line < lines && valid(line));
   const small = Array.from({ length: Math.min(lines, 6) }, (_, i) => i).filter(valid);
   return fc.oneof(
+    ONE_OF,
     fc.constantFrom(...edges),
     fc.constantFrom(...small),
     fc.integer({ min: 0, max: lines - 1 }).filter(valid),
@@ -102,6 +114,7 @@ export function irqLine(profile: ResolvedProfile): fc.Arbitrary<number> {
  */
 const manyCount = (): fc.Arbitrary<number> =>
   fc.oneof(
+    ONE_OF,
     { arbitrary: fc.integer({ min: 2, max: 16 }), weight: 2 },
     { arbitrary: fc.integer({ min: 64, max: 512 }), weight: 2 },
     { arbitrary: fc.constant(MANY_LIMIT), weight: 1 },
@@ -110,6 +123,7 @@ const manyCount = (): fc.Arbitrary<number> =>
 /** Frame counts of contiguous ranges: single frames, small runs, and runs past a buddy order. */
 const contigCount = (): fc.Arbitrary<number> =>
   fc.oneof(
+    ONE_OF,
     { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 4 },
     { arbitrary: fc.integer({ min: 5, max: 64 }), weight: 2 },
     { arbitrary: fc.constantFrom(0, 3, 7, 9, 17, 33, 256, 513), weight: 1 },
@@ -141,7 +155,7 @@ export function operationArbitraries(profile: ResolvedProfile): Record<Operation
     read: fc.tuple(
       pick(),
       offsetIn(frameSize),
-      fc.oneof(fc.integer({ min: 1, max: 16 }), fc.constant(frameSize)),
+      fc.oneof(ONE_OF, fc.integer({ min: 1, max: 16 }), fc.constant(frameSize)),
     ).map(([frame, offset, length]) => ({
       op: "read",
       frame,
@@ -153,13 +167,16 @@ export function operationArbitraries(profile: ResolvedProfile): Record<Operation
       count,
       stride,
     })),
-    allocContig: fc.tuple(contigCount(), fc.oneof(fc.constantFrom(0, 0, 1, 2, 3), fc.integer({ min: 0, max: 9 })))
+    allocContig: fc.tuple(
+      contigCount(),
+      fc.oneof(ONE_OF, fc.constantFrom(0, 0, 1, 2, 3), fc.integer({ min: 0, max: 9 })),
+    )
       .map(([count, alignPow2]) => ({ op: "allocContig", count, alignPow2 })),
     freeContig: pick().map((range) => ({ op: "freeContig", range })),
     freeContigBad: fc.tuple(pick(), fc.constantFrom("count" as const, "first" as const))
       .map(([range, wrong]) => ({ op: "freeContigBad", range, wrong })),
     freeInRange: fc.tuple(pick(), fc.nat({ max: 64 })).map(([range, nth]) => ({ op: "freeInRange", range, nth })),
-    p2vContig: fc.tuple(pick(), fc.oneof(fc.constant(0), fc.nat({ max: 64 })), offsetIn(frameSize))
+    p2vContig: fc.tuple(pick(), fc.oneof(ONE_OF, fc.constant(0), fc.nat({ max: 64 })), offsetIn(frameSize))
       .map(([range, nth, offset]) => ({ op: "p2vContig", range, nth, offset })),
   };
 }
@@ -184,7 +201,7 @@ export function programArbitrary(profile: ResolvedProfile, shape: ProgramShape):
       .filter(([, weight]) => weight !== undefined && weight > 0)
       .map(([kind, weight]) => ({ arbitrary: arbitraries[kind as OperationKind], weight: weight! }));
     if (weighted.length === 0) return fc.constant([]);
-    return fc.array(fc.oneof(...weighted), {
+    return fc.array(fc.oneof(ONE_OF, ...weighted), {
       minLength: part.minLength ?? 1,
       maxLength: part.maxLength ?? 40,
       size: part.size ?? "small",

@@ -8,7 +8,8 @@
  * compete with the lanes for the two cores. A pass that shows those functions every HAL and every operation while they
  * are still interpreted leaves them optimised once for all of them (45 deoptimisations, 0.53 s). A run with TurboFan
  * takes 8% less time with it (`bench/default_run_bench.ts`: 0.84 s against 0.91 s). The `conform` task now runs
- * without TurboFan (DESIGN.md), where Maglev recompiles cheaply and the pass no longer changes the wall time.
+ * without TurboFan (DESIGN.md), where Maglev recompiles cheaply; there the pass pays by filling the tables and pools
+ * the judge keeps per resolved profile, as it runs on the executors the run then uses (4-6% of the default run).
  *
  * The pass cannot change a verdict: each check's programs come from its own seed, and nothing a check run keeps
  * outlives it (`cli/warm_up_test.ts` holds a run to that).

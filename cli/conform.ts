@@ -25,6 +25,7 @@ import {
   type ReportedResult,
 } from "./expectations.ts";
 import { splitCommand } from "./command_words.ts";
+import { EventLoopTurns } from "./event_loop_turns.ts";
 import type { ReferenceJob } from "./reference_worker.ts";
 import { formatHtml } from "./report_html.ts";
 import { itemsByFamily, LaneQueues, runLanes } from "./lanes.ts";
@@ -224,33 +225,6 @@ async function runChecks(
     turns?.close();
     signal.removeEventListener("abort", kill);
     await opened.session?.close();
-  }
-}
-
-/**
- * Turns of the event loop on demand, for signals and workers' messages: a message posted to ourselves, which costs
- * tens of microseconds, where a zero-delay timer waits about 2 ms.
- */
-class EventLoopTurns {
-  readonly #channel = new MessageChannel();
-  #resume: (() => void) | undefined;
-
-  constructor() {
-    this.#channel.port1.onmessage = () => this.#resume?.();
-  }
-
-  /** Resolves after one turn of the event loop. */
-  next(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#resume = resolve;
-      this.#channel.port2.postMessage(null);
-    });
-  }
-
-  /** Closes the channel (an open one keeps the event loop alive). */
-  close(): void {
-    this.#channel.port1.close();
-    this.#channel.port2.close();
   }
 }
 

@@ -14,6 +14,7 @@ import { selectChecks } from "../conformance/catalogue.ts";
 import { inProcessExecutor, type ProgramExecutor } from "../conformance/program_executor.ts";
 import { runCheckWith } from "../conformance/runner.ts";
 import { referenceHals } from "../impls/mod.ts";
+import { EventLoopTurns } from "./event_loop_turns.ts";
 import { warmUp } from "./warm_up.ts";
 
 /** What the worker is asked to run. */
@@ -58,6 +59,10 @@ function executorNamed(name: string): ProgramExecutor {
   return executor;
 }
 
+// A turn of the event loop after every check (see event_loop_turns.ts). Open for the worker's life: the main thread
+// terminates it.
+const turns = new EventLoopTurns();
+
 async function run(job: ReferenceJob): Promise<void> {
   const executor = executorNamed(job.reference);
   for (const check of selectChecks(job.checks)) {
@@ -69,6 +74,7 @@ async function run(job: ReferenceJob): Promise<void> {
       deadlineMs: job.timeoutMs,
     });
     scope.postMessage({ result });
+    await turns.next();
   }
   scope.postMessage({ done: true });
 }
@@ -79,10 +85,13 @@ scope.onmessage = (event) => {
   const message = event.data;
   handled = handled.then(() =>
     "warmUp" in message
-      ? warmUp(message.warmUp.map(({ reference, checks }) => ({
-        executor: executorNamed(reference),
-        checks: selectChecks(checks),
-      })))
+      ? warmUp(
+        message.warmUp.map(({ reference, checks }) => ({
+          executor: executorNamed(reference),
+          checks: selectChecks(checks),
+        })),
+        { between: () => turns.next() },
+      )
       : run(message)
   );
 };

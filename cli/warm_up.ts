@@ -11,8 +11,9 @@
  * without TurboFan (DESIGN.md), where Maglev recompiles cheaply; there the pass pays by filling the tables and pools
  * the judge keeps per resolved profile, as it runs on the executors the run then uses (4-6% of the default run).
  *
- * The pass cannot change a verdict: each check's programs come from its own seed, and nothing a check run keeps
- * outlives it (`cli/warm_up_test.ts` holds a run to that).
+ * The pass cannot change a verdict: each check's programs come from its own seed, and what a check run leaves in an
+ * executor is pooled tables and buffers, cleared before they are used again (`cli/warm_up_test.ts` runs checks on the
+ * same executors before and after a pass, and wants the same results).
  *
  * @module
  */

@@ -11,16 +11,16 @@
  * The programs per second of `state.model` on the identity HAL are printed at the end.
  */
 
-import { CHECKS } from "../conformance/catalogue.ts";
-import type { Trace } from "../conformance/executor.ts";
-import { executeProgram } from "../conformance/executor.ts";
-import type { HalInstance, HalTarget } from "../conformance/hal.ts";
-import { judgeTrace } from "../conformance/judge.ts";
-import { validateProfile } from "../conformance/profile.ts";
-import type { Program } from "../conformance/program.ts";
-import type { WordList } from "../conformance/word_list.ts";
-import { inProcessExecutor } from "../conformance/program_executor.ts";
-import { runCheckWith } from "../conformance/runner.ts";
+import { CHECKS } from "../conformance/checks/catalogue.ts";
+import type { Trace } from "../conformance/program/executor.ts";
+import { executeProgram } from "../conformance/program/executor.ts";
+import type { HalInstance, HalTarget } from "../conformance/contract/hal.ts";
+import { judgeTrace } from "../conformance/judge/judge.ts";
+import { validateProfile } from "../conformance/contract/profile.ts";
+import type { Program } from "../conformance/program/program.ts";
+import type { WordList } from "../conformance/program/word_list.ts";
+import { inProcessExecutor } from "../conformance/run/program_executor.ts";
+import { runCheckWith } from "../conformance/run/runner.ts";
 import { DriverSession } from "../driver/session.ts";
 import { referenceHals } from "../impls/mod.ts";
 

@@ -4,12 +4,12 @@
  * HAL operations per second (printed at the end).
  */
 
-import { executeProgram } from "../conformance/executor.ts";
-import type { HalInstance, HalTarget } from "../conformance/hal.ts";
-import { judgeTrace } from "../conformance/judge.ts";
-import { validateProfile } from "../conformance/profile.ts";
-import type { Program } from "../conformance/program.ts";
-import { runConformance } from "../conformance/runner.ts";
+import { executeProgram } from "../conformance/program/executor.ts";
+import type { HalInstance, HalTarget } from "../conformance/contract/hal.ts";
+import { judgeTrace } from "../conformance/judge/judge.ts";
+import { validateProfile } from "../conformance/contract/profile.ts";
+import type { Program } from "../conformance/program/program.ts";
+import { runConformance } from "../conformance/run/runner.ts";
 import { identityHal, referenceHals } from "../impls/mod.ts";
 
 const target = identityHal();

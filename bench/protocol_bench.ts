@@ -10,12 +10,12 @@
  * - HAL operations per second both ways, printed at the end.
  */
 
-import { programArbitrary } from "../conformance/arbitraries.ts";
-import { CHECKS } from "../conformance/catalogue.ts";
-import type { Trace } from "../conformance/executor.ts";
-import { inProcessExecutor, type ProgramExecutor } from "../conformance/program_executor.ts";
-import { validateProfile } from "../conformance/profile.ts";
-import { runCheckWith } from "../conformance/runner.ts";
+import { programArbitrary } from "../conformance/program/arbitraries.ts";
+import { CHECKS } from "../conformance/checks/catalogue.ts";
+import type { Trace } from "../conformance/program/executor.ts";
+import { inProcessExecutor, type ProgramExecutor } from "../conformance/run/program_executor.ts";
+import { validateProfile } from "../conformance/contract/profile.ts";
+import { runCheckWith } from "../conformance/run/runner.ts";
 import { DriverSession } from "../driver/session.ts";
 import { identityHal, referenceHals } from "../impls/mod.ts";
 import fc from "fast-check";

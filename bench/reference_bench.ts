@@ -9,7 +9,7 @@
  */
 
 import { formatBytes } from "./format_bytes.ts";
-import type { HalHost, HalTarget } from "../conformance/hal.ts";
+import type { HalHost, HalTarget } from "../conformance/contract/hal.ts";
 import { identityHal, numaHal, offsetHal, pagedHal, sparseHal } from "../impls/mod.ts";
 
 const TIB = 1n << 40n;

@@ -4,9 +4,9 @@
  * the example with cargo; without cargo the cases are skipped with a printed reason.
  */
 
-import { CHECKS } from "../conformance/catalogue.ts";
-import { inProcessExecutor, type ProgramExecutor } from "../conformance/program_executor.ts";
-import { runCheckWith } from "../conformance/runner.ts";
+import { CHECKS } from "../conformance/checks/catalogue.ts";
+import { inProcessExecutor, type ProgramExecutor } from "../conformance/run/program_executor.ts";
+import { runCheckWith } from "../conformance/run/runner.ts";
 import { DriverSession } from "../driver/session.ts";
 import twin from "../examples/rust-hal/twin.ts";
 

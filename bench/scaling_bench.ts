@@ -6,7 +6,7 @@
  */
 
 import { identityHal } from "../impls/mod.ts";
-import { runConformance } from "../conformance/runner.ts";
+import { runConformance } from "../conformance/run/runner.ts";
 
 for (const [mib, baseline, n] of [[1, true, 3], [64, false, 2], [256, false, 1], [4096, false, 1]] as const) {
   Deno.bench({

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { CHECKS } from "../conformance/catalogue.ts";
-import { clauseById, CLAUSES } from "../conformance/clauses.ts";
+import { CHECKS } from "../conformance/checks/catalogue.ts";
+import { clauseById, CLAUSES } from "../conformance/contract/clauses.ts";
 import { editionsSection, HOST_AND_PORTS, PROFILE_WORDS } from "../conformance/spec.ts";
 import { UsageError } from "./exit_codes.ts";
 import { didYouMean } from "./suggest.ts";

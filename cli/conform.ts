@@ -9,11 +9,17 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { CHECKS, selectChecks } from "../conformance/catalogue.ts";
-import type { Check } from "../conformance/check.ts";
-import type { HalTarget } from "../conformance/hal.ts";
-import { inProcessExecutor, type ProgramExecutor } from "../conformance/program_executor.ts";
-import { type CheckResult, DEFAULT_RUNS, deniedPermission, randomSeed, runCheckWith } from "../conformance/runner.ts";
+import { CHECKS, selectChecks } from "../conformance/checks/catalogue.ts";
+import type { Check } from "../conformance/checks/check.ts";
+import type { HalTarget } from "../conformance/contract/hal.ts";
+import { inProcessExecutor, type ProgramExecutor } from "../conformance/run/program_executor.ts";
+import {
+  type CheckResult,
+  DEFAULT_RUNS,
+  deniedPermission,
+  randomSeed,
+  runCheckWith,
+} from "../conformance/run/runner.ts";
 import { DriverLoadError, DriverSession, type DriverSource } from "../driver/session.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { EXIT_INTERRUPTED, EXIT_LOAD, LoadError, UsageError } from "./exit_codes.ts";
@@ -32,7 +38,7 @@ import { itemsByFamily, LaneQueues, runLanes } from "./lanes.ts";
 import { didYouMean } from "./suggest.ts";
 import { WorkerLane } from "./worker_lane.ts";
 import { WARM_UP_MIN_RUNS, warmUp } from "./warm_up.ts";
-import { moduleUrl } from "./load_target.ts";
+import { moduleUrl } from "../driver/load_target.ts";
 import type { ConformOptions } from "./options.ts";
 import {
   buildReport,

@@ -24,11 +24,5 @@ export class UsageError extends Error {
   }
 }
 
-/** A HAL module that cannot be loaded or whose profile is invalid (exit 3). */
-export class LoadError extends Error {
-  /** An error whose message is one line naming the module and the problem. */
-  constructor(message: string) {
-    super(message);
-    this.name = "LoadError";
-  }
-}
+/** A HAL module that cannot be loaded or whose profile is invalid (exit 3): the driver's error, mapped here. */
+export { LoadError } from "../driver/load_target.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { CheckResult, CheckStatus } from "../conformance/runner.ts";
+import type { CheckResult, CheckStatus } from "../conformance/run/runner.ts";
 import { UsageError } from "./exit_codes.ts";
 import { readJsonFile } from "./read_json.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { CheckResult } from "../conformance/runner.ts";
+import type { CheckResult } from "../conformance/run/runner.ts";
 import { applyExpectation, expectationsFrom } from "./expectations.ts";
 
 const result = (check: string, status: CheckResult["status"], reason?: string): CheckResult => ({

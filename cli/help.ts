@@ -4,7 +4,7 @@
  * @module
  */
 
-import { DRAIN_FRAMES, SUITE_VERSION } from "../conformance/runner.ts";
+import { DRAIN_FRAMES, SUITE_VERSION } from "../conformance/run/runner.ts";
 import type { Command } from "./options.ts";
 
 const EXIT_CODES = `Exit codes:

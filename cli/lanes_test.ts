@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CHECKS } from "../conformance/catalogue.ts";
+import { CHECKS } from "../conformance/checks/catalogue.ts";
 import { CHECKS_PER_ITEM, familyGroup, itemsByFamily, LaneQueues, RUN_AHEAD, runLanes } from "./lanes.ts";
 
 Deno.test("checks are dealt to home lanes by family, in catalogue order, a few a piece", () => {

@@ -1,6 +1,6 @@
-import { WordList } from "../conformance/word_list.ts";
+import { WordList } from "../conformance/program/word_list.ts";
 import assert from "node:assert/strict";
-import { formatStep } from "../conformance/print.ts";
+import { formatStep } from "../conformance/judge/print.ts";
 import { HANGS_AFTER_A_PASS, ROOT, runCli } from "./testdata/run_cli.ts";
 
 Deno.test("a HAL that cannot load gets its error alone: no header, no empty summary, exit 3", async () => {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { SUITE_VERSION } from "../conformance/runner.ts";
+import { SUITE_VERSION } from "../conformance/run/runner.ts";
 import { explainCheck, listChecks } from "./catalogue_commands.ts";
 import { conform, type Io, processIo } from "./conform.ts";
 import { EXIT_LOAD, EXIT_OK, EXIT_USAGE, LoadError, UsageError } from "./exit_codes.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { summarize } from "../conformance/runner.ts";
+import { summarize } from "../conformance/run/runner.ts";
 import { UsageError } from "./exit_codes.ts";
 import { readJsonFile } from "./read_json.ts";
 import type { ReportedResult } from "./expectations.ts";

@@ -10,9 +10,9 @@
  * @module
  */
 
-import { selectChecks } from "../conformance/catalogue.ts";
-import { inProcessExecutor, type ProgramExecutor } from "../conformance/program_executor.ts";
-import { runCheckWith } from "../conformance/runner.ts";
+import { selectChecks } from "../conformance/checks/catalogue.ts";
+import { inProcessExecutor, type ProgramExecutor } from "../conformance/run/program_executor.ts";
+import { runCheckWith } from "../conformance/run/runner.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { EventLoopTurns } from "./event_loop_turns.ts";
 import { warmUp } from "./warm_up.ts";

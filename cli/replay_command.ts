@@ -5,11 +5,11 @@
  * @module
  */
 
-import { judgeTrace } from "../conformance/judge.ts";
-import { formatTrace } from "../conformance/print.ts";
-import { programFromJson } from "../conformance/program.ts";
-import { capacityOf } from "../conformance/profile.ts";
-import { type Counterexample, replay as replayInProcess, SUITE_VERSION } from "../conformance/runner.ts";
+import { judgeTrace } from "../conformance/judge/judge.ts";
+import { formatTrace } from "../conformance/judge/print.ts";
+import { programFromJson } from "../conformance/program/program.ts";
+import { capacityOf } from "../conformance/contract/profile.ts";
+import { type Counterexample, replay as replayInProcess, SUITE_VERSION } from "../conformance/run/runner.ts";
 import { DriverLoadError, DriverSession, type DriverSource } from "../driver/session.ts";
 import { splitCommand } from "./command_words.ts";
 import { referenceHals } from "../impls/mod.ts";

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { CHECKS } from "../conformance/catalogue.ts";
-import { type ReportSummary, SUITE_VERSION, summarize } from "../conformance/runner.ts";
+import { CHECKS } from "../conformance/checks/catalogue.ts";
+import { type ReportSummary, SUITE_VERSION, summarize } from "../conformance/run/runner.ts";
 import { EXIT_FAILED, EXIT_OK } from "./exit_codes.ts";
 import type { ReportedResult } from "./expectations.ts";
 import type { Shard } from "./options.ts";

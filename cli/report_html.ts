@@ -7,8 +7,8 @@
  * @module
  */
 
-import { CHECKS } from "../conformance/catalogue.ts";
-import { CLAUSE_FAMILIES } from "../conformance/clauses.ts";
+import { CHECKS } from "../conformance/checks/catalogue.ts";
+import { CLAUSE_FAMILIES } from "../conformance/contract/clauses.ts";
 import type { ReportedResult } from "./expectations.ts";
 import type { CliReport } from "./report.ts";
 

@@ -18,9 +18,9 @@
  * @module
  */
 
-import type { Check } from "../conformance/check.ts";
-import type { ProgramExecutor } from "../conformance/program_executor.ts";
-import { runCheckWith } from "../conformance/runner.ts";
+import type { Check } from "../conformance/checks/check.ts";
+import type { ProgramExecutor } from "../conformance/run/program_executor.ts";
+import { runCheckWith } from "../conformance/run/runner.ts";
 
 /** What a thread warms up on: a reference HAL and the checks it may run on it. */
 export interface WarmUpJob {
@@ -48,8 +48,8 @@ const WARM_UP_SEED = 0x5eed;
  *
  * @example
  * ```ts
- * import { selectChecks } from "../conformance/catalogue.ts";
- * import { inProcessExecutor } from "../conformance/program_executor.ts";
+ * import { selectChecks } from "../conformance/checks/catalogue.ts";
+ * import { inProcessExecutor } from "../conformance/run/program_executor.ts";
  * import { identityHal } from "../impls/mod.ts";
  * import { warmUp } from "./warm_up.ts";
  *

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { selectChecks } from "../conformance/catalogue.ts";
-import { inProcessExecutor } from "../conformance/program_executor.ts";
-import { type CheckResult, runCheckWith } from "../conformance/runner.ts";
+import { selectChecks } from "../conformance/checks/catalogue.ts";
+import { inProcessExecutor } from "../conformance/run/program_executor.ts";
+import { type CheckResult, runCheckWith } from "../conformance/run/runner.ts";
 import { axvisorHal, numaHal, referenceHals } from "../impls/mod.ts";
 import { warmUp } from "./warm_up.ts";
 

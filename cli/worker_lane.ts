@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { CheckResult } from "../conformance/runner.ts";
+import type { CheckResult } from "../conformance/run/runner.ts";
 import type { ReferenceJob, WarmUpRequest } from "./reference_worker.ts";
 
 interface PendingJob {

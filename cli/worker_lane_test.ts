@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { CheckResult } from "../conformance/runner.ts";
+import type { CheckResult } from "../conformance/run/runner.ts";
 import { WorkerLane } from "./worker_lane.ts";
 
 const job = (reference: string, checks: string[]) => ({ reference, checks, seed: 3, runs: 5, timeoutMs: 60_000 });

@@ -29,9 +29,9 @@ export type {
   IrqProfile,
   MemoryRegion,
   TestWindow,
-} from "./hal.ts";
-export { type Edition, editionHasClause, type EditionMethod, editionOf, EDITIONS } from "./editions.ts";
-export { ADDRESS_LIMIT, alignDown, alignUp, formatAddress, isAligned, parseAddress } from "./address.ts";
+} from "./contract/hal.ts";
+export { type Edition, editionHasClause, type EditionMethod, editionOf, EDITIONS } from "./contract/editions.ts";
+export { ADDRESS_LIMIT, alignDown, alignUp, formatAddress, isAligned, parseAddress } from "./contract/address.ts";
 export {
   capacityOf,
   CONTRACT_EDITIONS,
@@ -43,7 +43,7 @@ export {
   type ResolvedRegion,
   validateProfile,
   validateTarget,
-} from "./profile.ts";
+} from "./contract/profile.ts";
 export {
   type JsonOperation,
   MANY_LIMIT,
@@ -55,7 +55,7 @@ export {
   programFromJson,
   programToJson,
   type StepRef,
-} from "./program.ts";
+} from "./program/program.ts";
 export {
   type ExecuteOptions,
   executeProgram,
@@ -67,22 +67,29 @@ export {
   type ThrownError,
   type Trace,
   type TraceStep,
-} from "./executor.ts";
-export { describeValue, HARNESS_ERROR, type Judgement, judgeTrace, judgeTraceReach, type Violation } from "./judge.ts";
-export { formatProgram, formatStep, formatTrace } from "./print.ts";
+} from "./program/executor.ts";
+export {
+  describeValue,
+  HARNESS_ERROR,
+  type Judgement,
+  judgeTrace,
+  judgeTraceReach,
+  type Violation,
+} from "./judge/judge.ts";
+export { formatProgram, formatStep, formatTrace } from "./judge/print.ts";
 export {
   type BatchOptions,
   type BatchOutcome,
   type ExecutionFailure,
   inProcessExecutor,
   type ProgramExecutor,
-} from "./program_executor.ts";
-export { decodeValue, encodeValue, type Json, traceFromJson, traceToJson } from "./trace_json.ts";
-export { WordList } from "./word_list.ts";
-export type { OperationMix, ProgramShape } from "./arbitraries.ts";
-export { type Check, defineCheck, type Need } from "./check.ts";
-export { CHECKS, DEFAULT_EXHAUSTION_LIMIT, needIsBroken, selectChecks, unmetNeed } from "./catalogue.ts";
-export { type Clause, CLAUSE_FAMILIES, clauseById, type ClauseFamily, CLAUSES } from "./clauses.ts";
+} from "./run/program_executor.ts";
+export { decodeValue, encodeValue, type Json, traceFromJson, traceToJson } from "./program/trace_json.ts";
+export { WordList } from "./program/word_list.ts";
+export type { OperationMix, ProgramShape } from "./program/arbitraries.ts";
+export { type Check, defineCheck, type Need } from "./checks/check.ts";
+export { CHECKS, DEFAULT_EXHAUSTION_LIMIT, needIsBroken, selectChecks, unmetNeed } from "./checks/catalogue.ts";
+export { type Clause, CLAUSE_FAMILIES, clauseById, type ClauseFamily, CLAUSES } from "./contract/clauses.ts";
 export {
   type CheckResult,
   type CheckStatus,
@@ -104,7 +111,8 @@ export {
   type RunOptions,
   SUITE_VERSION,
   summarize,
-} from "./runner.ts";
-export { ConformanceError, testConformance } from "./test_steps.ts";
+} from "./run/runner.ts";
+export { ConformanceError, testConformance } from "./run/test_steps.ts";
 export { editionsSection, PROFILE_WORDS, renderSpec } from "./spec.ts";
-export { applicableStates, lineEdges, REACH_STATES, type ReachState } from "./reach.ts";
+export { raisableLines, VACUITY_RULES, type VacuityRule, vacuousReason } from "./contract/vacuity.ts";
+export { applicableStates, lineEdges, REACH_STATES, type ReachState } from "./judge/reach.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { CHECKS } from "./catalogue.ts";
-import { CLAUSES } from "./clauses.ts";
-import { programFromJson } from "./program.ts";
-import { replay, runCheck } from "./runner.ts";
+import { CHECKS } from "./checks/catalogue.ts";
+import { CLAUSES } from "./contract/clauses.ts";
+import { programFromJson } from "./program/program.ts";
+import { replay, runCheck } from "./run/runner.ts";
 import { loadMutants } from "./testdata/load.ts";
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => 17 + i * 104729);

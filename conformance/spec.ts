@@ -7,10 +7,10 @@
  * @module
  */
 
-import { CHECKS, DEFAULT_EXHAUSTION_LIMIT } from "./catalogue.ts";
-import { CLAUSE_FAMILIES, CLAUSES } from "./clauses.ts";
-import { EDITIONS } from "./editions.ts";
-import { DRAIN_FRAMES, MIN_DRAIN_RUNS } from "./runner.ts";
+import { CHECKS, DEFAULT_EXHAUSTION_LIMIT } from "./checks/catalogue.ts";
+import { CLAUSE_FAMILIES, CLAUSES } from "./contract/clauses.ts";
+import { EDITIONS } from "./contract/editions.ts";
+import { DRAIN_FRAMES, MIN_DRAIN_RUNS } from "./run/runner.ts";
 
 /**
  * The editions side by side: which Rust item each method is in each edition, the crates they were read from, and
@@ -186,7 +186,7 @@ Each clause has a stable id, a level (MUST or SHOULD, as in RFC 2119), a
 rule, the reason for it, and the checks that enforce it
 (\`deno task halconf explain <check>\` prints one).
 
-This file is generated from \`conformance/clauses.ts\` and the check catalogue
+This file is generated from \`conformance/contract/clauses.ts\` and the check catalogue
 by \`deno task spec\`; a test fails when it is out of date.
 
 ## The trait

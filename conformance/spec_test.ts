@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLAUSES } from "./clauses.ts";
+import { CLAUSES } from "./contract/clauses.ts";
 import { renderSpec } from "./spec.ts";
 
 Deno.test("SPEC.md is up to date with the clauses and the catalogue (run deno task spec)", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { CHECKS } from "./catalogue.ts";
-import { clauseById } from "./clauses.ts";
-import { runConformance } from "./runner.ts";
+import { CHECKS } from "./checks/catalogue.ts";
+import { clauseById } from "./contract/clauses.ts";
+import { runConformance } from "./run/runner.ts";
 import { loadLegalHals } from "./testdata/load.ts";
 import { testPassesEverywhere } from "./testdata/suite.ts";
 

@@ -1,8 +1,8 @@
 /** PROTOCOL.md cannot drift from the code: its example runs against the real driver, its tables match the code. */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { OPTIONAL_METHODS } from "../conformance/executor.ts";
-import { OPERATION_KINDS } from "../conformance/program.ts";
+import { OPTIONAL_METHODS } from "../conformance/program/executor.ts";
+import { OPERATION_KINDS } from "../conformance/program/program.ts";
 import { EVENT_PREFIXES, HANDSHAKE_KEYWORDS, LIMITS, PROTOCOL_VERSION } from "./wire.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));

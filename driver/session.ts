@@ -12,12 +12,12 @@
  */
 
 import { fileURLToPath } from "node:url";
-import type { Trace } from "../conformance/executor.ts";
-import type { BatchOptions, BatchOutcome, ProgramExecutor } from "../conformance/program_executor.ts";
-import type { Program } from "../conformance/program.ts";
-import { nameProblem, type ResolvedProfile, validateProfile } from "../conformance/profile.ts";
+import type { Trace } from "../conformance/program/executor.ts";
+import type { BatchOptions, BatchOutcome, ProgramExecutor } from "../conformance/run/program_executor.ts";
+import type { Program } from "../conformance/program/program.ts";
+import { nameProblem, type ResolvedProfile, validateProfile } from "../conformance/contract/profile.ts";
 import { join } from "node:path";
-import { moduleUrl } from "../cli/load_target.ts";
+import { moduleUrl } from "./load_target.ts";
 import { findProject, importMapFor } from "./project.ts";
 import { LineReader } from "./line_reader.ts";
 import { OutputBuffer } from "./output_buffer.ts";

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { selectChecks } from "../conformance/catalogue.ts";
-import { executeProgram } from "../conformance/executor.ts";
-import { runCheckWith } from "../conformance/runner.ts";
-import { validateProfile } from "../conformance/profile.ts";
-import { programArbitrary } from "../conformance/arbitraries.ts";
-import { CHECKS } from "../conformance/catalogue.ts";
+import { selectChecks } from "../conformance/checks/catalogue.ts";
+import { executeProgram } from "../conformance/program/executor.ts";
+import { runCheckWith } from "../conformance/run/runner.ts";
+import { validateProfile } from "../conformance/contract/profile.ts";
+import { programArbitrary } from "../conformance/program/arbitraries.ts";
+import { CHECKS } from "../conformance/checks/catalogue.ts";
 import { loadLegalHals, loadMutants } from "../conformance/testdata/load.ts";
 import fc from "fast-check";
-import type { Program } from "../conformance/program.ts";
+import type { Program } from "../conformance/program/program.ts";
 import { DriverLoadError, DriverSession } from "./session.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));

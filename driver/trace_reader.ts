@@ -9,11 +9,11 @@
  * @module
  */
 
-import { METHOD_OF, type ThrownError, type Trace, type TraceStep } from "../conformance/executor.ts";
-import type { Operation, Program } from "../conformance/program.ts";
-import type { ResolvedProfile } from "../conformance/profile.ts";
-import { StepResolver } from "../conformance/step_resolver.ts";
-import { WordList } from "../conformance/word_list.ts";
+import { METHOD_OF, type ThrownError, type Trace, type TraceStep } from "../conformance/program/executor.ts";
+import type { Operation, Program } from "../conformance/program/program.ts";
+import type { ResolvedProfile } from "../conformance/contract/profile.ts";
+import { StepResolver } from "../conformance/program/step_resolver.ts";
+import { WordList } from "../conformance/program/word_list.ts";
 import { decodeValue, hex, isValueToken, LIMITS, ProtocolError, show } from "./wire.ts";
 
 /** The HAL method each operation may report as having thrown. */

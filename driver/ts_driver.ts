@@ -13,12 +13,12 @@
  * @module
  */
 
-import { executeProgram, OPTIONAL_METHODS, probeTarget, type Trace } from "../conformance/executor.ts";
-import type { HalTarget } from "../conformance/hal.ts";
-import { deniedPermission } from "../conformance/permission.ts";
-import { validateProfile } from "../conformance/profile.ts";
+import { executeProgram, OPTIONAL_METHODS, probeTarget, type Trace } from "../conformance/program/executor.ts";
+import type { HalTarget } from "../conformance/contract/hal.ts";
+import { deniedPermission } from "../conformance/program/permission.ts";
+import { validateProfile } from "../conformance/contract/profile.ts";
 import { referenceHals } from "../impls/mod.ts";
-import { loadHalModule } from "../cli/load_target.ts";
+import { loadHalModule } from "./load_target.ts";
 import { LineReader } from "./line_reader.ts";
 import {
   decodeProgram,

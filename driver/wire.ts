@@ -10,8 +10,8 @@
  * @module
  */
 
-import type { HalProfile } from "../conformance/hal.ts";
-import type { WordList } from "../conformance/word_list.ts";
+import type { HalProfile } from "../conformance/contract/hal.ts";
+import type { WordList } from "../conformance/program/word_list.ts";
 import {
   MANY_LIMIT,
   type Operation,
@@ -19,7 +19,7 @@ import {
   type OperationKind,
   type Pick,
   type Program,
-} from "../conformance/program.ts";
+} from "../conformance/program/program.ts";
 
 /** The protocol version this halconf speaks. */
 export const PROTOCOL_VERSION = 1;
@@ -629,7 +629,7 @@ function encodeFill(step: StepOutcome, frameSize?: number): string {
  * @example
  * ```ts
  * import { encodeStep } from "./wire.ts";
- * import { WordList } from "../conformance/word_list.ts";
+ * import { WordList } from "../conformance/program/word_list.ts";
  *
  * encodeStep({ op: { op: "alloc" }, cpu: 0, result: 0x8000_0000n, dispatched: [] }); // "0x80000000"
  * const result = WordList.of([0x1000n, 0x2000n, 0x3000n, null]);

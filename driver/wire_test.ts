@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { programArbitrary } from "../conformance/arbitraries.ts";
-import { CHECKS, DEFAULT_EXHAUSTION_LIMIT } from "../conformance/catalogue.ts";
-import { validateProfile } from "../conformance/profile.ts";
+import { programArbitrary } from "../conformance/program/arbitraries.ts";
+import { CHECKS, DEFAULT_EXHAUSTION_LIMIT } from "../conformance/checks/catalogue.ts";
+import { validateProfile } from "../conformance/contract/profile.ts";
 import { numaHal } from "../impls/mod.ts";
 import {
   decodeHandshake,

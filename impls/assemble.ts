@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { HalHost, HalInstance, HalProfile } from "../conformance/hal.ts";
+import type { HalHost, HalInstance, HalProfile } from "../conformance/contract/hal.ts";
 import { InterruptController } from "./interrupt_controller.ts";
 import { PageStore } from "./page_store.ts";
 import type { Translation } from "./translation.ts";

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { HalInstance, HalTarget } from "../conformance/hal.ts";
-import { validateProfile } from "../conformance/profile.ts";
+import type { HalInstance, HalTarget } from "../conformance/contract/hal.ts";
+import { validateProfile } from "../conformance/contract/profile.ts";
 import { assembleHal } from "./assemble.ts";
 import { BitmapAllocator } from "./bitmap_allocator.ts";
 import { Gic } from "./gic.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { formatAddress } from "../conformance/address.ts";
+import { formatAddress } from "../conformance/contract/address.ts";
 import { EXACT_LIMIT, exactBigInt, exactNumber } from "./exact_number.ts";
 import type { AllocatorRegion } from "./frame_allocator.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { formatAddress } from "../conformance/address.ts";
+import { formatAddress } from "../conformance/contract/address.ts";
 import { EXACT_LIMIT, exactBigInt, exactNumber } from "./exact_number.ts";
 
 /** The part of a region the allocator needs. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { IrqOrder } from "../conformance/hal.ts";
+import type { IrqOrder } from "../conformance/contract/hal.ts";
 
 /**
  * Pending interrupt lines. Raising a line that is already pending coalesces

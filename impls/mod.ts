@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { HalTarget } from "../conformance/hal.ts";
+import type { HalTarget } from "../conformance/contract/hal.ts";
 import { axvisorHal } from "./axvisor.ts";
 import { identityHal } from "./identity.ts";
 import { numaHal } from "./numa.ts";
@@ -34,7 +34,7 @@ export { PageStore } from "./page_store.ts";
 export { linearWindows, offsetMap, permutedFrames, type Translation, type Window } from "./translation.ts";
 export { assembleHal, type FrameSource, type HalParts } from "./assemble.ts";
 export { plainFrames, type ReferenceOptions, type ReferenceRecipe, referenceTarget } from "./reference.ts";
-export { validateProfile } from "../conformance/profile.ts";
+export { validateProfile } from "../conformance/contract/profile.ts";
 
 /**
  * The six reference HALs with their default profiles, in a fixed order.

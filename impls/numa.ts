@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { HalTarget } from "../conformance/hal.ts";
-import type { ResolvedProfile } from "../conformance/profile.ts";
+import type { HalTarget } from "../conformance/contract/hal.ts";
+import type { ResolvedProfile } from "../conformance/contract/profile.ts";
 import type { FrameSource } from "./assemble.ts";
 import { FrameAllocator } from "./frame_allocator.ts";
 import { PHYS_VIRT_OFFSET } from "./offset.ts";

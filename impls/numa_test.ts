@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { validateProfile } from "../conformance/profile.ts";
+import { validateProfile } from "../conformance/contract/profile.ts";
 import { numaHal } from "./numa.ts";
 
 const profile = validateProfile(numaHal().profile);

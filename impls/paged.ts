@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { HalTarget } from "../conformance/hal.ts";
+import type { HalTarget } from "../conformance/contract/hal.ts";
 import { type ReferenceOptions, referenceTarget } from "./reference.ts";
 import { permutedFrames } from "./translation.ts";
 

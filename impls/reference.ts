@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { HalHost, HalProfile, HalTarget } from "../conformance/hal.ts";
-import { type ResolvedProfile, validateProfile } from "../conformance/profile.ts";
+import type { HalHost, HalProfile, HalTarget } from "../conformance/contract/hal.ts";
+import { type ResolvedProfile, validateProfile } from "../conformance/contract/profile.ts";
 import { assembleHal, type FrameSource } from "./assemble.ts";
 import { FrameAllocator } from "./frame_allocator.ts";
 import type { Translation } from "./translation.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { HalHost, HalInstance, HalTarget } from "../conformance/hal.ts";
-import { validateProfile } from "../conformance/profile.ts";
+import type { HalHost, HalInstance, HalTarget } from "../conformance/contract/hal.ts";
+import { validateProfile } from "../conformance/contract/profile.ts";
 import { identityHal, numaHal, offsetHal, pagedHal, referenceHals, sparseHal } from "./mod.ts";
 
 function hostFor(dispatched: number[] = [], cpu = () => 0): HalHost {

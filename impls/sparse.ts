@@ -4,9 +4,9 @@
  * @module
  */
 
-import { ADDRESS_LIMIT } from "../conformance/address.ts";
-import type { HalTarget } from "../conformance/hal.ts";
-import type { ResolvedProfile } from "../conformance/profile.ts";
+import { ADDRESS_LIMIT } from "../conformance/contract/address.ts";
+import type { HalTarget } from "../conformance/contract/hal.ts";
+import type { ResolvedProfile } from "../conformance/contract/profile.ts";
 import { type ReferenceOptions, referenceTarget } from "./reference.ts";
 import { linearWindows, type Translation } from "./translation.ts";
 

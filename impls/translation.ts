@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ADDRESS_LIMIT, formatAddress } from "../conformance/address.ts";
+import { ADDRESS_LIMIT, formatAddress } from "../conformance/contract/address.ts";
 
 /** A bijection between declared RAM and a set of virtual addresses. */
 export interface Translation {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Check, defineCheck } from "../check.ts";
+import { type Check, defineCheck } from "./check.ts";
 
 /** The CONTIG checks. */
 export const contigChecks: Check[] = [

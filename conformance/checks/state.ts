@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Check, defineCheck } from "../check.ts";
+import { type Check, defineCheck } from "./check.ts";
 
 /** The STATE check: long random programs over every operation, judged against every clause. */
 export const stateChecks: Check[] = [

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Check, defineCheck } from "../check.ts";
+import { type Check, defineCheck } from "./check.ts";
 
 const translations = {
   mix: { alloc: 2, p2v: 3, p2vRaw: 3, fill: 1, v2p: 1 },

@@ -1,5 +1,5 @@
 /** Loads the test HALs: mutants (with the clauses they break) and legal ones. */
-import type { HalTarget } from "../hal.ts";
+import type { HalTarget } from "../contract/hal.ts";
 
 /** A mutant: its target, the clauses it breaks, and its file. */
 export interface Mutant {

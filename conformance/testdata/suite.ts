@@ -1,8 +1,8 @@
 /** Registers the "passes every applicable check across seeds" test for each target (split across files to balance `--parallel`). */
 import assert from "node:assert/strict";
-import { CHECKS } from "../catalogue.ts";
-import type { HalTarget } from "../hal.ts";
-import { runConformance } from "../runner.ts";
+import { CHECKS } from "../checks/catalogue.ts";
+import type { HalTarget } from "../contract/hal.ts";
+import { runConformance } from "../run/runner.ts";
 
 /** The seeds every legal HAL must pass on. */
 export const SEEDS: readonly number[] = Array.from({ length: 10 }, (_, i) => 1000 + i * 7919);

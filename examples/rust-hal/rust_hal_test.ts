@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { programArbitrary } from "../../conformance/arbitraries.ts";
-import { CHECKS } from "../../conformance/catalogue.ts";
-import type { Program } from "../../conformance/program.ts";
-import { validateProfile } from "../../conformance/profile.ts";
+import { programArbitrary } from "../../conformance/program/arbitraries.ts";
+import { CHECKS } from "../../conformance/checks/catalogue.ts";
+import type { Program } from "../../conformance/program/program.ts";
+import { validateProfile } from "../../conformance/contract/profile.ts";
 import { runCli } from "../../cli/testdata/run_cli.ts";
 import { DriverSession } from "../../driver/session.ts";
 import twin from "./twin.ts";

@@ -3,7 +3,7 @@
  * as its third (ALLOC-6), and `virtToPhys` is off by one page (XLATE-2). A
  * hostile wrapper must never turn these into a PASS.
  */
-import type { HalTarget } from "../../../conformance/hal.ts";
+import type { HalTarget } from "../../../conformance/contract/hal.ts";
 import { identityHal } from "../../../impls/mod.ts";
 
 /** The checks each hostile test runs: both must fail (or error), never pass. */

@@ -1,5 +1,5 @@
 /** Legal: only the four required trait methods; no IRQs, no test ports, no claims. */
-import type { HalTarget } from "../../hal.ts";
+import type { HalTarget } from "../../contract/hal.ts";
 import { identityHal } from "../../../impls/mod.ts";
 
 const base = identityHal({ irq: undefined, zeroedFrames: false, strictFree: false });

@@ -4,7 +4,7 @@
  * run out early; IRQs peek with none 0 (line 0 is never used), on 2 CPUs with
  * 8 banked lines.
  */
-import type { HalTarget } from "../../hal.ts";
+import type { HalTarget } from "../../contract/hal.ts";
 import { axvisorHal } from "../../../impls/axvisor.ts";
 import { Gic } from "../../../impls/gic.ts";
 

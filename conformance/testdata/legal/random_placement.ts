@@ -1,5 +1,5 @@
 /** Legal but unusual: hands out a random free frame each time (seeded per instance), identity-mapped. */
-import type { HalTarget } from "../../hal.ts";
+import type { HalTarget } from "../../contract/hal.ts";
 
 const memory = [{ start: 0x1000n, size: 0x3_0000n }, { start: 0x100_0000n, size: 0x2_0000n }];
 

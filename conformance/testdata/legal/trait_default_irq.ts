@@ -1,5 +1,5 @@
 /** Claims IRQ lines but keeps the trait defaults for irq_fetch and irq_hanlder: reported "not implemented". */
-import type { HalTarget } from "../../hal.ts";
+import type { HalTarget } from "../../contract/hal.ts";
 import { identityHal } from "../../../impls/mod.ts";
 
 const base = identityHal();

@@ -14,7 +14,7 @@
  * (the vCPU exit path reports it as `ExternalInterrupt { vector }`) is never
  * dispatched nor completed when `irq_hanlder` runs next.
  */
-import type { HalTarget } from "../../hal.ts";
+import type { HalTarget } from "../../contract/hal.ts";
 import { axvisorHal } from "../../../impls/axvisor.ts";
 import { Gic } from "../../../impls/gic.ts";
 

@@ -3,7 +3,7 @@
  * The mutant files fix a parameter each, so that the generators, not the
  * mutants, are what gets tuned.
  */
-import type { HalTarget } from "../../hal.ts";
+import type { HalTarget } from "../../contract/hal.ts";
 import { deepMutant } from "./_mutant.ts";
 
 /** Every `period`-th free (over the instance's life) is dropped: a slow leak. Breaks FREE-2. */

@@ -5,8 +5,8 @@
  * clauses its bug breaks (the first is the one it was written for).
  */
 
-import type { HalHost, HalInstance, HalProfile, HalTarget } from "../../hal.ts";
-import { type ResolvedProfile, validateProfile } from "../../profile.ts";
+import type { HalHost, HalInstance, HalProfile, HalTarget } from "../../contract/hal.ts";
+import { type ResolvedProfile, validateProfile } from "../../contract/profile.ts";
 import { assembleHal } from "../../../impls/assemble.ts";
 import { InterruptController } from "../../../impls/interrupt_controller.ts";
 import { plainFrames } from "../../../impls/reference.ts";

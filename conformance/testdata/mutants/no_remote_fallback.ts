@@ -1,9 +1,9 @@
 /** Allocates only from the current CPU's node: null as soon as that node is empty. Breaks NUMA-2. */
 import { numaFrames, numaHal } from "../../../impls/mod.ts";
-import { validateProfile } from "../../profile.ts";
+import { validateProfile } from "../../contract/profile.ts";
 import { assembleHal } from "../../../impls/assemble.ts";
 import { FrameAllocator } from "../../../impls/frame_allocator.ts";
-import type { HalTarget } from "../../hal.ts";
+import type { HalTarget } from "../../contract/hal.ts";
 
 const base = numaHal();
 const profile = validateProfile(base.profile);

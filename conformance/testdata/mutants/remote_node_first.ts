@@ -1,8 +1,8 @@
 /** Takes the CPU number for its NUMA node (ignoring cpuNodes), so CPU 1 allocates from node 1. Breaks NUMA-1. */
 import { numaFrames, numaHal } from "../../../impls/mod.ts";
-import { validateProfile } from "../../profile.ts";
+import { validateProfile } from "../../contract/profile.ts";
 import { assembleHal } from "../../../impls/assemble.ts";
-import type { HalTarget } from "../../hal.ts";
+import type { HalTarget } from "../../contract/hal.ts";
 
 const base = numaHal();
 const profile = validateProfile(base.profile);

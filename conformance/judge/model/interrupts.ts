@@ -1,0 +1,284 @@
+/**
+ * Judging `raiseIrq`, `irqFetch` and `irqHandler` (IRQ-1 to IRQ-6, IRQ-8 to
+ * IRQ-10) under both fetch semantics:
+ *
+ * - `peek`: fetching reports the current line and changes nothing; the
+ *   handler dispatches and acknowledges it;
+ * - `acknowledge` (a GIC's IAR): fetching makes the line active and returns
+ *   it, so a second fetch returns the next line; the handler dispatches the
+ *   line fetched on its CPU (or, if none, acknowledges the next one itself)
+ *   and completes it (end of interrupt).
+ *
+ * Lines below `banked` are per CPU: each CPU has its own copy, raised,
+ * fetched and handled on that CPU only.
+ *
+ * @module
+ */
+
+import type { TraceStep } from "../../program/executor.ts";
+import { lineEdges } from "../reach.ts";
+import { type ContractModel, describeValue, type PendingIrq, type Report, type Violation } from "./state.ts";
+
+/** The CPU whose copy of `irq` a step on `cpu` touches: `cpu` for a banked line, -1 (shared) otherwise. */
+function bankOf(model: ContractModel, irq: number, cpu: number): number {
+  return irq < model.profile.irq!.banked ? cpu : -1;
+}
+
+function describePending(lines: readonly PendingIrq[]): string {
+  return lines.length ? `pending: ${lines.map((entry) => entry.irq).join(", ")}` : "nothing pending";
+}
+
+/** Where a line the HAL reported is pending, if not on this CPU: for the IRQ-10 message. */
+function elsewhere(model: ContractModel, irq: number): PendingIrq | undefined {
+  return model.pending.find((entry) => entry.irq === irq && entry.cpu >= 0 && entry.cpu !== model.cpu);
+}
+
+/** Records a `raise` step. */
+export function judgeRaise(model: ContractModel, step: TraceStep, threw: string): Violation | undefined {
+  if (step.op.op !== "raise") return undefined;
+  const irq = step.op.irq;
+  if (step.threw) {
+    return {
+      step: step.index,
+      clause: "ERROR",
+      message: `raiseIrq(${irq}) ${threw}: the test port rejected a declared line`,
+    };
+  }
+  const cpu = bankOf(model, irq, model.cpu);
+  if (cpu >= 0) model.bankedRaised = true;
+  if (cpu > 0) model.visited.add("banked line off CPU 0");
+  if (!model.pending.some((entry) => entry.irq === irq && entry.cpu === cpu)) {
+    model.pending.push({ irq, cpu, step: step.index });
+  }
+  const [lowest, highest] = lineEdges(model.profile);
+  if (irq === lowest) model.visited.add("lowest line raised");
+  if (irq === highest) model.visited.add("highest line raised");
+  if (model.pending.length >= 3) model.visited.add("3 lines pending at once");
+  model.lastFetch = undefined;
+  return undefined;
+}
+
+/** Judges an `irqFetch` step. */
+export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, threw: string): Violation | undefined {
+  const { none, fetch } = model.profile.irq!;
+  const visible = model.visiblePending();
+  if (model.lastFetch && model.lastFetch.cpu !== model.cpu) model.lastFetch = undefined;
+  model.reach(visible.length ? "IRQ-2" : "IRQ-1");
+  if (visible.length) model.reach("IRQ-6");
+  if (fetch === "peek" && model.lastFetch) model.reach("IRQ-4");
+  if (fetch === "acknowledge") model.reach("IRQ-8");
+  if (visible.length > 1 && model.expectedCurrent() !== undefined) model.reach("IRQ-3");
+  if (model.bankedRaised && model.profile.cpus > 1) model.reach("IRQ-10");
+  if (step.threw) return at("IRQ-2", `irqFetch ${threw}`, "a line number", threw);
+  const irq = step.result;
+  if (typeof irq !== "number" || !Number.isInteger(irq)) {
+    return at("IRQ-2", `irqFetch returned ${describeValue(irq)}`, "an integer line number", describeValue(irq));
+  }
+  const pending = describePending(visible);
+  const lines = visible.map((entry) => entry.irq);
+  const again = fetch === "acknowledge"
+    ? model.active.find((entry) => entry.irq === irq && (entry.cpu < 0 || entry.cpu === model.cpu))
+    : undefined;
+  if (again && !lines.includes(irq)) {
+    return at(
+      "IRQ-8",
+      `irqFetch returned ${irq} again: it was acknowledged at step ${again.step + 1} and is active (${pending})`,
+      visible.length ? `one of ${lines.join(", ")}` : `${none} (nothing pending)`,
+      `${irq}`,
+    );
+  }
+  if (model.lastFetch && model.lastFetch.irq !== irq) {
+    return at(
+      "IRQ-4",
+      `irqFetch returned ${irq}, but ${model.lastFetch.irq} at step ${
+        model.lastFetch.step + 1
+      } with nothing in between`,
+      `${model.lastFetch.irq} (irqFetch has no side effect)`,
+      `${irq}`,
+    );
+  }
+  if (visible.length === 0) {
+    if (irq !== none) {
+      const other = elsewhere(model, irq);
+      if (other) {
+        return at(
+          "IRQ-10",
+          `irqFetch on CPU ${model.cpu} returned ${irq}, a banked line pending on CPU ${other.cpu} only`,
+          `${none} (nothing pending on CPU ${model.cpu})`,
+          `${irq}`,
+        );
+      }
+      const active = fetch === "acknowledge" ? model.active.find((entry) => entry.irq === irq) : undefined;
+      const why = active
+        ? ` (it is active since step ${active.step + 1}: acknowledged lines are not fetched again)`
+        : "";
+      return at(
+        "IRQ-1",
+        `irqFetch returned ${irq} with nothing pending${why}`,
+        `${none} (the profile's none)`,
+        `${irq}`,
+      );
+    }
+    if (fetch === "peek") model.lastFetch = { irq, step: step.index, cpu: model.cpu };
+    return undefined;
+  }
+  if (irq === none) {
+    return at(
+      "IRQ-6",
+      `irqFetch returned none (${none}) with ${pending}: an IRQ was lost${model.completionHint(lines)}`,
+      `one of ${lines.join(", ")}`,
+      `${irq}`,
+    );
+  }
+  if (!lines.includes(irq)) {
+    const other = elsewhere(model, irq);
+    if (other) {
+      return at(
+        "IRQ-10",
+        `irqFetch on CPU ${model.cpu} returned ${irq}, a banked line pending on CPU ${other.cpu} only (${pending})`,
+        `one of ${lines.join(", ")}`,
+        `${irq}`,
+      );
+    }
+    return at(
+      "IRQ-2",
+      `irqFetch returned ${irq}, which is not pending (${pending})`,
+      `one of ${lines.join(", ")}`,
+      `${irq}`,
+    );
+  }
+  const expected = model.expectedCurrent();
+  if (expected !== undefined && irq !== expected) {
+    return at(
+      "IRQ-3",
+      `irqFetch returned ${irq} with ${pending}; order ${model.profile.irq!.order} serves ${expected} first`,
+      `${expected}`,
+      `${irq}`,
+    );
+  }
+  if (fetch === "peek") {
+    model.lastFetch = { irq, step: step.index, cpu: model.cpu };
+  } else {
+    const entry = visible.find((candidate) => candidate.irq === irq)!;
+    model.pending.splice(model.pending.indexOf(entry), 1);
+    model.active.push({ irq, cpu: entry.cpu, step: step.index, on: model.cpu });
+  }
+  return undefined;
+}
+
+/** Judges an `irqHandler` step, then records the dispatch. */
+export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, threw: string): Violation | undefined {
+  const { fetch } = model.profile.irq!;
+  const dispatched = step.dispatched;
+  if (model.lastFetch && model.lastFetch.cpu !== model.cpu) model.lastFetch = undefined;
+  const fetched = model.lastFetch;
+  model.lastFetch = undefined;
+  // Under acknowledge, the line irqFetch acknowledged on this CPU is the one to dispatch.
+  const acked = fetch === "acknowledge" ? model.active.find((entry) => entry.on === model.cpu) : undefined;
+  const visible = model.visiblePending();
+  if (visible.length || dispatched.length || acked) model.reach("IRQ-5");
+  if (visible.length || acked) model.reach("IRQ-6");
+  if (fetched) model.reach("IRQ-4");
+  if (acked) model.reach("IRQ-9");
+  if (visible.length > 1 && model.expectedCurrent() !== undefined && !acked) model.reach("IRQ-3");
+  if (model.bankedRaised && model.profile.cpus > 1) model.reach("IRQ-10");
+  if (step.threw) return at(acked ? "IRQ-9" : "IRQ-5", `irqHandler ${threw}`, "the current IRQ dispatched", threw);
+  if (dispatched.length > 1) {
+    return at(
+      "IRQ-5",
+      `irqHandler dispatched ${dispatched.length} times (${dispatched.join(", ")}) in one call`,
+      "exactly one dispatch",
+      dispatched.join(", "),
+      ["IRQ-6"],
+    );
+  }
+  if (acked) {
+    if (dispatched[0] !== acked.irq) {
+      return at(
+        "IRQ-9",
+        `irqHandler ${
+          dispatched.length ? `dispatched ${dispatched[0]}` : "dispatched nothing"
+        }, but IRQ ${acked.irq}, acknowledged by irqFetch at step ${
+          acked.step + 1
+        }, was never dispatched: it stays active and is lost`,
+        `dispatch of ${acked.irq}`,
+        dispatched.length ? `${dispatched[0]}` : "no dispatch",
+        ["IRQ-6"],
+      );
+    }
+    model.active.splice(model.active.indexOf(acked), 1);
+    model.lastDispatch.set(acked.irq, step.index);
+    return undefined;
+  }
+  const pending = describePending(visible);
+  const lines = visible.map((entry) => entry.irq);
+  if (dispatched.length === 0) {
+    if (visible.length === 0) return undefined;
+    if (fetched && lines.includes(fetched.irq)) {
+      return at(
+        "IRQ-4",
+        `irqHandler dispatched nothing with ${pending}: IRQ ${fetched.irq} vanished after irqFetch at step ${
+          fetched.step + 1
+        }`,
+        `dispatch of ${fetched.irq}`,
+        "no dispatch",
+        ["IRQ-6"],
+      );
+    }
+    return at(
+      "IRQ-6",
+      `irqHandler dispatched nothing with ${pending}: an IRQ was lost${model.completionHint(lines)}`,
+      `one of ${lines.join(", ")}`,
+      "no dispatch",
+    );
+  }
+  const irq = dispatched[0];
+  if (!lines.includes(irq)) {
+    const other = elsewhere(model, irq);
+    if (other) {
+      return at(
+        "IRQ-10",
+        `irqHandler on CPU ${model.cpu} dispatched ${irq}, a banked line pending on CPU ${other.cpu} only (${pending})`,
+        lines.length ? `one of ${lines.join(", ")}` : "no dispatch",
+        `${irq}`,
+      );
+    }
+    const last = model.lastDispatch.get(irq);
+    if (last !== undefined) {
+      return at(
+        "IRQ-5",
+        `irqHandler dispatched IRQ ${irq} again (${pending}): the dispatch at step ${last + 1} did not acknowledge it`,
+        lines.length ? `one of ${lines.join(", ")}` : "no dispatch",
+        `${irq}`,
+        ["IRQ-6"],
+      );
+    }
+    return at(
+      "IRQ-6",
+      `irqHandler dispatched IRQ ${irq}, which was never raised (${pending})`,
+      lines.length ? `one of ${lines.join(", ")}` : "no dispatch",
+      `${irq}`,
+    );
+  }
+  if (fetched && fetched.irq !== irq) {
+    return at(
+      "IRQ-5",
+      `irqHandler dispatched ${irq}, but irqFetch reported ${fetched.irq} as current at step ${fetched.step + 1}`,
+      `${fetched.irq}`,
+      `${irq}`,
+    );
+  }
+  const expected = model.expectedCurrent();
+  if (expected !== undefined && irq !== expected) {
+    return at(
+      "IRQ-3",
+      `irqHandler dispatched ${irq} with ${pending}; order ${model.profile.irq!.order} serves ${expected} first`,
+      `${expected}`,
+      `${irq}`,
+    );
+  }
+  const entry = visible.find((candidate) => candidate.irq === irq)!;
+  model.pending.splice(model.pending.indexOf(entry), 1);
+  model.lastDispatch.set(irq, step.index);
+  return undefined;
+}

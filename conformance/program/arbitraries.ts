@@ -1,0 +1,212 @@
+/**
+ * fast-check arbitraries for programs, shaped by a profile so that they reach
+ * the corners: exhaustion and refill, region edges, the last frame, offsets 0
+ * and frameSize-1, addresses above 2^53 and near 2^64, every IRQ line, every
+ * CPU.
+ *
+ * @module
+ */
+
+import fc from "fast-check";
+import { ADDRESS_LIMIT } from "../contract/address.ts";
+import { MANY_LIMIT, type Operation, type OperationKind, type Program } from "./program.ts";
+import type { ResolvedProfile } from "../contract/profile.ts";
+
+/**
+ * The constraints of every `fc.oneof` here. None is recursive, so fast-check's depth bias (which favours the first
+ * arbitrary as a structure gets deeper) always came to nothing; `"max"` says so, and spares the computing of it on
+ * every draw. The programs generated are the same.
+ */
+const ONE_OF = { depthSize: "max" } as const;
+
+/** Relative weights of operation kinds in generated programs; absent kinds are never generated. */
+export type OperationMix = Partial<Record<OperationKind, number>>;
+
+/** The shape of the programs a check generates. */
+export interface ProgramShape {
+  /** Which operations, how often. */
+  mix: OperationMix;
+  /** The longest program (default 40). */
+  maxLength?: number;
+  /** The shortest program (default 1). */
+  minLength?: number;
+  /** A second phase appended to the first: for example raises first, then handling. */
+  then?: ProgramShape;
+  /**
+   * How long programs tend to be within their bounds (fast-check's size,
+   * default `"small"`): `"large"` reaches deep states more often and still
+   * shrinks to a few steps.
+   */
+  size?: "small" | "medium" | "large";
+}
+
+/**
+ * An index into earlier results, taken modulo their number when the program
+ * runs, negative counting from the most recent: mostly the first few, often
+ * the last few (after a fill, the last frames of RAM), sometimes anywhere.
+ */
+const pick = (): fc.Arbitrary<number> =>
+  fc.oneof(
+    ONE_OF,
+    { arbitrary: fc.nat({ max: 15 }), weight: 3 },
+    { arbitrary: fc.integer({ min: -4, max: -1 }), weight: 1 },
+    { arbitrary: fc.nat({ max: 1 << 16 }), weight: 1 },
+  );
+
+function offsetIn(frameSize: number): fc.Arbitrary<number> {
+  return fc.oneof(
+    ONE_OF,
+    fc.constant(0),
+    fc.constant(frameSize - 1),
+    fc.integer({ min: 0, max: frameSize - 1 }),
+  );
+}
+
+/** Any address in declared RAM, biased to region edges. */
+export function ramAddress(profile: ResolvedProfile): fc.Arbitrary<bigint> {
+  const frame = BigInt(profile.frameSize);
+  // Built once per region, not once per address drawn.
+  const inRegion = profile.memory.map(({ start, end }) =>
+    fc.oneof(
+      ONE_OF,
+      fc.constant(start),
+      fc.constant(start + frame - 1n),
+      fc.constant(end - frame),
+      fc.constant(end - 1n),
+      fc.bigInt({ min: start, max: end - 1n }),
+    )
+  );
+  return fc.integer({ min: 0, max: profile.memory.length - 1 }).chain((index) => inRegion[index]);
+}
+
+/** Addresses that are not a live frame: unaligned, outside RAM, huge, or any frame of RAM. */
+export function invalidFreeAddress(profile: ResolvedProfile): fc.Arbitrary<bigint> {
+  const frame = BigInt(profile.frameSize);
+  const outside = profile.memory.flatMap((region) => [region.end, region.start - frame]).filter((a) =>
+    a >= 0n && a < ADDRESS_LIMIT && !profile.memory.some((r) => a >= r.start && a < r.end)
+  );
+  return fc.oneof(
+    ONE_OF,
+    ramAddress(profile).map((address) => address - address % frame + 1n + (address % (frame - 1n))),
+    fc.constantFrom(...outside, ADDRESS_LIMIT - frame, 1n << 53n, 0n),
+    ramAddress(profile).map((address) => address - address % frame),
+  );
+}
+
+/** IRQ lines the profile declares, without `none`; biased to the first and last, and to the banked edge. */
+export function irqLine(profile: ResolvedProfile): fc.Arbitrary<number> {
+  const { lines, none, banked } = profile.irq!;
+  const valid = (line: number) => line !== none;
+  const edges = [0, 1, lines - 2, lines - 1, banked - 1, banked]
+    .filter((line) => line >= 0 && line < lines && valid(line));
+  const small = Array.from({ length: Math.min(lines, 6) }, (_, i) => i).filter(valid);
+  return fc.oneof(
+    ONE_OF,
+    fc.constantFrom(...edges),
+    fc.constantFrom(...small),
+    fc.integer({ min: 0, max: lines - 1 }).filter(valid),
+  );
+}
+
+/**
+ * How many frames a `freeMany` frees: a few, or hundreds (deep states: a
+ * slow leak shows only after the hundredth free).
+ */
+const manyCount = (): fc.Arbitrary<number> =>
+  fc.oneof(
+    ONE_OF,
+    { arbitrary: fc.integer({ min: 2, max: 16 }), weight: 2 },
+    { arbitrary: fc.integer({ min: 64, max: 512 }), weight: 2 },
+    { arbitrary: fc.constant(MANY_LIMIT), weight: 1 },
+  );
+
+/** Frame counts of contiguous ranges: single frames, small runs, and runs past a buddy order. */
+const contigCount = (): fc.Arbitrary<number> =>
+  fc.oneof(
+    ONE_OF,
+    { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 4 },
+    { arbitrary: fc.integer({ min: 5, max: 64 }), weight: 2 },
+    { arbitrary: fc.constantFrom(0, 3, 7, 9, 17, 33, 256, 513), weight: 1 },
+  );
+
+/** Arbitraries for each operation kind under a profile. */
+export function operationArbitraries(profile: ResolvedProfile): Record<OperationKind, fc.Arbitrary<Operation>> {
+  const frameSize = profile.frameSize;
+  const bytes = fc.array(fc.integer({ min: 1, max: 255 }), { minLength: 1, maxLength: 8 });
+  return {
+    alloc: fc.constant({ op: "alloc" }),
+    fill: fc.constant({ op: "fill" }),
+    free: pick().map((frame) => ({ op: "free", frame })),
+    freeAgain: pick().map((frame) => ({ op: "freeAgain", frame })),
+    freeRaw: invalidFreeAddress(profile).map((addr) => ({ op: "freeRaw", addr })),
+    p2v: fc.tuple(pick(), offsetIn(frameSize)).map(([frame, offset]) => ({ op: "p2v", frame, offset })),
+    p2vRaw: ramAddress({ ...profile, memory: profile.board }).map((addr) => ({ op: "p2vRaw", addr })),
+    v2p: fc.tuple(pick(), offsetIn(frameSize)).map(([p, offset]) => ({ op: "v2p", pick: p, offset })),
+    raise: profile.irq ? irqLine(profile).map((irq) => ({ op: "raise", irq })) : fc.constant({ op: "fetch" }),
+    fetch: fc.constant({ op: "fetch" }),
+    handle: fc.constant({ op: "handle" }),
+    setCpu: fc.integer({ min: 0, max: profile.cpus - 1 }).map((cpu) => ({ op: "setCpu", cpu })),
+    write: fc.tuple(pick(), offsetIn(frameSize), bytes).map(([frame, offset, data]) => ({
+      op: "write",
+      frame,
+      offset,
+      bytes: data,
+    })),
+    read: fc.tuple(
+      pick(),
+      offsetIn(frameSize),
+      fc.oneof(ONE_OF, fc.integer({ min: 1, max: 16 }), fc.constant(frameSize)),
+    ).map(([frame, offset, length]) => ({
+      op: "read",
+      frame,
+      offset,
+      length,
+    })),
+    freeMany: fc.tuple(manyCount(), fc.constantFrom(1, 1, 2, 3, -1, -2)).map(([count, stride]) => ({
+      op: "freeMany",
+      count,
+      stride,
+    })),
+    allocContig: fc.tuple(
+      contigCount(),
+      fc.oneof(ONE_OF, fc.constantFrom(0, 0, 1, 2, 3), fc.integer({ min: 0, max: 9 })),
+    )
+      .map(([count, alignPow2]) => ({ op: "allocContig", count, alignPow2 })),
+    freeContig: pick().map((range) => ({ op: "freeContig", range })),
+    freeContigBad: fc.tuple(pick(), fc.constantFrom("count" as const, "first" as const))
+      .map(([range, wrong]) => ({ op: "freeContigBad", range, wrong })),
+    freeInRange: fc.tuple(pick(), fc.nat({ max: 64 })).map(([range, nth]) => ({ op: "freeInRange", range, nth })),
+    p2vContig: fc.tuple(pick(), fc.oneof(ONE_OF, fc.constant(0), fc.nat({ max: 64 })), offsetIn(frameSize))
+      .map(([range, nth, offset]) => ({ op: "p2vContig", range, nth, offset })),
+  };
+}
+
+/**
+ * Programs of the given shape for a profile.
+ *
+ * @example
+ * ```ts ignore
+ * import fc from "fast-check";
+ * import { identityHal, validateProfile } from "@halconf/halconf";
+ * import { programArbitrary } from "./arbitraries.ts";
+ *
+ * const profile = validateProfile(identityHal().profile);
+ * const [program] = fc.sample(programArbitrary(profile, { mix: { alloc: 3, free: 1 } }), 1);
+ * ```
+ */
+export function programArbitrary(profile: ResolvedProfile, shape: ProgramShape): fc.Arbitrary<Program> {
+  const arbitraries = operationArbitraries(profile);
+  const phase = (part: ProgramShape): fc.Arbitrary<Program> => {
+    const weighted = Object.entries(part.mix)
+      .filter(([, weight]) => weight !== undefined && weight > 0)
+      .map(([kind, weight]) => ({ arbitrary: arbitraries[kind as OperationKind], weight: weight! }));
+    if (weighted.length === 0) return fc.constant([]);
+    return fc.array(fc.oneof(ONE_OF, ...weighted), {
+      minLength: part.minLength ?? 1,
+      maxLength: part.maxLength ?? 40,
+      size: part.size ?? "small",
+    });
+  };
+  if (!shape.then) return phase(shape);
+  return fc.tuple(phase(shape), programArbitrary(profile, shape.then)).map(([first, second]) => [...first, ...second]);
+}

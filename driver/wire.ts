@@ -33,7 +33,7 @@ export const LIMITS = {
   /** The most operations in one program. */
   programLength: 10_000,
   /** The most `allocFrame` calls one `fill` may make: 2^20 frames, and the call that finds none left. */
-  fillFrames: (1 << 20) + 1,
+  fillFrames: (1 << 22) + 1,
   /** The most handshake lines before `ready`. */
   handshakeLines: 1_000,
   /** The most `irq:` and `denied:` tokens one step may carry, besides what its calls returned. */
@@ -599,10 +599,18 @@ function encodeFill(step: StepOutcome, frameSize?: number): string {
   let line = "";
   const values = step.result as WordList;
   const size = frameSize === undefined ? 0n : BigInt(frameSize);
+  const words = values.plain === undefined && frameSize !== undefined;
   for (let i = 0; i < values.length;) {
     const value = values.at(i);
     let token: string;
-    if (typeof value === "bigint" && value >= 0n) {
+    if (words && typeof value === "bigint") {
+      // A long fill: its runs measured on the words' halves, with no bigint per frame.
+      const up = values.runLength(i, frameSize);
+      const down = up > 1 ? 1 : values.runLength(i, -frameSize);
+      const count = Math.max(up, down);
+      token = count === 1 ? `0x${value.toString(16)}` : `0x${value.toString(16)}*${down > 1 ? "-" : ""}${count}`;
+      i += count;
+    } else if (typeof value === "bigint" && value >= 0n) {
       const next = values.at(i + 1);
       const stride = size > 0n && next === value + size ? size : size > 0n && next === value - size ? -size : 0n;
       let count = 1;

@@ -10,7 +10,7 @@ import type { HalHost, HalInstance, HalTarget } from "../contract/hal.ts";
 import type { Operation, Program } from "./program.ts";
 import { capacityOf, type ResolvedProfile } from "../contract/profile.ts";
 import { StepResolver } from "./step_resolver.ts";
-import { WordList, WORDS_FROM } from "./word_list.ts";
+import { MAX_WORD, WordList, WORDS_FROM } from "./word_list.ts";
 
 /** An exception a HAL threw, as data. */
 export interface ThrownError {
@@ -323,7 +323,36 @@ function fillFrames(hal: HalInstance, fillLimit: number, step: TraceStep): void 
     gathered.length = count;
     step.result = values = WordList.of(gathered);
   }
-  for (let n = count; n < fillLimit && !ended; n++) {
+  let n = count;
+  // A long fill of addresses goes straight into the words (no call per frame but the HAL's), until a value that is
+  // not a 64-bit address: the list then takes it as any other (an ending, or a turn to a plain list).
+  if (!ended && values.plain === undefined && values.ending === undefined) {
+    let words = values.words;
+    let length = values.length;
+    try {
+      while (n < fillLimit) {
+        const value = hal.allocFrame();
+        n++;
+        if (typeof value === "bigint" && value >= 0n && value <= MAX_WORD) {
+          if (length === words.length) {
+            values.length = length;
+            words = values.roomForWords(1);
+          }
+          words[length++] = value;
+          continue;
+        }
+        values.length = length;
+        values.push(value);
+        length = values.length;
+        ended = value === null || value === undefined;
+        break;
+      }
+    } finally {
+      // What the fill got, also when allocFrame threw.
+      if (values.plain === undefined && values.ending === undefined) values.length = length;
+    }
+  }
+  for (; n < fillLimit && !ended; n++) {
     const value = hal.allocFrame();
     values.push(value);
     ended = value === null || value === undefined;

@@ -138,6 +138,43 @@ export class FrameIndex {
   }
 
   /**
+   * `indexOfHalves` of the `count` words from `from`, into `out` from `outFrom`. A frame one frame size above the
+   * one before, in the same region, is numbered by counting (the common case: an allocator hands out runs).
+   */
+  numberWords(halves: Uint32Array, from: number, count: number, out: Int32Array, outFrom: number): void {
+    const frameSize = this.#frameSize;
+    let previous = -1;
+    let n = -1;
+    let end = -1;
+    for (let i = 0; i < count; i++) {
+      const at = from + i;
+      const high = halves[2 * at + 1 - LOW_HALF];
+      // The address as a double: exact below 2^53 (above, every frame takes the full path).
+      const address = high < TWO_POW_21 ? high * TWO_POW_32 + halves[2 * at + LOW_HALF] : -1;
+      if (n >= 0 && address >= 0 && address === previous + frameSize && n + 1 < end) {
+        n++;
+      } else {
+        n = this.indexOfHalves(halves, at);
+        end = n >= 0 ? this.#regionEnd(n) : -1;
+      }
+      out[outFrom + i] = n;
+      previous = address;
+    }
+  }
+
+  /** One past the number of the last frame of the region holding frame number `n`. */
+  #regionEnd(n: number): number {
+    const regions = this.#regions;
+    let low = 0, high = regions.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (regions[middle].base <= n) low = middle;
+      else high = middle - 1;
+    }
+    return regions[low].base + regions[low].frames;
+  }
+
+  /**
    * The number of the frame at `high * 2^32 + lowFrames * frameSize`, an aligned address below 2^53, or -1. Both
    * arguments are small integers (below 2^21): V8 passes them to a call it does not inline without boxing, where an
    * address's low half above 2^30 it would box on every frame judged (about a fifth of the run's garbage without
@@ -149,11 +186,22 @@ export class FrameIndex {
     // 2^22 (MAX_INDEXED_FRAMES): returned as int32.
     if (frame >= this.#firstStartFrame && frame < this.#firstEndFrame) return (frame - this.#firstStartFrame) | 0;
     const regions = this.#regions;
-    for (let i = 1; i < regions.length; i++) {
-      const region = regions[i];
-      if (frame >= region.startFrame && frame < region.endFrame) return (region.base + frame - region.startFrame) | 0;
+    if (regions.length <= 8) {
+      for (let i = 1; i < regions.length; i++) {
+        const region = regions[i];
+        if (frame >= region.startFrame && frame < region.endFrame) return (region.base + frame - region.startFrame) | 0;
+      }
+      return -1;
     }
-    return -1;
+    // A board of thousands of regions: the last region starting at or below the frame, by halves.
+    let first = 0, last = regions.length - 1;
+    while (first < last) {
+      const middle = (first + last + 1) >> 1;
+      if (regions[middle].startFrame <= frame) first = middle;
+      else last = middle - 1;
+    }
+    const region = regions[first];
+    return frame >= region.startFrame && frame < region.endFrame ? (region.base + frame - region.startFrame) | 0 : -1;
   }
 
   /** `indexOf` of an address at or above 2^53 (the rare case: bigint arithmetic). */
@@ -229,6 +277,11 @@ export class FrameTable {
     return this.#stamps !== undefined && this.#stamps[i] === this.#epoch;
   }
 
+  /** The number of frame number `i` (at least 0), or -1 when it has none. */
+  getAt(i: number): number {
+    return this.hasAt(i) ? this.#values![i] : -1;
+  }
+
   /** Gives frame number `i` (at least 0) the number `value`. */
   setAt(i: number, value: number): void {
     if (this.#stamps === undefined) {
@@ -240,6 +293,31 @@ export class FrameTable {
       this.#size++;
     }
     this.#values![i] = value;
+  }
+
+  /**
+   * Gives each frame number `numbers[from + i]` (those at least 0) the number `first + i`, for `count` of them,
+   * unless it has one already. Returns the frame numbers that had one (a frame listed twice), usually none.
+   */
+  setEachAbsent(numbers: Int32Array, from: number, count: number, first: number): number[] {
+    if (this.#stamps === undefined) {
+      this.#stamps = new Uint32Array(this.#index.frames);
+      this.#values = new Int32Array(this.#index.frames);
+    }
+    const stamps = this.#stamps, values = this.#values!, epoch = this.#epoch;
+    const present: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const n = numbers[from + i];
+      if (n < 0) continue;
+      if (stamps[n] === epoch) {
+        present.push(n);
+        continue;
+      }
+      stamps[n] = epoch;
+      values[n] = first + i;
+      this.#size++;
+    }
+    return present;
   }
 
   /** Removes frame number `i` (at least 0); whether it had a number. */

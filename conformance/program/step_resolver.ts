@@ -13,7 +13,8 @@ import type { TraceStep } from "./executor.ts";
 import type { Pick, Program } from "./program.ts";
 import type { ResolvedProfile } from "../contract/profile.ts";
 import { FrameIndex, type FrameTable } from "./frame_table.ts";
-import { WordList } from "./word_list.ts";
+import type { WordList } from "./word_list.ts";
+import { LiveList } from "./live_list.ts";
 
 interface Entry {
   paddr: bigint;
@@ -30,71 +31,12 @@ interface Range extends Entry {
   count: number;
 }
 
-const NO_INTS = new Int32Array(0);
-const SPARE_COLUMNS: IntColumn[] = [];
-
-/** A growable column of 32-bit integers: no garbage to scan, however many frames are live. */
-class IntColumn {
-  // Empty until the first push; columns are reused across programs (see `take`), as a typed array's buffer is costly
-  // to make and most programs are short.
-  data: Int32Array = NO_INTS;
-  length = 0;
-
-  /** An empty column: one a disposed resolver gave back, or a new one. */
-  static take(): IntColumn {
-    const column = SPARE_COLUMNS.pop() ?? new IntColumn();
-    column.length = 0;
-    return column;
-  }
-
-  /** Gives the column back for `take`; its owner must not use it again. */
-  giveBack(): void {
-    if (SPARE_COLUMNS.length < 24) SPARE_COLUMNS.push(this);
-  }
-
-  push(value: number): void {
-    this.#reserve(1);
-    this.data[this.length++] = value;
-  }
-
-  /** Appends `value` `count` times. */
-  pushRepeated(value: number, count: number): void {
-    this.#reserve(count);
-    this.data.fill(value, this.length, this.length + count);
-    this.length += count;
-  }
-
-  /** Appends `first`, `first + 1`, ... (`count` values). */
-  pushSequence(first: number, count: number): void {
-    this.#reserve(count);
-    for (let i = 0; i < count; i++) this.data[this.length + i] = first + i;
-    this.length += count;
-  }
-
-  #reserve(count: number): void {
-    if (this.length + count <= this.data.length) return;
-    let size = Math.max(64, this.data.length);
-    while (size < this.length + count) size *= 2;
-    const grown = new Int32Array(size);
-    grown.set(this.data.subarray(0, this.length));
-    this.data = grown;
-  }
-
-  removeAt(index: number): void {
-    this.data.copyWithin(index, index + 1, this.length);
-    this.length--;
-  }
-}
-
 /** How many of the first `length` values are bigints, counted from the first. */
 function leadingAddresses(values: readonly unknown[], length: number): number {
   let count = 0;
   while (count < length && typeof values[count] === "bigint") count++;
   return count;
 }
-
-/** A live frame whose number in the frame index is not computed yet. */
-const UNNUMBERED = -2;
 
 /** The entry a pick resolves to: an index modulo the length (negative from the end), or a step reference. */
 function resolve<T extends Entry>(list: readonly T[], pick: Pick): T | undefined {
@@ -119,15 +61,9 @@ export class StepResolver {
   readonly #frameSize: number;
   readonly #cpus: number;
   readonly #frames: FrameIndex;
-  // Live frames as parallel arrays, not an object per frame: a fill adds thousands. #liveNumber is each frame's
-  // number in the frame index (-1 for an address it does not number), computed once, when first needed (UNNUMBERED
-  // until then: most frames a program hands out are never freed by a freeMany).
-  // Addresses as words: a fill of 2^20 frames keeps no heap object per frame alive.
-  readonly #livePaddr = new WordList();
+  // Live frames in hand-out order, picked by position, by producing step or by address (see live_list.ts).
+  readonly #live: LiveList;
   #disposed = false;
-  readonly #liveStep = IntColumn.take();
-  readonly #liveNth = IntColumn.take();
-  readonly #liveNumber = IntColumn.take();
   // Freed frames in the order they were freed. A frame handed out again leaves the list (its oldest entry does);
   // so that a fill after a free of hundreds does not search the list per frame, a frame's entries still in the list
   // are counted in #unclaimed, the entries to drop in #claimed, and the list is swept only when a pick needs it.
@@ -136,8 +72,7 @@ export class StepResolver {
   #claimedTotal = 0;
   #unclaimed: FrameTable | undefined;
   #claimed: FrameTable | undefined;
-  // Frames a freeMany step frees, marked while the live list is compacted, and their frame numbers.
-  #leaving: FrameTable | undefined;
+  // The frame numbers of the frames a freeMany step chose (its settle frees them).
   readonly #manyNumbers: number[] = [];
   readonly #translated: Translated[] = [];
   readonly #ranges: Range[] = [];
@@ -155,6 +90,7 @@ export class StepResolver {
     this.#frameSize = profile.frameSize;
     this.#cpus = profile.cpus;
     this.#frames = FrameIndex.ofProfile(profile);
+    this.#live = new LiveList(this.#frames);
     this.#keepsFreed = program === undefined || program.some((op) => op.op === "freeAgain");
   }
 
@@ -168,11 +104,8 @@ export class StepResolver {
     // One by one, not through an array of them: this runs once per program.
     if (this.#unclaimed) this.#frames.release(this.#unclaimed);
     if (this.#claimed) this.#frames.release(this.#claimed);
-    if (this.#leaving) this.#frames.release(this.#leaving);
-    this.#unclaimed = this.#claimed = this.#leaving = undefined;
-    this.#liveStep.giveBack();
-    this.#liveNth.giveBack();
-    this.#liveNumber.giveBack();
+    this.#unclaimed = this.#claimed = undefined;
+    this.#live.dispose();
   }
 
   /**
@@ -251,24 +184,18 @@ export class StepResolver {
    * at most `count`.
    */
   #manyToFree(count: number, stride: number): bigint[] {
-    const live = this.#livePaddr.length;
+    const live = this.#live;
+    const length = live.length;
     const step = Math.max(1, Math.abs(stride));
     const out: bigint[] = [];
     // Their numbers in the frame index, for the settle of this step (the live list does not change in between).
     this.#manyNumbers.length = 0;
-    for (let j = 0; j < count && j * step < live; j++) {
-      const at = stride < 0 ? live - 1 - j * step : j * step;
-      out.push(this.#livePaddr.at(at) as bigint);
-      this.#manyNumbers.push(this.#liveNumberAt(at));
+    for (let j = 0; j < count && j * step < length; j++) {
+      const slot = live.slotAt(stride < 0 ? length - 1 - j * step : j * step);
+      out.push(live.paddrAt(slot));
+      this.#manyNumbers.push(live.numberAt(slot));
     }
     return out;
-  }
-
-  /** The frame number of live entry `at`, computed the first time it is needed. */
-  #liveNumberAt(at: number): number {
-    let n = this.#liveNumber.data[at];
-    if (n === UNNUMBERED) this.#liveNumber.data[at] = n = this.#frames.indexOf(this.#livePaddr.at(at) as bigint);
-    return n;
   }
 
   /** Records the effect of a step that ran: frames handed out, freed, translated. */
@@ -288,7 +215,7 @@ export class StepResolver {
             : leadingAddresses(plain, values.length);
           const ending = values.at(frames);
           if (frames === values.length || (frames === values.length - 1 && (ending === null || ending === undefined))) {
-            this.#handedOutAll(values, frames, step.index);
+            this.#live.appendFill(values, frames, step.index);
             break;
           }
         }
@@ -344,49 +271,34 @@ export class StepResolver {
   }
 
   #pickLive(step: TraceStep, pick: Pick, offset: number): boolean {
-    const count = this.#livePaddr.length;
-    let at = -1;
+    const live = this.#live;
+    const count = live.length;
+    let slot = -1;
     if (typeof pick === "number") {
-      if (count > 0) at = ((pick % count) + count) % count;
+      if (count > 0) slot = live.slotAt(((pick % count) + count) % count);
     } else {
-      for (let i = 0; i < count && at < 0; i++) {
-        if (this.#liveStep.data[i] === pick.step && this.#liveNth.data[i] === pick.nth) at = i;
-      }
+      slot = live.slotOfRef(pick.step, pick.nth);
     }
-    if (at < 0) {
+    if (slot < 0) {
       step.skipped = typeof pick === "number"
         ? "no live frame to pick"
         : `step ${pick.step + 1} left no live frame #${pick.nth}`;
       return false;
     }
-    step.source = this.#liveStep.data[at];
-    step.sourceNth = this.#liveNth.data[at];
-    this.pickedFrame = this.#livePaddr.at(at) as bigint;
+    step.source = live.stepAt(slot);
+    step.sourceNth = live.nthAt(slot);
+    this.pickedFrame = live.paddrAt(slot);
     step.paddr = this.pickedFrame + BigInt(offset);
     return true;
   }
 
-  /** `#handedOut` of the first `count` values of a fill, all addresses, while no freed frame waits to be claimed. */
-  #handedOutAll(values: WordList, count: number, step: number): void {
-    this.#livePaddr.appendRange(values, 0, count);
-    this.#liveStep.pushRepeated(step, count);
-    this.#liveNth.pushSequence(0, count);
-    this.#liveNumber.pushRepeated(UNNUMBERED, count);
-  }
-
   #handedOut(value: unknown, step: number, nth: number): void {
     if (typeof value !== "bigint") return;
-    this.#livePaddr.push(value);
-    this.#liveStep.push(step);
-    this.#liveNth.push(nth);
-    const unclaimed = this.#unclaimed;
-    if (unclaimed === undefined || unclaimed.size === 0) {
-      this.#liveNumber.push(UNNUMBERED);
-      return;
-    }
     // The frame's number, computed once, for every table.
     const n = this.#frames.indexOf(value);
-    this.#liveNumber.push(n);
+    this.#live.append(value, step, nth, n);
+    const unclaimed = this.#unclaimed;
+    if (unclaimed === undefined || unclaimed.size === 0) return;
     if (unclaimed.count(value, n) === 0) return;
     unclaimed.add(value, -1, n);
     this.#claimed!.add(value, 1, n);
@@ -414,51 +326,29 @@ export class StepResolver {
   }
 
   /**
-   * Releases many frames at once: one pass over the live frames, not one per frame. `frames` is a prefix of what
-   * the step's `#manyToFree` chose (the calls made), so their numbers are the first of `#manyNumbers`.
+   * Releases the frames a freeMany freed: every live entry of each (a broken HAL may have handed one out twice).
+   * `frames` is a prefix of what the step's `#manyToFree` chose (the calls made), so their numbers are the first of
+   * `#manyNumbers`.
    */
   #releasedMany(frames: readonly bigint[], step: number): void {
-    if (frames.length === 0) return;
-    const leaving = this.#leaving ??= this.#frames.table();
-    leaving.clear();
+    const live = this.#live;
     const numbers = this.#manyNumbers;
     for (let i = 0; i < frames.length; i++) {
-      if (numbers[i] >= 0) leaving.setAt(numbers[i], 1);
-      else leaving.set(frames[i], 1);
+      for (
+        let slot = live.firstSlotOf(frames[i], numbers[i]);
+        slot >= 0;
+        slot = live.firstSlotOf(frames[i], numbers[i])
+      ) {
+        live.remove(slot);
+      }
     }
-    let kept = 0;
-    const steps = this.#liveStep.data, nths = this.#liveNth.data, liveNumbers = this.#liveNumber.data;
-    const paddrs = this.#livePaddr;
-    for (let i = 0; i < paddrs.length; i++) {
-      const n = this.#liveNumberAt(i);
-      if (n >= 0 ? leaving.hasAt(n) : leaving.has(paddrs.at(i) as bigint)) continue;
-      if (kept !== i) paddrs.set(kept, paddrs.at(i));
-      steps[kept] = steps[i];
-      nths[kept] = nths[i];
-      liveNumbers[kept] = n;
-      kept++;
-    }
-    paddrs.truncate(kept);
-    this.#liveStep.length = this.#liveNth.length = this.#liveNumber.length = kept;
     for (let i = 0; i < frames.length; i++) this.#pushFreed(frames[i], numbers[i], step);
   }
 
-  /** The first live entry holding `paddr`, or -1: found by frame number when it has one (no bigint per entry). */
-  #liveIndexOf(paddr: bigint): number {
-    const n = this.#frames.indexOf(paddr);
-    if (n < 0) return this.#livePaddr.indexOf(paddr);
-    for (let i = 0; i < this.#livePaddr.length; i++) if (this.#liveNumberAt(i) === n) return i;
-    return -1;
-  }
-
   #released(paddr: bigint, step: number): void {
-    const at = this.#liveIndexOf(paddr);
-    if (at >= 0) {
-      this.#livePaddr.removeAt(at);
-      this.#liveStep.removeAt(at);
-      this.#liveNth.removeAt(at);
-      this.#liveNumber.removeAt(at);
-    }
-    this.#pushFreed(paddr, this.#frames.indexOf(paddr), step);
+    const n = this.#frames.indexOf(paddr);
+    const slot = this.#live.firstSlotOf(paddr, n);
+    if (slot >= 0) this.#live.remove(slot);
+    this.#pushFreed(paddr, n, step);
   }
 }

@@ -11,7 +11,11 @@
  * @module
  */
 
-const MAX_WORD = (1n << 64n) - 1n;
+const TWO_POW_21 = 2 ** 21;
+const TWO_POW_32 = 2 ** 32;
+const TWO_POW_53 = 1n << 53n;
+/** The largest 64-bit word. */
+export const MAX_WORD: bigint = (1n << 64n) - 1n;
 const NO_WORDS = new BigUint64Array(0);
 const NO_HALVES = new Uint32Array(0);
 /** Where a word's low and high 32-bit halves are in a `Uint32Array` over its buffer (the platform's byte order). */
@@ -69,6 +73,15 @@ export class WordList implements Iterable<unknown> {
       for (const value of values) list.push(value);
     }
     return list;
+  }
+
+  /**
+   * The words, with room for at least `count` more after `length`: for a loop that appends words itself (a fill of
+   * millions of frames), and sets `length` as it goes. Only while the list is words without an ending.
+   */
+  roomForWords(count: number): BigUint64Array {
+    this.#reserve(this.length + count);
+    return this.words;
   }
 
   /** Appends `value`. */
@@ -141,9 +154,44 @@ export class WordList implements Iterable<unknown> {
     }
     const length = this.length + count;
     this.#reserve(length);
-    let value = first;
-    for (let at = this.length; at < length; at++, value += stride) this.words[at] = value;
+    if (first < TWO_POW_53 && last < TWO_POW_53 && stride > -TWO_POW_53 && stride < TWO_POW_53) {
+      // Below 2^53 every address of the run is an exact double: written as its two halves, no bigint per value.
+      const halves = this.halves;
+      const step = Number(stride);
+      let address = Number(first);
+      for (let at = this.length; at < length; at++, address += step) {
+        const high = Math.floor(address / TWO_POW_32);
+        halves[2 * at + 1 - LOW_HALF] = high;
+        halves[2 * at + LOW_HALF] = address - high * TWO_POW_32;
+      }
+    } else {
+      let value = first;
+      for (let at = this.length; at < length; at++, value += stride) this.words[at] = value;
+    }
     this.length = length;
+  }
+
+  /**
+   * How many values from `from` on continue the run of addresses `stride` apart that starts there (at least 1), read
+   * through the halves with no bigint made when the list is words below 2^53; `stride` is a frame size, up or down.
+   */
+  runLength(from: number, stride: number): number {
+    const end = this.ending === undefined ? this.length : this.length - 1;
+    if (this.plain !== undefined || from >= end) return 1;
+    const halves = this.halves;
+    const addressAt = (at: number) => {
+      const high = halves[2 * at + 1 - LOW_HALF];
+      return high < TWO_POW_21 ? high * TWO_POW_32 + halves[2 * at + LOW_HALF] : -1;
+    };
+    let previous = addressAt(from);
+    if (previous < 0) return 1;
+    let at = from + 1;
+    for (; at < end; at++) {
+      const address = addressAt(at);
+      if (address < 0 || address !== previous + stride) break;
+      previous = address;
+    }
+    return at - from;
   }
 
   /** The value at `index` (undefined past the end). */

@@ -27,6 +27,7 @@ import {
   applyExpectation,
   type Expectations,
   expectationsFrom,
+  listedAndExpected,
   readExpectations,
   type ReportedResult,
 } from "./expectations.ts";
@@ -437,10 +438,15 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   }
 
   const interrupted = controller.signal.aborted;
-  const report = buildReport(seed, planned.map((target) => names.get(target)!), results, {
-    shard: options.shard,
-    interrupted,
-  });
+  const report = buildReport(
+    seed,
+    planned.map((target) => names.get(target)!),
+    listedAndExpected(results, expectations),
+    {
+      shard: options.shard,
+      interrupted,
+    },
+  );
   // A run in which nothing could be loaded has no report to show: only why.
   const nothingRan = loadErrors.length > 0 && results.length === 0 && !interrupted;
   if (!nothingRan) await writeOutputs(report, options, io, sources, performance.now() - started);
@@ -496,7 +502,8 @@ async function writeOutputs(
       : source.startsWith("driver:")
       ? `--driver ${shellQuote(source.slice("driver:".length))}`
       : `--hal ${source}`;
-    return `${SELF_COMMAND} conform ${target} --check ${result.check} --seed ${report.seed}`;
+    // A failure listed under its clause's check but found by another check's program replays with that check.
+    return `${SELF_COMMAND} conform ${target} --check ${result.seenBy ?? result.check} --seed ${report.seed}`;
   };
   const color = io.outIsTerminal && !io.env("NO_COLOR");
   switch (options.format) {

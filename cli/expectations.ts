@@ -11,6 +11,7 @@
  */
 
 import type { CheckResult, CheckStatus } from "../conformance/run/runner.ts";
+import { listUnderOwnChecks } from "../conformance/run/cross_list.ts";
 import { UsageError } from "./exit_codes.ts";
 import { readJsonFile } from "./read_json.ts";
 
@@ -75,6 +76,24 @@ export function applyExpectation(result: CheckResult, expectations: Expectations
     ...(expectation.reason ? { expectedReason: expectation.reason } : {}),
     unexpected: expectation.status !== result.status,
   };
+}
+
+/**
+ * The results with every violation also listed under its clause's own check (see `listUnderOwnChecks`), each
+ * result that changed marked against its expectation again: the form every report is built from.
+ */
+export function listedAndExpected(
+  results: readonly ReportedResult[],
+  expectations?: Expectations,
+): ReportedResult[] {
+  return listUnderOwnChecks(results).map((result, index) =>
+    result === results[index] ? result : expectations ? applyExpectation(result, expectations) : {
+      ...result,
+      unexpected: result.expected !== undefined
+        ? result.expected !== result.status
+        : result.status !== "pass" && result.status !== "skip",
+    }
+  );
 }
 
 /** Expectations that make every current non-passing result expected, keeping reasons and links already written. */

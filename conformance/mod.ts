@@ -99,7 +99,7 @@ export {
   deniedPermission,
   deriveSeed,
   DRAIN_FRAMES,
-  MIN_DRAIN_RUNS,
+  MIN_DRAINS,
   pinPicks,
   randomSeed,
   replay,
@@ -113,6 +113,8 @@ export {
   summarize,
 } from "./run/runner.ts";
 export { ConformanceError, testConformance } from "./run/test_steps.ts";
+export { listUnderOwnChecks } from "./run/cross_list.ts";
+export { drainOnceShape, fillCost, MAX_STEPS_AFTER_DRAIN } from "./run/drain_plan.ts";
 export { editionsSection, PROFILE_WORDS, renderSpec } from "./spec.ts";
 export { raisableLines, VACUITY_RULES, type VacuityRule, vacuousReason } from "./contract/vacuity.ts";
 export { applicableStates, lineEdges, REACH_STATES, type ReachState } from "./judge/reach.ts";

@@ -10,7 +10,7 @@
 import { CHECKS, DEFAULT_EXHAUSTION_LIMIT } from "./checks/catalogue.ts";
 import { CLAUSE_FAMILIES, CLAUSES } from "./contract/clauses.ts";
 import { EDITIONS } from "./contract/editions.ts";
-import { DRAIN_FRAMES, MIN_DRAIN_RUNS } from "./run/runner.ts";
+import { DRAIN_FRAMES, MAX_STEPS_AFTER_DRAIN, MIN_DRAINS } from "./run/drain_plan.ts";
 
 /**
  * The editions side by side: which Rust item each method is in each edition, the crates they were read from, and
@@ -94,11 +94,14 @@ Rust adapter's \`Profile\` builder, and of the driver handshake (PROTOCOL.md).
   sets its allocator up over the window only, allocation clauses (ALLOC, FREE, CONTIG, NUMA) are judged against
   the window, and translation clauses against all of \`memory\`.
 - **Usable frame**: a frame-aligned, frame-sized piece of the window (or of \`memory\`), except the frame at 0.
-- **Exhaustible**: RAM (or the window) holds at most ${DEFAULT_EXHAUSTION_LIMIT} usable frames (4 GiB of 4 KiB
+- **Exhaustible**: RAM (or the window) holds at most ${DEFAULT_EXHAUSTION_LIMIT} usable frames (16 GiB of 4 KiB
   frames), so a check can allocate all of it. The checks that must drain it (exhaustion, capacity, reuse,
-  \`state.deep\`) are skipped beyond that, with a pointer to \`testWindow\`. On a large profile they run fewer
-  programs: as many as a drain budget of ${DRAIN_FRAMES} frames per check holds, each of their fills counted as all of
-  RAM (\`--drain-budget\` changes it), at least ${MIN_DRAIN_RUNS}, and the report says how many ran.
+  \`state.deep\`) are skipped beyond that, with a pointer to \`testWindow\`. While the programs a draining check
+  asks for would allocate at most ${DRAIN_FRAMES} frames in all (each program's first fill counted as all of RAM,
+  each later one as what was freed since), they run as generated; on a larger board the check runs fewer, longer
+  programs instead: each drains all of RAM once, early, then runs up to ${MAX_STEPS_AFTER_DRAIN} steps of the
+  check's mix in the drained state (frees, refills, further drains). As many run as the budget holds, at least
+  ${MIN_DRAINS}, and the report says how many and how many frames they drained (\`--drain-budget\` buys more).
 - **Live frame**: one \`allocFrame\` returned and no free has taken back. **Live range**: one
   \`allocContiguousFrames\` returned and \`deallocContiguousFrames\` has not taken back.
 - **Pending line**: raised (the \`raiseIrq\` port) and not yet fetched (acknowledge) or dispatched (peek).

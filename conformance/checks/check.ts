@@ -17,10 +17,10 @@ import type { ProgramShape } from "../program/arbitraries.ts";
  * - `zeroedFrames`, `strictFree`: the profile claims them;
  * - `numa`: the profile declares `cpuNodes` over at least two nodes;
  * - `memory-ports`: the HAL has `readMemory` and `writeMemory`;
- * - `exhaustible`: RAM (or the test window) holds at most 2^20 frames, so a
+ * - `exhaustible`: RAM (or the test window) holds at most 2^22 frames, so a
  *   check can allocate all of it;
  * - `irq-peek`, `irq-acknowledge`: the profile declares that fetch semantics;
- * - `irq-banked`: the profile declares banked lines and more than one CPU;
+ * - `irq-banked`: the profile declares banked lines;
  * - `contiguous`: the `axvisor-memory` edition; a HAL of that edition without
  *   the contiguous methods is an `error`, not a skip.
  */

@@ -154,7 +154,7 @@ function checkRegion(index: number, value: unknown, frameSize: bigint): Resolved
   return { start, size, end: start + size, node };
 }
 
-function checkIrq(value: unknown, cpus: number): ResolvedIrq {
+function checkIrq(value: unknown): ResolvedIrq {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     fail("type", "irq", `must be an object { lines, none, order, fetch?, banked? }, got ${describe(value)}`);
   }
@@ -177,9 +177,6 @@ function checkIrq(value: unknown, cpus: number): ResolvedIrq {
     fail("type", "irq.fetch", `must be one of ${IRQ_FETCHES.join(", ")}, got ${describe(irq.fetch)}`);
   }
   const banked = irq.banked === undefined ? 0 : checkInteger("irq.banked", irq.banked, 0, lines);
-  if (banked > 0 && cpus === 1) {
-    fail("range", "irq.banked", `declares ${banked} per-CPU lines, but the profile has one CPU (declare cpus)`);
-  }
   return { lines, none, order: irq.order as IrqOrder, fetch, banked };
 }
 
@@ -301,7 +298,7 @@ export function validateProfile(profile: unknown): ResolvedProfile {
     cpus,
     cpuNodes,
     numa: raw.cpuNodes !== undefined,
-    irq: raw.irq === undefined ? undefined : checkIrq(raw.irq, cpus),
+    irq: raw.irq === undefined ? undefined : checkIrq(raw.irq),
     zeroedFrames: checkBoolean("zeroedFrames", raw.zeroedFrames),
     strictFree: checkBoolean("strictFree", raw.strictFree),
   };

@@ -18,15 +18,12 @@ import { HARNESS_ERROR, judgeTrace, judgeTraceReach, type Violation } from "../j
 import { formatProgram, formatTrace } from "../judge/print.ts";
 import { deniedPermission } from "../program/permission.ts";
 import { type ExecutionFailure, inProcessExecutor, type ProgramExecutor } from "./program_executor.ts";
-import {
-  type JsonOperation,
-  MANY_LIMIT,
-  type Operation,
-  type Program,
-  programFromJson,
-  programToJson,
-  type StepRef,
-} from "../program/program.ts";
+import { type JsonOperation, type Program, programFromJson, programToJson } from "../program/program.ts";
+import { WordList } from "../program/word_list.ts";
+import { vacuousReason } from "../contract/vacuity.ts";
+import { DRAIN_FRAMES, drainOnceShape, drainRuns, fillCost, stepsAfterDrain, withinBudget } from "./drain_plan.ts";
+import { dropChunks, dropNeedlessSteps, pinPicks } from "./shrink.ts";
+import { listUnderOwnChecks } from "./cross_list.ts";
 import { capacityOf, type ResolvedProfile, validateProfile } from "../contract/profile.ts";
 
 /**
@@ -119,11 +116,13 @@ export interface CheckResult {
   output?: string;
   /** The clauses the check's programs exercised (of those it enforces). */
   reached?: string[];
-  /** Programs that broke another check's clause first, and so were judged no further. */
-  blocked?: number;
+  /** For a failure listed under this check's clause but found by another check's program: that check (replay it). */
+  seenBy?: string;
 }
 
 export { deniedPermission } from "../program/permission.ts";
+export { DRAIN_FRAMES, MIN_DRAINS } from "./drain_plan.ts";
+export { pinPicks } from "./shrink.ts";
 
 /** The budget and seed of a run. */
 export interface RunOptions {
@@ -253,20 +252,22 @@ function fittedShape(
   };
 }
 
-function fails(check: Check, violation: Violation | undefined): boolean {
-  if (!violation) return false;
+/** Whether a violation breaks one of the check's own clauses (or is a harness error, which every check reports). */
+function breaksOwnClause(check: Check, violation: Violation): boolean {
   return violation.clause === HARNESS_ERROR || check.judgesAll === true ||
     check.clauses.includes(violation.clause) || (violation.also ?? []).some((clause) => check.clauses.includes(clause));
 }
 
 /**
- * Frames a draining check may allocate over all its programs before it runs fewer of them: 2^19, so that the four
- * draining checks cost a whole run about as much at 256 MiB as 200 programs of the rest (each program may drain all
- * of RAM; a smaller RAM is drained in every program).
+ * What a shrinking candidate must break to stand for the first failure: one of the check's own clauses when the
+ * first failure broke one, or else the very clause the first failure broke (a violation of another check's clause
+ * fails this check too, and is shrunk as itself).
  */
-export const DRAIN_FRAMES = 1 << 19;
-/** The fewest programs a draining check runs, however large RAM is. */
-export const MIN_DRAIN_RUNS = 1;
+function failureLike(check: Check, first: Violation): (violation: Violation | undefined) => boolean {
+  if (breaksOwnClause(check, first)) return (violation) => violation !== undefined && breaksOwnClause(check, violation);
+  return (violation) =>
+    violation !== undefined && (violation.clause === first.clause || (violation.also ?? []).includes(first.clause));
+}
 
 /** The most programs in one batch; fewer when fills are large, so a batch holds about 2^20 frames at most. */
 const MAX_BATCH = 128;
@@ -281,6 +282,17 @@ interface Verdict {
 /** The key a program is remembered by (programs hold bigints, so JSON needs a replacer). */
 function programKey(program: Program): string {
   return JSON.stringify(program, (_key, value) => typeof value === "bigint" ? `0x${value.toString(16)}` : value);
+}
+
+/** Frames the fills of a trace handed out (for the note of a check that drains RAM). */
+function framesFilled(trace: Trace): number {
+  let frames = 0;
+  for (const step of trace.steps) {
+    if (step.op.op !== "fill" || !(step.result instanceof WordList)) continue;
+    const values = step.result;
+    frames += values.length - (values.length > 0 && (values.at(values.length - 1) ?? null) === null ? 1 : 0);
+  }
+  return frames;
 }
 
 /**
@@ -304,8 +316,11 @@ export function runCheck(target: HalTarget, check: Check, options: RunOptions = 
  * only runs them. Generated programs travel in batches; only shrinking
  * sends candidates one at a time.
  *
- * A check passes only when all its programs ran and they exercised its
- * clauses; otherwise it is `incomplete` with the reason.
+ * Any violation a program shows fails the check, whichever clause it
+ * breaks. A check passes only when all its programs ran and they exercised
+ * its clauses (those that can arise under the profile: see vacuity.ts);
+ * otherwise it is `incomplete` with the reason. A check whose clauses cannot
+ * arise at all is skipped, with the reason.
  *
  * @example
  * ```ts
@@ -341,6 +356,12 @@ export async function runCheckWith(
     const reason = unmetNeed(need, profile, executor.methods, exhaustionLimit);
     if (reason) return done(needIsBroken(need, profile) ? "error" : "skip", 0, { reason });
   }
+  // Clauses that cannot arise under the profile are not asked of the programs; a check of nothing else is skipped.
+  const vacuous = check.judgesAll ? [] : check.clauses.filter((clause) => vacuousReason(clause, profile));
+  if (vacuous.length === check.clauses.length) {
+    const reasons = [...new Set(vacuous.map((clause) => vacuousReason(clause, profile)!))];
+    return done("skip", 0, { reason: `${vacuous.join(", ")} cannot arise: ${reasons.join("; ")}` });
+  }
   const shape = fittedShape(check.shape, profile, executor.methods, options, check.needs.includes("exhaustible"));
   const arbitrary = programArbitrary(profile, shape);
   // Only the checks that need to exhaust RAM drain all of it; the others fill a bounded sample of the pool, so that
@@ -359,44 +380,46 @@ export async function runCheckWith(
       "nothing pending, so it is never raised"
     : undefined;
   // The programs: the requested ones, or, when a check that drains RAM would drain more than the drain budget over
-  // all of them (every fill may drain the whole pool), those of them that drain and still fit the budget, in order (at
-  // least MIN_DRAIN_RUNS); the note says so. A program without a fill would spend a run on nothing the check is about.
-  const sampled = options.path === undefined
+  // all of them, fewer and longer ones that each drain once and then run the check's mix in the drained state.
+  let programs: Program[] = options.path === undefined
     ? fc.sample(arbitrary, { seed, numRuns: requestedRuns, randomType: RANDOM_TYPE })
     : [];
-  const budgeted = drains ? withinDrainBudget(sampled, capacity, drainFrames) : undefined;
-  const fewer = budgeted !== undefined;
-  const programs: Program[] = budgeted?.programs ?? sampled;
+  const drainOnce = drains && options.path === undefined &&
+    programs.reduce((sum, program) => sum + fillCost(program, capacity), 0) > drainFrames;
+  let stepsAfter = 0;
+  if (drainOnce) {
+    const runs = drainRuns(capacity, drainFrames, requestedRuns);
+    stepsAfter = stepsAfterDrain(shape, requestedRuns, runs);
+    const long = programArbitrary(profile, drainOnceShape(shape, stepsAfter));
+    programs = withinBudget(fc.sample(long, { seed, numRuns: runs, randomType: RANDOM_TYPE }), capacity, drainFrames);
+  }
   const numRuns = options.path === undefined ? programs.length : requestedRuns;
-  const drainNote = budgeted
-    ? `${programs.length} of ${requestedRuns} programs (those that drain, as the budget holds), ${budgeted.fills} fills that may each ` +
-      `drain all ${capacity} frames: the drain budget is ${drainFrames} frames per check (--drain-budget)`
-    : undefined;
   // A window is the author's choice of what to drain: say so wherever a check drains, so a green line cannot hide it.
   const windowNote = drains && profile.testWindow
     ? `drained the test window only: ${capacity} usable frames of ${
       profile.board.reduce((sum, region) => sum + region.size / BigInt(profile.frameSize), 0n)
     } declared`
     : undefined;
-  const note = [drainNote, windowNote, shadowed].filter(Boolean).join("; ") || undefined;
   const verdicts = new Map<string, Verdict>();
 
   // Generated programs, in batches that grow while the HAL keeps up.
   let ran = 0;
-  let blocked = 0;
-  const blockers = new Map<string, number>();
+  let filled = 0;
   const reached = new Set<string>();
   const states = applicableStates(profile);
   const visits = new Map<string, number>(states.map((state) => [state, 0]));
   let failing = options.path !== undefined;
   // The first failing program as it ran: the counterexample if shrinking cannot finish before the deadline.
   let firstFailure: { program: Program; trace: Trace; violation: Violation } | undefined;
-  // Verdicts of the generated programs, in order: keyed for fast-check only if a failure needs shrinking.
-  const judged: Verdict[] = [];
   if (!failing) {
-    const usesFill = hasFill(shape);
-    const batchCap = usesFill ? Math.max(1, Math.min(MAX_BATCH, Math.floor(FRAMES_PER_BATCH / fillLimit))) : MAX_BATCH;
-    let size = Math.min(8, batchCap);
+    // The few long programs of a large board travel in one batch, so that the driver runs the next while this
+    // process judges one (each is judged as it arrives, and none is kept).
+    const batchCap = drainOnce
+      ? programs.length
+      : hasFill(shape)
+      ? Math.max(1, Math.min(MAX_BATCH, Math.floor(FRAMES_PER_BATCH / fillLimit)))
+      : MAX_BATCH;
+    let size = drainOnce ? batchCap : Math.min(8, batchCap);
     while (ran < programs.length && !failing) {
       if (performance.now() - started > budgetMs) break;
       const batch = programs.slice(ran, ran + size);
@@ -407,17 +430,14 @@ export async function runCheckWith(
         onTrace(index, trace) {
           if (failing) return; // the rest of a batch after the first failure is not judged
           const judgement = judgeTraceReach(trace, profile);
-          const fail = fails(check, judgement.violation);
-          judged.push({ violation: judgement.violation, fails: fail });
           ran++;
+          if (drains) filled += framesFilled(trace);
           for (const clause of judgement.reached) reached.add(clause);
           for (const state of judgement.visited) if (visits.has(state)) visits.set(state, visits.get(state)! + 1);
-          if (fail) {
+          // Any violation fails the check, whichever clause it breaks: a violation observed is a violation.
+          if (judgement.violation) {
             failing = true;
-            firstFailure = { program: batch[index], trace, violation: judgement.violation! };
-          } else if (judgement.violation) {
-            blocked++;
-            blockers.set(judgement.violation.clause, (blockers.get(judgement.violation.clause) ?? 0) + 1);
+            firstFailure = { program: batch[index], trace, violation: judgement.violation };
           }
         },
       });
@@ -439,34 +459,75 @@ export async function runCheckWith(
       size = Math.max(1, Math.min(size * 2, batchCap, affordable));
     }
   }
+  const drainNote = drainOnce
+    ? `${ran} of ${requestedRuns} programs, each draining all ${capacity} usable frames once and then running up to ` +
+      `${stepsAfter} steps in the drained state (${filled} frames handed out by fills): the drain budget is ` +
+      `${drainFrames} frames per check (--drain-budget buys more programs)`
+    : undefined;
+  const note = [drainNote, windowNote, shadowed].filter(Boolean).join("; ") || undefined;
   const exercised = {
     reached: check.clauses.filter((clause) => reached.has(clause)),
-    ...(blocked ? { blocked } : {}),
     ...(note ? { note } : {}),
     ...(ran > 0 ? { reach: Object.fromEntries(visits) } : {}),
   };
+  const replayOne = async (program: Program) => {
+    if (performance.now() > deadline) return undefined;
+    const outcome = await executor.execute([program], { fillLimit, deadline });
+    if (outcome.failure) return undefined;
+    const trace = outcome.traces[0];
+    return { trace, violation: judgeTrace(trace, profile) };
+  };
+
+  if (failing && drainOnce && firstFailure) {
+    // Every candidate drains the whole pool: fast-check's shrinker would run hundreds of them. The program is cut
+    // after its violation (judging stops there), its picks pinned, and its steps dropped in chunks, then one by one,
+    // while the deadline allows.
+    const like = failureLike(check, firstFailure.violation);
+    const stillBreaks = async (candidate: Program) => {
+      const replayed = await replayOne(candidate);
+      return replayed === undefined ? undefined : like(replayed.violation);
+    };
+    const cut = pinPicks(firstFailure.program.slice(0, firstFailure.violation.step + 1), firstFailure.trace);
+    const program = await dropNeedlessSteps(await dropChunks(cut, stillBreaks), stillBreaks);
+    const final = await replayOne(program);
+    const shown = final?.violation && like(final.violation)
+      ? { program, trace: final.trace, violation: final.violation, shrunk: true }
+      : { ...firstFailure, shrunk: false };
+    return failed(
+      shown.program,
+      shown.trace,
+      shown.violation,
+      "",
+      shown.shrunk ? "" : " (not shrunk: the check's " +
+        "deadline passed while shrinking)",
+      ran,
+    );
+  }
 
   if (failing) {
-    judged.forEach((verdict, index) => verdicts.set(programKey(programs[index]), verdict));
-    const replayOne = async (program: Program) => {
-      if (performance.now() > deadline) return undefined;
-      const outcome = await executor.execute([program], { fillLimit, deadline });
-      if (outcome.failure) return undefined;
-      const trace = outcome.traces[0];
-      return { trace, violation: judgeTrace(trace, profile) };
-    };
-    // fast-check regenerates the same programs (same seed): answered from memory until the failing one. Programs a
-    // draining check passed over (it ran those that drain, as the budget holds) come before it unanswered: they are not run.
-    let shrinking = options.path !== undefined;
+    const like = firstFailure
+      ? failureLike(check, firstFailure.violation)
+      : (violation: Violation | undefined) => violation !== undefined && breaksOwnClause(check, violation);
+    // The generated programs before the first failure kept the contract; the failing one breaks it.
+    programs.slice(0, ran).forEach((program, index) =>
+      verdicts.set(
+        programKey(program),
+        index === ran - 1 && firstFailure
+          ? {
+            violation: firstFailure.violation,
+            fails: true,
+          }
+          : { fails: false },
+      )
+    );
+    // fast-check regenerates the same programs (same seed): answered from memory until the failing one.
     const property = fc.asyncProperty(arbitrary, async (program: Program) => {
       const key = programKey(program);
       let verdict = verdicts.get(key);
-      if (!verdict && fewer && !shrinking) return true;
-      if (verdict?.fails) shrinking = true;
       if (!verdict) {
         const replayed = await replayOne(program);
         // A candidate that crashed or ran out of time is not taken as a smaller failure.
-        verdict = { violation: replayed?.violation, fails: replayed ? fails(check, replayed.violation) : false };
+        verdict = { violation: replayed?.violation, fails: replayed ? like(replayed.violation) : false };
         verdicts.set(key, verdict);
       }
       return !verdict.fails;
@@ -485,10 +546,13 @@ export async function runCheckWith(
       const clause = found?.violation?.clause;
       const program = found === undefined || clause === undefined ? shrunk : await dropNeedlessSteps(
         pinPicks(shrunk, found.trace),
-        async (candidate) => (await replayOne(candidate))?.violation?.clause === clause,
+        async (candidate) => {
+          const replayed = await replayOne(candidate);
+          return replayed === undefined ? undefined : replayed.violation?.clause === clause;
+        },
       );
       const final = await replayOne(program);
-      const runs = fewer ? ran : Math.max(ran, outcome.numRuns);
+      const runs = Math.max(ran, outcome.numRuns);
       const outOfTime = performance.now() > deadline;
       let shown: { program: Program; trace: Trace; violation: Violation } | undefined;
       if (final?.violation) shown = { program, trace: final.trace, violation: final.violation };
@@ -500,27 +564,15 @@ export async function runCheckWith(
             "(same program, another outcome)",
         });
       }
-      const { violation } = shown;
-      const counterexample: Counterexample = {
-        version: SUITE_VERSION,
-        target: executor.name,
-        check: check.id,
-        runSeed,
-        seed,
-        path: shown === firstFailure ? "" : outcome.counterexamplePath ?? "",
-        program: programToJson(shown.program),
-        steps: formatTrace(shown.trace, violation),
-        violation,
-      };
-      const status = violation.clause === HARNESS_ERROR ? "error" : "fail";
-      const denied = status === "error" ? violation.denied ?? deniedPermission(violation.message) : undefined;
       const unshrunk = shown !== firstFailure ? "" : " (not shrunk: the check's deadline passed while shrinking)";
-      return done(status, runs, {
-        counterexample,
-        reason: violation.message + unshrunk,
-        ...(denied ? { denied } : {}),
-        ...exercised,
-      });
+      return failed(
+        shown.program,
+        shown.trace,
+        shown.violation,
+        shown === firstFailure ? "" : outcome.counterexamplePath ?? "",
+        unshrunk,
+        runs,
+      );
     }
     if (outcome.failed) {
       return done("error", ran, { reason: `internal error: ${String(outcome.errorInstance)}` });
@@ -536,61 +588,46 @@ export async function runCheckWith(
   if (ran < numRuns) {
     return done("incomplete", ran, { reason: `time budget spent after ${ran} of ${numRuns} programs`, ...exercised });
   }
-  const [topBlocker] = [...blockers.entries()].sort((a, b) => b[1] - a[1]);
-  const blockerText = topBlocker
-    ? `${topBlocker[0]} (${CHECKS.find((other) => other.clauses.includes(topBlocker[0]))?.id ?? "see SPEC.md"})`
-    : "";
-  if (ran > 0 && blocked === ran) {
-    return done("incomplete", ran, {
-      reason: `every program broke ${blockerText} before this check's clauses could be judged: fix that first`,
-      ...exercised,
-    });
-  }
   const unreached = check.judgesAll
     ? (reached.has("STATE-1") ? [] : ["STATE-1"])
-    : check.clauses.filter((clause) => !reached.has(clause));
+    : check.clauses.filter((clause) => !reached.has(clause) && !vacuous.includes(clause));
   if (unreached.length > 0) {
     return done("incomplete", ran, {
-      reason: `no program exercised ${unreached.join(", ")} (${ran} programs${
-        blocked ? `; ${blocked} stopped early at ${blockerText}` : ""
-      }): more --runs, or a HAL that gets there`,
+      reason: `no program exercised ${unreached.join(", ")} (${ran} programs): more --runs, or a HAL that gets there`,
       ...exercised,
     });
   }
   return done("pass", ran, exercised);
-}
 
-/**
- * The programs a draining check runs when all of `programs` would drain more than `budget` frames (each fill counted
- * as a whole pool of `capacity` frames): those that fill, in order, each that still fits the budget, or the one with the
- * fewest fills when none fits (MIN_DRAIN_RUNS is one). Undefined when all of them fit.
- */
-function withinDrainBudget(
-  programs: Program[],
-  capacity: number,
-  budget: number,
-): { programs: Program[]; fills: number } | undefined {
-  const fillsOf = new Map(programs.map((program) => [program, program.filter((op) => op.op === "fill").length]));
-  let total = 0;
-  for (const count of fillsOf.values()) total += count;
-  if (total * capacity <= budget) return undefined;
-  const draining = programs.filter((program) => fillsOf.get(program)! > 0);
-  const chosen: Program[] = [];
-  let fills = 0;
-  for (const program of draining) {
-    const more = fillsOf.get(program)!;
-    if ((fills + more) * capacity > budget) continue;
-    chosen.push(program);
-    fills += more;
+  /** The result of a failure: the program as shown, with its steps and the broken clause. */
+  function failed(
+    program: Program,
+    trace: Trace,
+    violation: Violation,
+    path: string,
+    unshrunk: string,
+    runs: number,
+  ): CheckResult {
+    const counterexample: Counterexample = {
+      version: SUITE_VERSION,
+      target: executor.name,
+      check: check.id,
+      runSeed,
+      seed,
+      path,
+      program: programToJson(program),
+      steps: formatTrace(trace, violation),
+      violation,
+    };
+    const status = violation.clause === HARNESS_ERROR ? "error" : "fail";
+    const denied = status === "error" ? violation.denied ?? deniedPermission(violation.message) : undefined;
+    return done(status, runs, {
+      counterexample,
+      reason: violation.message + unshrunk,
+      ...(denied ? { denied } : {}),
+      ...exercised,
+    });
   }
-  // When not even one fits (a pool larger than the budget), the least costly: the first with the fewest fills (some
-  // program fills, or the total would fit).
-  if (chosen.length === 0) {
-    const cheapest = draining.reduce((best, program) => fillsOf.get(program)! < fillsOf.get(best)! ? program : best);
-    chosen.push(cheapest);
-    fills += fillsOf.get(cheapest)!;
-  }
-  return { programs: chosen, fills };
 }
 
 function hasFill(shape: ProgramShape): boolean {
@@ -621,95 +658,6 @@ function executionFailed(
       violation,
     },
   });
-}
-
-const PICK_FIELDS = ["frame", "pick", "range"] as const;
-
-/**
- * Replaces every pick by a reference to the step whose result it resolved to
- * in `trace`, so that removing an unrelated step no longer changes what later
- * steps operate on.
- */
-export function pinPicks(program: Program, trace: Trace): Program {
-  return program.map((op, index) => {
-    const step = trace.steps[index];
-    if (!step || step.source === undefined) return op;
-    const pinned: Record<string, unknown> = { ...op };
-    for (const field of PICK_FIELDS) {
-      if (field in pinned) pinned[field] = { step: step.source, nth: step.sourceNth ?? 0 };
-    }
-    return pinned as Operation;
-  });
-}
-
-/** `program` without step `index`, references renumbered; `undefined` if a later step refers to it. */
-function withoutStep(program: Program, index: number): Program | undefined {
-  const out: Program = [];
-  for (const [position, op] of program.entries()) {
-    if (position === index) continue;
-    const copy: Record<string, unknown> = { ...op };
-    for (const field of PICK_FIELDS) {
-      const ref = copy[field] as StepRef | number | undefined;
-      if (typeof ref !== "object") continue;
-      if (ref.step === index) return undefined;
-      if (ref.step > index) copy[field] = { ...ref, step: ref.step - 1 };
-    }
-    out.push(copy as Operation);
-  }
-  return out;
-}
-
-/**
- * Polishes fast-check's shrunk program: with picks pinned to the steps they
- * refer to, single steps are removed one at a time, keeping every removal
- * after which the same clause still breaks. Steps after the violation go
- * first: running is deterministic and judging stops at the violation.
- */
-async function dropNeedlessSteps(
-  program: Program,
-  stillBreaks: (candidate: Program) => Promise<boolean>,
-): Promise<Program> {
-  let current = program;
-  for (let changed = true; changed;) {
-    changed = false;
-    for (let index = current.length - 1; index >= 0; index--) {
-      const candidate = withoutStep(current, index);
-      if (candidate && await stillBreaks(candidate)) {
-        current = candidate;
-        changed = true;
-      }
-    }
-    // A free of many that frees every live frame is simpler to read, and lets later steps go.
-    for (let index = current.length - 1; index >= 0; index--) {
-      const op = current[index];
-      if (op.op !== "freeMany" || op.count === MANY_LIMIT) continue;
-      const candidate = current.with(index, { ...op, count: MANY_LIMIT });
-      if (await stillBreaks(candidate)) {
-        current = candidate;
-        changed = true;
-      }
-    }
-    // Two frees of many in a row become one: a slow leak needs hundreds of frees in all, not in one step, so
-    // fast-check (which only makes counts smaller) leaves them split.
-    for (let index = current.length - 2; index >= 0; index--) {
-      const candidate = mergedFrees(current, index);
-      if (candidate && await stillBreaks(candidate)) {
-        current = candidate;
-        changed = true;
-      }
-    }
-  }
-  return current;
-}
-
-/** The program with steps `index` and `index + 1`, both `freeMany` with one stride, as one; or undefined. */
-function mergedFrees(program: Program, index: number): Program | undefined {
-  const [first, second] = [program[index], program[index + 1]];
-  if (first.op !== "freeMany" || second.op !== "freeMany" || first.stride !== second.stride) return undefined;
-  const replaced = [...program];
-  replaced[index] = { ...first, count: Math.min(first.count + second.count, MANY_LIMIT) };
-  // A freeMany produces no address, so nothing refers to the step removed; later references shift by one.
-  return withoutStep(replaced, index + 1);
 }
 
 function replayProgram(target: HalTarget, profile: ResolvedProfile, program: Program) {
@@ -762,7 +710,15 @@ export async function runConformance(
       options.onResult?.(result);
     }
   }
-  return { version: SUITE_VERSION, seed, targets: list.map((t) => t.name), results, summary: summarize(results) };
+  // A violation is listed under its clause's own check too, whichever check's program saw it.
+  const listed = listUnderOwnChecks(results);
+  return {
+    version: SUITE_VERSION,
+    seed,
+    targets: list.map((t) => t.name),
+    results: listed,
+    summary: summarize(listed),
+  };
 }
 
 /** What `replay` found. */

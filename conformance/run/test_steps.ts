@@ -9,6 +9,7 @@ import { CHECKS } from "../checks/catalogue.ts";
 import type { HalTarget } from "../contract/hal.ts";
 import { inProcessExecutor } from "./program_executor.ts";
 import { type CheckResult, runCheckWith, type RunOptions } from "./runner.ts";
+import { listUnderOwnChecks } from "./cross_list.ts";
 
 /** Thrown by a failing conformance step: the message is the printed counterexample. */
 export class ConformanceError extends Error {
@@ -58,8 +59,13 @@ export async function testConformance(
 ): Promise<void> {
   const seed = options.seed ?? 0;
   const executor = inProcessExecutor(target);
-  for (const check of options.checks ?? CHECKS) {
-    const result = await runCheckWith(executor, check, { ...options, seed });
+  // Every check runs before any step is registered: a violation one check saw is listed under its clause's check too.
+  const checks = options.checks ?? CHECKS;
+  const results: CheckResult[] = [];
+  for (const check of checks) results.push(await runCheckWith(executor, check, { ...options, seed }));
+  const listed = listUnderOwnChecks(results);
+  for (const [index, check] of checks.entries()) {
+    const result = listed[index];
     if (result.status === "skip") {
       await t.step({ name: `${check.id} (skipped: ${result.reason})`, ignore: true, fn: () => {} });
       continue;

@@ -66,12 +66,6 @@ export const REJECTIONS: [string, unknown, typeof TypeError | typeof RangeError,
     /irq.fetch must be one of peek, acknowledge/,
   ],
   [
-    "banked lines on one CPU",
-    { memory: [ram], irq: { lines: 64, none: 1023, order: "fifo", banked: 32 } },
-    RangeError,
-    /irq.banked declares 32 per-CPU lines, but the profile has one CPU/,
-  ],
-  [
     "banked beyond the lines",
     { memory: [ram], cpus: 2, irq: { lines: 16, none: 1023, order: "fifo", banked: 32 } },
     RangeError,

@@ -170,6 +170,21 @@ export function judgeAllocation(
     model.reuseReached = true;
     model.reach("FREE-2");
   }
+  // An address a strict free refused, handed out where no frame may be: the refused free changed the allocator.
+  if (model.rejectedCount > 0 && model.rejected.has(value - value % fs)) {
+    const region = model.regionOf(value);
+    const misplaced = value % fs !== 0n ? "ALLOC-3" : value === 0n ? "ALLOC-5" : !region ? "ALLOC-4" : undefined;
+    if (misplaced) {
+      return at(
+        "FREE-4",
+        `allocFrame returned ${hex(value)}, an address a free refused earlier: the rejected free changed the ` +
+          "allocator",
+        "a usable frame that is not live",
+        hex(value),
+        [misplaced],
+      );
+    }
+  }
   if (value % fs !== 0n) {
     return at(
       "ALLOC-3",

@@ -55,6 +55,17 @@ export function judgeFree(model: ContractModel, step: TraceStep, at: Report, thr
   const owner = model.live.get(paddr);
   if (owner !== undefined) {
     model.reach("FREE-1");
+    if (step.threw && model.rejectedCount > 0 && model.rejected.has(paddr)) {
+      return at(
+        "FREE-4",
+        `deallocFrame(${hex(paddr)}) ${threw}, though the frame is live (handed out at step ${
+          owner + 1
+        }): an earlier rejected free of it changed the allocator`,
+        "the frame is freed",
+        threw,
+        ["FREE-1"],
+      );
+    }
     if (step.threw) {
       return at(
         "FREE-1",

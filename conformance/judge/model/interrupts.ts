@@ -33,6 +33,14 @@ function elsewhere(model: ContractModel, irq: number): PendingIrq | undefined {
   return model.pending.find((entry) => entry.irq === irq && entry.cpu >= 0 && entry.cpu !== model.cpu);
 }
 
+/** A hint for a fetch of a line that is not pending: it was dispatched and not raised since (not acknowledged?). */
+function staleHint(model: ContractModel, irq: number): string {
+  const dispatchedAt = model.lastDispatch.get(irq);
+  if (dispatchedAt === undefined || (model.lastRaise.get(irq) ?? -1) > dispatchedAt) return "";
+  return ` (irqHandler dispatched it at step ${dispatchedAt + 1} and nothing raised it since: did the handler ` +
+    "acknowledge it, and clear what irqFetch reads?)";
+}
+
 /** Records a `raise` step. */
 export function judgeRaise(model: ContractModel, step: TraceStep, threw: string): Violation | undefined {
   if (step.op.op !== "raise") return undefined;
@@ -45,6 +53,7 @@ export function judgeRaise(model: ContractModel, step: TraceStep, threw: string)
     };
   }
   const cpu = bankOf(model, irq, model.cpu);
+  model.lastRaise.set(irq, step.index);
   if (cpu >= 0) model.bankedRaised = true;
   if (cpu > 0) model.visited.add("banked line off CPU 0");
   if (!model.pending.some((entry) => entry.irq === irq && entry.cpu === cpu)) {
@@ -111,7 +120,7 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
       const active = fetch === "acknowledge" ? model.active.find((entry) => entry.irq === irq) : undefined;
       const why = active
         ? ` (it is active since step ${active.step + 1}: acknowledged lines are not fetched again)`
-        : "";
+        : staleHint(model, irq);
       return at(
         "IRQ-1",
         `irqFetch returned ${irq} with nothing pending${why}`,
@@ -142,7 +151,7 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
     }
     return at(
       "IRQ-2",
-      `irqFetch returned ${irq}, which is not pending (${pending})`,
+      `irqFetch returned ${irq}, which is not pending (${pending})${staleHint(model, irq)}`,
       `one of ${lines.join(", ")}`,
       `${irq}`,
     );
@@ -151,7 +160,8 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
   if (expected !== undefined && irq !== expected) {
     return at(
       "IRQ-3",
-      `irqFetch returned ${irq} with ${pending}; order ${model.profile.irq!.order} serves ${expected} first`,
+      `irqFetch returned ${irq} with ${pending}; order ${model.profile.irq!.order} serves ${expected} first (or ` +
+        `IRQ ${expected} was lost${model.completionHint([expected!])})`,
       `${expected}`,
       `${irq}`,
     );
@@ -272,7 +282,8 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
   if (expected !== undefined && irq !== expected) {
     return at(
       "IRQ-3",
-      `irqHandler dispatched ${irq} with ${pending}; order ${model.profile.irq!.order} serves ${expected} first`,
+      `irqHandler dispatched ${irq} with ${pending}; order ${model.profile.irq!.order} serves ${expected} first (or ` +
+        `IRQ ${expected} was lost${model.completionHint([expected!])})`,
       `${expected}`,
       `${irq}`,
     );

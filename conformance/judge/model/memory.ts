@@ -36,6 +36,7 @@ export function judgeMemoryAccess(
     }
     if (step.op.bytes.length === 0) return undefined;
     frame = model.bytesOf(base);
+    model.writes.push({ frame: base, offset, bytes: step.op.bytes, step: step.index });
     const end = offset + step.op.bytes.length;
     frame.values.set(step.op.bytes, offset);
     frame.steps.fill(step.index + 1, offset, end);
@@ -105,9 +106,28 @@ export function judgeMemoryAccess(
         `${bytes[i]}`,
       );
     }
+    // A byte written to another frame while both were live (freed since, so no longer in model.memory): aliased.
+    const allocatedAt = model.live.get(base)!;
+    const alias = model.writes.findLast((write) =>
+      write.frame !== base && write.step > allocatedAt && offset + i >= write.offset &&
+      offset + i < write.offset + write.bytes.length && write.bytes[offset + i - write.offset] === bytes[i]
+    );
+    if (alias) {
+      return at(
+        "MEM-2",
+        `frame ${hex(base)} reads ${bytes[i]} at offset ${hex(BigInt(offset + i))}: the byte written to frame ${
+          hex(alias.frame)
+        } at step ${alias.step + 1}, while both were live`,
+        zeroed ? "0 (zeroedFrames)" : "what this frame holds",
+        `${bytes[i]}`,
+        zeroed ? ["ALLOC-8"] : undefined,
+      );
+    }
     return at(
       "ALLOC-8",
-      `frame ${hex(base)}, just allocated, reads ${bytes[i]} at offset ${hex(BigInt(offset + i))}, not 0`,
+      `frame ${hex(base)}, allocated at step ${allocatedAt + 1} and not written since, reads ${bytes[i]} at offset ${
+        hex(BigInt(offset + i))
+      }, not 0`,
       "0 (zeroedFrames)",
       `${bytes[i]}`,
     );

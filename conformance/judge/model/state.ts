@@ -144,6 +144,8 @@ export class ContractModel {
   #virtPages: Map<bigint, { physBase: bigint; step: number }> | undefined;
   #memory: Map<bigint, FrameMemory> | undefined;
   #lastDispatch: Map<number, number> | undefined;
+  #lastRaise: Map<number, number> | undefined;
+  #writes: { frame: bigint; offset: number; bytes: readonly number[]; step: number }[] | undefined;
   #ranges: Map<bigint, LiveRange> | undefined;
   #rangeOwner: Map<bigint, bigint> | undefined;
   #freedFromRange: Set<bigint> | undefined;
@@ -167,6 +169,14 @@ export class ContractModel {
   /** The step that last dispatched each line. */
   get lastDispatch(): Map<number, number> {
     return this.#lastDispatch ??= new Map();
+  }
+  /** Every write of the program, in order (few: what aliasing is traced back to once the frame written is freed). */
+  get writes(): { frame: bigint; offset: number; bytes: readonly number[]; step: number }[] {
+    return this.#writes ??= [];
+  }
+  /** The step that last raised each line. */
+  get lastRaise(): Map<number, number> {
+    return this.#lastRaise ??= new Map();
   }
   /** Live contiguous ranges, by first frame. */
   get ranges(): Map<bigint, LiveRange> {

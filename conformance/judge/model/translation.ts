@@ -39,11 +39,18 @@ export function judgeTranslation(
         hex(result),
       );
     }
+    // The offset kept on another page is a translation that moved (XLATE-5); anything else lost the offset.
+    const moved = (result - known.virtBase - offset) % fs === 0n;
     return at(
-      "XLATE-3",
+      moved ? "XLATE-5" : "XLATE-3",
       `physToVirt(${hex(paddr)}) returned ${hex(result)}, but physToVirt(${hex(base + known.offset)}) was ${
         hex(known.virtBase + known.offset)
-      } at step ${known.step + 1}: the offset inside the frame was not kept`,
+      } at step ${known.step + 1}: ${
+        moved
+          ? "the frame's translation changed (the offset is kept, on another page)"
+          : "the offset inside the frame " +
+            "was not kept"
+      }`,
       hex(expected),
       hex(result),
     );
@@ -106,14 +113,18 @@ export function judgeReverseTranslation(
   const result = step.result;
   if (!isAddress(result)) return outOfRange(`virtToPhys(${hex(vaddr)})`, result, at);
   if (result === paddr) return undefined;
-  const source = model.xlate.get(paddr - paddr % model.frameSize);
-  const sameOffset = source === undefined || source.offset === paddr % model.frameSize;
+  // The offset kept on another frame is a round trip that does not come back (XLATE-2); another offset lost it
+  // (XLATE-3, and the round trip with it).
+  const fs = model.frameSize;
+  const offsetKept = result % fs === paddr % fs;
   return at(
-    sameOffset ? "XLATE-2" : "XLATE-3",
-    sameOffset
-      ? `virtToPhys(physToVirt(${hex(paddr)})) returned ${hex(result)}: the round trip does not come back`
+    offsetKept ? "XLATE-2" : "XLATE-3",
+    offsetKept
+      ? `virtToPhys(physToVirt(${hex(paddr)})) returned ${hex(result)}: the round trip does not come back (the ` +
+        "offset inside the page is kept, on another frame)"
       : `virtToPhys(${hex(vaddr)}) returned ${hex(result)}: the offset inside the page was not kept`,
     hex(paddr),
     hex(result),
+    offsetKept ? undefined : ["XLATE-2"],
   );
 }

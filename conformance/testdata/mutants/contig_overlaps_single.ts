@@ -1,7 +1,8 @@
-/** allocContiguousFrames leaves its last frame unmarked: allocFrame hands it out again. Breaks CONTIG-4. */
+/** allocContiguousFrames leaves its last frame unmarked: allocFrame hands it out again. Breaks
+ * CONTIG-4; after the range is freed, its bookkeeping refuses a valid free of that frame (FREE-1). */
 import { axvisorPatched } from "./_mutant.ts";
 
-export const breaks = ["CONTIG-4", "ALLOC-6"];
+export const breaks = ["CONTIG-4", "ALLOC-6", "FREE-1"];
 export default axvisorPatched("contig-overlaps-single", (hal) => {
   const unmarked = new Set<bigint>();
   return {

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { OPTIONAL_METHODS } from "../conformance/program/executor.ts";
 import { OPERATION_KINDS } from "../conformance/program/program.ts";
-import { EVENT_PREFIXES, HANDSHAKE_KEYWORDS, LIMITS, PROTOCOL_VERSION } from "./wire.ts";
+import { EVENT_PREFIXES } from "./answer_codec.ts";
+import { HANDSHAKE_KEYWORDS } from "./handshake.ts";
+import { LIMITS, PROTOCOL_VERSION } from "./wire.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const doc = await Deno.readTextFile(`${ROOT}PROTOCOL.md`);

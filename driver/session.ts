@@ -22,7 +22,9 @@ import { findProject, importMapFor } from "./project.ts";
 import { LineReader } from "./line_reader.ts";
 import { OutputBuffer } from "./output_buffer.ts";
 import { TraceReader } from "./trace_reader.ts";
-import { decodeHandshake, encodeProgram, type Handshake, LIMITS, ProtocolError, show } from "./wire.ts";
+import { decodeHandshake, type Handshake } from "./handshake.ts";
+import { encodeProgram } from "./program_codec.ts";
+import { LIMITS, ProtocolError, show } from "./wire.ts";
 
 /** The halconf checkout: the TypeScript driver and the import map HAL modules may use. */
 const HALCONF_ROOT: URL = new URL("../", import.meta.url);

@@ -10,7 +10,8 @@ import { validateProfile } from "../conformance/contract/profile.ts";
 import { loadLegalHals, loadMutants } from "../conformance/testdata/load.ts";
 import { identityHal } from "../impls/mod.ts";
 import { TraceReader } from "./trace_reader.ts";
-import { encodeBegin, encodeStep, ProtocolError } from "./wire.ts";
+import { encodeBegin, encodeStep } from "./answer_codec.ts";
+import { ProtocolError } from "./wire.ts";
 
 const stateShape = CHECKS.find((check) => check.id === "state.model")!.shape;
 

@@ -20,16 +20,10 @@ import { validateProfile } from "../conformance/contract/profile.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { loadHalModule } from "./load_target.ts";
 import { LineReader } from "./line_reader.ts";
-import {
-  decodeProgram,
-  encodeBegin,
-  encodeHandshake,
-  encodeStep,
-  LIMITS,
-  pct,
-  PROTOCOL_VERSION,
-  ProtocolError,
-} from "./wire.ts";
+import { decodeProgram } from "./program_codec.ts";
+import { encodeBegin, encodeStep } from "./answer_codec.ts";
+import { encodeHandshake } from "./handshake.ts";
+import { LIMITS, pct, PROTOCOL_VERSION, ProtocolError } from "./wire.ts";
 
 // Taken before the HAL module loads, so that what it prints or patches cannot reach the protocol stream.
 const protocolOut = Deno.stdout;

@@ -4,17 +4,9 @@ import { programArbitrary } from "../conformance/program/arbitraries.ts";
 import { CHECKS, DEFAULT_EXHAUSTION_LIMIT } from "../conformance/checks/catalogue.ts";
 import { validateProfile } from "../conformance/contract/profile.ts";
 import { numaHal } from "../impls/mod.ts";
-import {
-  decodeHandshake,
-  decodeProgram,
-  decodeValue,
-  encodeHandshake,
-  encodeProgram,
-  encodeValue,
-  LIMITS,
-  PROTOCOL_VERSION,
-  ProtocolError,
-} from "./wire.ts";
+import { decodeHandshake, encodeHandshake } from "./handshake.ts";
+import { decodeProgram, encodeProgram } from "./program_codec.ts";
+import { decodeValue, encodeValue, LIMITS, PROTOCOL_VERSION, ProtocolError } from "./wire.ts";
 
 const profile = validateProfile({
   ...numaHal().profile,

@@ -30,11 +30,19 @@ export type {
   MemoryRegion,
   TestWindow,
 } from "./contract/hal.ts";
-export { type Edition, editionHasClause, type EditionMethod, editionOf, EDITIONS } from "./contract/editions.ts";
+export {
+  type Edition,
+  editionHasClause,
+  type EditionMethod,
+  editionOf,
+  editionProblem,
+  EDITIONS,
+} from "./contract/editions.ts";
 export { ADDRESS_LIMIT, alignDown, alignUp, formatAddress, isAligned, parseAddress } from "./contract/address.ts";
 export {
   capacityOf,
   CONTRACT_EDITIONS,
+  declaredProfile,
   IRQ_FETCHES,
   IRQ_ORDERS,
   nameProblem,
@@ -64,6 +72,7 @@ export {
   type OptionalMethod,
   type Probe,
   probeTarget,
+  REQUIRED_METHODS,
   type ThrownError,
   type Trace,
   type TraceStep,

@@ -44,9 +44,13 @@ export function encodeHandshake(handshake: Handshake): string[] {
   if (profile.cpus !== undefined) lines.push(`cpus ${profile.cpus}`);
   if (profile.cpuNodes !== undefined) lines.push(`cpuNodes ${profile.cpuNodes.join(" ")}`.trimEnd());
   if (profile.irq) {
-    const { lines: count, none, order, fetch, banked } = profile.irq;
-    const semantics = fetch !== undefined || banked !== undefined ? ` ${fetch ?? "peek"} ${banked ?? 0}` : "";
+    const { lines: count, none, order, fetch, banked, runningPriority, priorities } = profile.irq;
+    const semantics = fetch !== undefined || banked !== undefined || runningPriority
+      ? ` ${fetch ?? "peek"} ${banked ?? 0}${runningPriority ? " running" : ""}`
+      : "";
     lines.push(`irq ${count} ${none} ${order}${semantics}`);
+    const named = Object.entries(priorities ?? {});
+    if (named.length > 0) lines.push(`irqPriorities ${named.map(([line, value]) => `${line}:${value}`).join(" ")}`);
   }
   if (profile.testWindow) lines.push(`testWindow ${hex(profile.testWindow.start)} ${hex(profile.testWindow.size)}`);
   if (profile.zeroedFrames) lines.push("zeroedFrames");
@@ -67,6 +71,7 @@ export const HANDSHAKE_KEYWORDS = [
   "cpus",
   "cpuNodes",
   "irq",
+  "irqPriorities",
   "zeroedFrames",
   "strictFree",
   "testWindow",
@@ -128,16 +133,29 @@ export function decodeHandshake(lines: readonly string[]): Handshake {
         handshake.profile.cpuNodes = args.map((arg) => readInt(arg, what));
         break;
       case "irq":
-        if (args.length !== 3 && args.length !== 5) {
-          throw new ProtocolError(`${what}: expected <lines> <none> <order> [<fetch> <banked>]`);
+        if (args.length !== 3 && args.length !== 5 && !(args.length === 6 && args[5] === "running")) {
+          throw new ProtocolError(`${what}: expected <lines> <none> <order> [<fetch> <banked> [running]]`);
         }
         handshake.profile.irq = {
+          ...handshake.profile.irq,
           lines: readInt(args[0], what),
           none: readInt(args[1], what),
           order: args[2] as "any",
-          ...(args.length === 5 ? { fetch: args[3] as "peek", banked: readInt(args[4], what) } : {}),
+          ...(args.length >= 5 ? { fetch: args[3] as "peek", banked: readInt(args[4], what) } : {}),
+          ...(args.length === 6 ? { runningPriority: true } : {}),
         };
         break;
+      case "irqPriorities": {
+        const priorities: Record<number, number> = {};
+        for (const arg of args) {
+          const pair = /^(\d{1,5}):(\d{1,3})$/.exec(arg);
+          if (!pair) throw new ProtocolError(`${what}: expected <line>:<priority>, got ${show(arg)}`);
+          priorities[Number(pair[1])] = Number(pair[2]);
+        }
+        if (!handshake.profile.irq) throw new ProtocolError(`${what}: irqPriorities before the irq line`);
+        handshake.profile.irq.priorities = priorities;
+        break;
+      }
       case "zeroedFrames":
         count(0);
         handshake.profile.zeroedFrames = true;

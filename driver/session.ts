@@ -16,6 +16,7 @@ import type { Trace } from "../conformance/program/executor.ts";
 import type { BatchOptions, BatchOutcome, ProgramExecutor } from "../conformance/run/program_executor.ts";
 import type { Program } from "../conformance/program/program.ts";
 import { nameProblem, type ResolvedProfile, validateProfile } from "../conformance/contract/profile.ts";
+import { editionProblem } from "../conformance/contract/editions.ts";
 import { join } from "node:path";
 import { moduleUrl } from "./load_target.ts";
 import { findProject, importMapFor } from "./project.ts";
@@ -193,6 +194,14 @@ export class DriverSession implements ProgramExecutor {
     } catch (error) {
       process.kill();
       throw new DriverLoadError(`HAL "${options.label}": ${(error as Error).message.split("\n")[0]}`);
+    }
+    // Methods that disagree with the edition would skip or fail checks for a reason that is the profile's.
+    const disagreement = handshake.probeError === undefined
+      ? editionProblem(this.profile.contract, this.methods)
+      : undefined;
+    if (disagreement) {
+      process.kill();
+      throw new DriverLoadError(`HAL "${options.label}": ${disagreement}`);
     }
   }
 

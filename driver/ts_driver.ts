@@ -16,7 +16,7 @@
 import { executeProgram, OPTIONAL_METHODS, probeTarget, type Trace } from "../conformance/program/executor.ts";
 import type { HalTarget } from "../conformance/contract/hal.ts";
 import { deniedPermission } from "../conformance/program/permission.ts";
-import { validateProfile } from "../conformance/contract/profile.ts";
+import { declaredProfile, validateProfile } from "../conformance/contract/profile.ts";
 import { referenceHals } from "../impls/mod.ts";
 import { loadHalModule } from "./load_target.ts";
 import { LineReader } from "./line_reader.ts";
@@ -151,12 +151,17 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
+  // The profile as validated before any instance exists: what create() does to its target's profile object after
+  // this changes neither what is declared nor what is judged.
   const profile = validateProfile(target.profile);
-  const { methods, probeError } = probeTarget(target);
+  const declared = declaredProfile(profile);
+  const name = target.name;
+  const { methods, probeError, missingRequired } = probeTarget(target);
+  if (missingRequired) fail(`Cannot load HAL module "${source.slice("module:".length)}": ${probeError}`);
   const handshake = {
     version: PROTOCOL_VERSION,
-    name: target.name,
-    profile: target.profile,
+    name,
+    profile: declared,
     methods: [...methods],
     ...(probeError ? { probeError } : {}),
   };

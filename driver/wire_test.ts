@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { programArbitrary } from "../conformance/program/arbitraries.ts";
 import { CHECKS, DEFAULT_EXHAUSTION_LIMIT } from "../conformance/checks/catalogue.ts";
-import { validateProfile } from "../conformance/contract/profile.ts";
+import { declaredProfile, validateProfile } from "../conformance/contract/profile.ts";
 import { numaHal } from "../impls/mod.ts";
 import { decodeHandshake, encodeHandshake } from "./handshake.ts";
 import { decodeProgram, encodeProgram } from "./program_codec.ts";
@@ -76,7 +76,12 @@ Deno.test("malformed programs and values are refused with the reason", () => {
 });
 
 Deno.test("the handshake carries the profile and the optional methods", () => {
-  const lines = encodeHandshake({ version: PROTOCOL_VERSION, name: "odd name: #1", profile, methods: ["irqFetch"] });
+  const lines = encodeHandshake({
+    version: PROTOCOL_VERSION,
+    name: "odd name: #1",
+    profile: declaredProfile(profile),
+    methods: ["irqFetch"],
+  });
   const back = decodeHandshake(lines.slice(0, -1));
   assert.equal(back.name, "odd name: #1");
   assert.deepEqual(back.methods, ["irqFetch"]);
@@ -102,7 +107,19 @@ Deno.test("the handshake carries the edition, GIC semantics and the test window"
   assert.ok(lines.includes("irq 64 1023 lowest-first acknowledge 32"));
   assert.ok(lines.includes("testWindow 0x40100000 0x100000"));
   assert.deepEqual(validateProfile(decodeHandshake(lines.slice(0, -1)).profile), validateProfile(declared));
-  assert.throws(() => decodeHandshake(["halconf 1", "name x", "irq 64 1023 fifo acknowledge"]), /\[<fetch> <banked>\]/);
+  assert.throws(
+    () => decodeHandshake(["halconf 1", "name x", "irq 64 1023 fifo acknowledge"]),
+    /\[<fetch> <banked> \[running\]\]/,
+  );
+  const gic = { ...declared, irq: { ...declared.irq, runningPriority: true, priorities: { 40: 0x80, 3: 0 } } };
+  const gicLines = encodeHandshake({ version: PROTOCOL_VERSION, name: "gic", profile: gic, methods: [] });
+  assert.ok(gicLines.includes("irq 64 1023 lowest-first acknowledge 32 running"));
+  assert.ok(gicLines.includes("irqPriorities 3:0 40:128"));
+  assert.deepEqual(validateProfile(decodeHandshake(gicLines.slice(0, -1)).profile), validateProfile(gic));
+  assert.throws(
+    () => decodeHandshake(["halconf 1", "name x", "irq 64 1023 fifo acknowledge 0 running", "irqPriorities 40=1"]),
+    /expected <line>:<priority>, got "40=1"/,
+  );
 });
 
 Deno.test("a driver accepts the largest fill the runner asks for: all 2^20 frames and the call that finds none", () => {

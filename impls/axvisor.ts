@@ -18,9 +18,11 @@ import { offsetMap } from "./translation.ts";
 /**
  * A HAL of the `axvisor-memory` edition, as axvisor's aarch64 host would be
  * if its IRQ functions kept the contract: `irqFetch` acknowledges (GIC IAR),
- * `irqHandler` dispatches and completes the line fetched on its CPU, or
- * acknowledges the next one itself. Default: two regions (512 KiB and 256 KiB)
- * on 4 CPUs, 64 lines of which 32 banked, spurious id 1023.
+ * `irqHandler` dispatches and completes the line fetched on its CPU (the
+ * most recent, under running priority), or acknowledges the next one itself.
+ * Default: two regions (512 KiB and 256 KiB) on 4 CPUs, 64 lines of which 32
+ * banked, spurious id 1023, GIC running priority with a few lines of other
+ * priorities.
  *
  * @example
  * ```ts
@@ -40,7 +42,17 @@ export function axvisorHal(options: ReferenceOptions = {}): HalTarget {
       { start: 0x8000_0000n, size: 0x4_0000n },
     ],
     cpus: 4,
-    irq: { lines: 64, none: 1023, order: "lowest-first" as const, fetch: "acknowledge" as const, banked: 32 },
+    // A GICv2 as axvisor's aarch64 host programs it: SGIs and PPIs banked, the running priority of each CPU
+    // interface, and a few lines of other priorities than the default 0xa0 (a timer PPI more urgent, an SPI less).
+    irq: {
+      lines: 64,
+      none: 1023,
+      order: "lowest-first" as const,
+      fetch: "acknowledge" as const,
+      banked: 32,
+      runningPriority: true,
+      priorities: { 1: 0x80, 27: 0x60, 40: 0x90, 50: 0xc0 },
+    },
     zeroedFrames: true,
     strictFree: true,
     ...overrides,
@@ -65,9 +77,14 @@ export function axvisorHal(options: ReferenceOptions = {}): HalTarget {
       const irq = resolved.irq;
       // Each instance is one object literal: properties added after creation made V8 keep dead instances alive.
       if (!irq) return { ...hal, ...contiguous };
-      const gic = new Gic(irq.lines, irq.banked, resolved.cpus, irq.none);
-      // The lines each CPU acknowledged with irqFetch and has not handled yet, oldest first.
+      const gic = new Gic(irq.lines, irq.banked, resolved.cpus, irq.none, {
+        priorities: irq.priorities,
+        runningPriority: irq.runningPriority,
+      });
+      // The lines each CPU acknowledged with irqFetch and has not handled yet, oldest first: a GIC with running
+      // priority completes the most recent first (its end of interrupt drops the priority it raised last).
       const fetched = Array.from({ length: resolved.cpus }, () => [] as number[]);
+      const nextToHandle = irq.runningPriority ? (lines: number[]) => lines.pop() : (lines: number[]) => lines.shift();
       return {
         ...hal,
         ...contiguous,
@@ -80,7 +97,7 @@ export function axvisorHal(options: ReferenceOptions = {}): HalTarget {
         },
         irqHandler: () => {
           const cpu = host.currentCpu();
-          const line = fetched[cpu].shift() ?? gic.acknowledge(cpu);
+          const line = nextToHandle(fetched[cpu]) ?? gic.acknowledge(cpu);
           if (line === gic.spurious) return;
           host.dispatchIrq(line);
           gic.complete(cpu, line);

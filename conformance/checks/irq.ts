@@ -22,7 +22,7 @@ export const irqChecks: Check[] = [
     title: "irqFetch returns a pending line",
     description: "Raises lines (edges and random ones), fetches and handles; a fetched line must be pending.",
     needs: ["irq"],
-    shape: { mix: { raise: 3, fetch: 3, handle: 2 }, maxLength: 30 },
+    shape: { mix: { raise: 3, fetch: 3, handle: 2, setCpu: 1 }, maxLength: 30 },
   }),
   defineCheck({
     id: "irq.order",
@@ -51,7 +51,7 @@ export const irqChecks: Check[] = [
     description: "Handles with and without pending lines; each call must dispatch the current line exactly " +
       "once, and only from irqHandler.",
     needs: ["irq"],
-    shape: { mix: { raise: 3, handle: 4, fetch: 1 }, maxLength: 30 },
+    shape: { mix: { raise: 3, handle: 4, fetch: 1, setCpu: 1 }, maxLength: 30 },
   }),
   defineCheck({
     id: "irq.no-loss",
@@ -60,22 +60,23 @@ export const irqChecks: Check[] = [
     description: "Long runs with many lines pending at once; every raised line is dispatched exactly once.",
     needs: ["irq"],
     shape: {
-      mix: { raise: 3, handle: 1 },
+      mix: { raise: 3, handle: 1, fetch: 1 },
       maxLength: 16,
-      then: { mix: { handle: 4, fetch: 1, raise: 1 }, maxLength: 24 },
+      then: { mix: { handle: 4, fetch: 2, raise: 2, setCpu: 1 }, maxLength: 24 },
     },
   }),
   defineCheck({
     id: "irq.acknowledge",
     clauses: ["IRQ-8", "IRQ-9"],
     title: "irqFetch acknowledges, and irqHandler dispatches and completes what it fetched (fetch acknowledge)",
-    description: "Raises lines, fetches one or several, handles, and raises the same lines again: each fetched " +
-      "line must be the one the next handler dispatches, and a completed line must be delivered again.",
+    description: "Raises lines, fetches one or several (on several CPUs, nested under a GIC's running priority), " +
+      "raises them again while active, and handles on the CPU that fetched and on others: each handler must " +
+      "dispatch and complete the line its CPU acknowledged, and a completed line must be delivered again.",
     needs: ["irq", "irq-acknowledge"],
     shape: {
-      mix: { raise: 3, fetch: 3, handle: 2 },
-      maxLength: 14,
-      then: { mix: { fetch: 2, handle: 3, raise: 2 }, maxLength: 16 },
+      mix: { raise: 3, fetch: 3, handle: 2, setCpu: 2 },
+      maxLength: 16,
+      then: { mix: { fetch: 3, handle: 3, raise: 3, setCpu: 2 }, maxLength: 20 },
     },
   }),
   defineCheck({

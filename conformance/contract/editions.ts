@@ -111,3 +111,36 @@ export function editionOf(id: ContractEdition): Edition {
 export function editionHasClause(id: ContractEdition, clause: string): boolean {
   return editionOf(id).families.includes(clause.split("-")[0]);
 }
+
+/** The optional methods (of `OPTIONAL_METHODS`) that only an edition with contiguous frames has. */
+const CONTIGUOUS_METHODS = ["allocContiguousFrames", "deallocContiguousFrames"];
+
+/**
+ * Why the methods a HAL declares disagree with the edition its profile names, or `undefined`: contiguous methods
+ * without the `axvisor-memory` contract (their checks would be skipped, silently), or that contract without them
+ * (it has no defaults). A profile error, named with its fix.
+ *
+ * @example
+ * ```ts
+ * import { editionProblem } from "@halconf/halconf";
+ *
+ * editionProblem("axvcpu-hal", new Set(["allocContiguousFrames", "deallocContiguousFrames"]));
+ * // 'the HAL has allocContiguousFrames and deallocContiguousFrames, but its contract is axvcpu-hal: ...'
+ * ```
+ */
+export function editionProblem(contract: ContractEdition, methods: ReadonlySet<string>): string | undefined {
+  const present = CONTIGUOUS_METHODS.filter((method) => methods.has(method));
+  const hasContiguous = editionOf(contract).methods.some((method) => CONTIGUOUS_METHODS.includes(method.ts));
+  if (!hasContiguous && present.length > 0) {
+    return `the HAL has ${present.join(" and ")}, but its contract is ${contract}, which has no contiguous frames: ` +
+      'declare contract "axvisor-memory" (Rust: Profile::contract("axvisor-memory")) so that the CONTIG clauses ' +
+      "check them, or leave them out";
+  }
+  const missing = CONTIGUOUS_METHODS.filter((method) => !methods.has(method));
+  if (hasContiguous && missing.length > 0) {
+    return `the ${contract} edition has alloc_contiguous_frames and dealloc_contiguous_frames, and the HAL lacks ` +
+      `${missing.join(" and ")}: implement ${missing.length > 1 ? "them" : "it"} (Rust: .with_contiguous(..)), or ` +
+      "declare the edition the HAL follows (contract axvcpu-hal or axmm-hal)";
+  }
+  return undefined;
+}

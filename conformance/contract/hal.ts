@@ -169,7 +169,25 @@ export interface IrqProfile {
    * CPU only.
    */
   banked?: number;
+  /**
+   * A GIC CPU interface's running priority (needs `fetch: "acknowledge"`):
+   * while a line is active on a CPU, `irqFetch` there returns `none` unless
+   * a pending line has a strictly higher priority (a lower value), which then
+   * preempts; `irqHandler` completes the most recently acknowledged line
+   * first (priority drop is last in, first out). Default false.
+   */
+  runningPriority?: boolean;
+  /**
+   * The priority of lines whose priority is not `0xa0` (Linux's default on a
+   * GIC), by line: 0 is the most urgent, 255 the least. With
+   * `runningPriority`, the pending line of the highest priority is served
+   * first, and `order` breaks ties among equal priorities.
+   */
+  priorities?: Record<number, number>;
 }
+
+/** The priority of a line a profile's `priorities` does not name: Linux's default on a GIC (`GICD_INT_DEF_PRI`). */
+export const DEFAULT_IRQ_PRIORITY = 0xa0;
 
 /** What `irqFetch` does to the line it returns: leave it pending, or acknowledge it (GIC-style). */
 export type IrqFetch = "peek" | "acknowledge";

@@ -5,7 +5,15 @@
  */
 
 import { ADDRESS_LIMIT, formatAddress } from "./address.ts";
-import type { ContractEdition, HalProfile, HalTarget, IrqFetch, IrqOrder, MemoryRegion } from "./hal.ts";
+import {
+  type ContractEdition,
+  DEFAULT_IRQ_PRIORITY,
+  type HalProfile,
+  type HalTarget,
+  type IrqFetch,
+  type IrqOrder,
+  type MemoryRegion,
+} from "./hal.ts";
 
 /** The IRQ orders a profile may declare. */
 export const IRQ_ORDERS: readonly IrqOrder[] = ["any", "lowest-first", "highest-first", "fifo"];
@@ -52,6 +60,10 @@ export interface ResolvedIrq {
   fetch: IrqFetch;
   /** Lines `0..banked-1` are per CPU. */
   banked: number;
+  /** GIC running priority: a fetch while a line is active returns `none` unless it preempts; completion is LIFO. */
+  runningPriority: boolean;
+  /** Each line's priority (lower is more urgent): all `DEFAULT_IRQ_PRIORITY` unless the profile names others. */
+  priorities: number[];
 }
 
 /** A profile after validation: defaults filled in, regions sorted by address. */
@@ -156,13 +168,11 @@ function checkRegion(index: number, value: unknown, frameSize: bigint): Resolved
 
 function checkIrq(value: unknown): ResolvedIrq {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    fail("type", "irq", `must be an object { lines, none, order, fetch?, banked? }, got ${describe(value)}`);
+    fail("type", "irq", `must be an object { lines, none, order, fetch?, banked?, ... }, got ${describe(value)}`);
   }
   const irq = value as Record<string, unknown>;
   for (const key of Object.keys(irq)) {
-    if (!["lines", "none", "order", "fetch", "banked"].includes(key)) {
-      fail("type", `irq.${key}`, "is not an irq field (expected lines, none, order, fetch, banked)");
-    }
+    if (!IRQ_KEYS.includes(key)) fail("type", `irq.${key}`, `is not an irq field (expected ${IRQ_KEYS.join(", ")})`);
   }
   const lines = checkInteger("irq.lines", irq.lines, 1, MAX_IRQ_LINES);
   const none = checkInteger("irq.none", irq.none, 0, 2 ** 32 - 1);
@@ -177,8 +187,28 @@ function checkIrq(value: unknown): ResolvedIrq {
     fail("type", "irq.fetch", `must be one of ${IRQ_FETCHES.join(", ")}, got ${describe(irq.fetch)}`);
   }
   const banked = irq.banked === undefined ? 0 : checkInteger("irq.banked", irq.banked, 0, lines);
-  return { lines, none, order: irq.order as IrqOrder, fetch, banked };
+  const runningPriority = checkBoolean("irq.runningPriority", irq.runningPriority);
+  if (runningPriority && fetch !== "acknowledge") {
+    fail("range", "irq.runningPriority", 'needs fetch "acknowledge" (a GIC acknowledges by reading IAR)');
+  }
+  const priorities = new Array<number>(lines).fill(DEFAULT_IRQ_PRIORITY);
+  if (irq.priorities !== undefined) {
+    if (typeof irq.priorities !== "object" || irq.priorities === null || Array.isArray(irq.priorities)) {
+      fail("type", "irq.priorities", `must be an object { [line]: priority }, got ${describe(irq.priorities)}`);
+    }
+    if (!runningPriority) fail("range", "irq.priorities", "need runningPriority (priorities order a GIC's lines)");
+    for (const [key, value] of Object.entries(irq.priorities as Record<string, unknown>)) {
+      const line = /^(0|[1-9]\d*)$/.test(key) ? Number(key) : -1;
+      if (line < 0 || line >= lines) {
+        fail("range", `irq.priorities[${key}]`, `names no line (lines are 0..${lines - 1})`);
+      }
+      priorities[line] = checkInteger(`irq.priorities[${key}]`, value, 0, 255);
+    }
+  }
+  return { lines, none, order: irq.order as IrqOrder, fetch, banked, runningPriority, priorities };
 }
+
+const IRQ_KEYS = ["lines", "none", "order", "fetch", "banked", "runningPriority", "priorities"];
 
 function checkWindow(value: unknown, frameSize: bigint, board: readonly ResolvedRegion[]): ResolvedRegion[] {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -301,6 +331,48 @@ export function validateProfile(profile: unknown): ResolvedProfile {
     irq: raw.irq === undefined ? undefined : checkIrq(raw.irq),
     zeroedFrames: checkBoolean("zeroedFrames", raw.zeroedFrames),
     strictFree: checkBoolean("strictFree", raw.strictFree),
+  };
+}
+
+/**
+ * The profile a resolved one stands for, as a HAL would declare it: a fresh object made from validated values only,
+ * so that what a HAL does to its own profile object after validation (a `create` that deletes its claims) changes
+ * nothing that is declared or judged. `validateProfile(declaredProfile(p))` equals `p`.
+ *
+ * @example
+ * ```ts
+ * import { declaredProfile, validateProfile } from "@halconf/halconf";
+ *
+ * const declared = declaredProfile(validateProfile({ memory: [{ start: 0x8000_0000n, size: 0x10_0000n }] }));
+ * declared.memory[0].node; // 0
+ * ```
+ */
+export function declaredProfile(profile: ResolvedProfile): HalProfile {
+  const irq = profile.irq;
+  const priorities: Record<number, number> = {};
+  if (irq) irq.priorities.forEach((value, line) => value !== DEFAULT_IRQ_PRIORITY && (priorities[line] = value));
+  // Defaults are left out, as a HAL would leave them out.
+  return {
+    ...(profile.contract !== "axvcpu-hal" ? { contract: profile.contract } : {}),
+    ...(profile.frameSize !== 4096 ? { frameSize: profile.frameSize } : {}),
+    memory: profile.board.map(({ start, size, node }) => ({ start, size, node })),
+    ...(profile.cpus !== 1 ? { cpus: profile.cpus } : {}),
+    ...(profile.numa ? { cpuNodes: [...profile.cpuNodes] } : {}),
+    ...(irq
+      ? {
+        irq: {
+          lines: irq.lines,
+          none: irq.none,
+          order: irq.order,
+          ...(irq.fetch !== "peek" || irq.banked !== 0 ? { fetch: irq.fetch, banked: irq.banked } : {}),
+          ...(irq.runningPriority ? { runningPriority: true } : {}),
+          ...(Object.keys(priorities).length > 0 ? { priorities } : {}),
+        },
+      }
+      : {}),
+    ...(profile.testWindow ? { testWindow: { ...profile.testWindow } } : {}),
+    ...(profile.zeroedFrames ? { zeroedFrames: true } : {}),
+    ...(profile.strictFree ? { strictFree: true } : {}),
   };
 }
 

@@ -22,6 +22,10 @@ export type ReachState =
   | "highest line raised"
   | "3 lines pending at once"
   | "banked line off CPU 0"
+  | "raised while active"
+  | "two lines active on one CPU"
+  | "handled while another CPU has a line acknowledged"
+  | "fetch held off by running priority"
   | "range allocated"
   | "range freed"
   | "frame allocated while a range is live";
@@ -39,6 +43,10 @@ export const REACH_STATES: readonly ReachState[] = [
   "highest line raised",
   "3 lines pending at once",
   "banked line off CPU 0",
+  "raised while active",
+  "two lines active on one CPU",
+  "handled while another CPU has a line acknowledged",
+  "fetch held off by running priority",
   "range allocated",
   "range freed",
   "frame allocated while a range is live",
@@ -69,6 +77,16 @@ export function applicableStates(profile: ResolvedProfile): ReachState[] {
         return profile.irq !== undefined;
       case "banked line off CPU 0":
         return (profile.irq?.banked ?? 0) > 0 && profile.cpus > 1;
+      case "raised while active":
+      case "two lines active on one CPU":
+        // Nesting under a GIC's running priority needs a line that preempts: two priorities.
+        return profile.irq?.fetch === "acknowledge" &&
+          (state === "raised while active" || !profile.irq.runningPriority ||
+            new Set(profile.irq.priorities).size > 1);
+      case "handled while another CPU has a line acknowledged":
+        return profile.irq?.fetch === "acknowledge" && profile.cpus > 1;
+      case "fetch held off by running priority":
+        return profile.irq?.runningPriority === true;
       case "range allocated":
       case "range freed":
       case "frame allocated while a range is live":

@@ -93,18 +93,25 @@ export function invalidFreeAddress(profile: ResolvedProfile): fc.Arbitrary<bigin
   );
 }
 
-/** IRQ lines the profile declares, without `none`; biased to the first and last, and to the banked edge. */
+/**
+ * IRQ lines the profile declares, without `none`; biased to the first and last, to the banked edge, and to the
+ * lines whose priority differs from the rest (a GIC's preemption needs them).
+ */
 export function irqLine(profile: ResolvedProfile): fc.Arbitrary<number> {
-  const { lines, none, banked } = profile.irq!;
+  const { lines, none, banked, priorities } = profile.irq!;
   const valid = (line: number) => line !== none;
+  const common = priorities[0];
+  const distinct = priorities.flatMap((priority, line) => (priority !== common ? [line] : [])).slice(0, 16);
   const edges = [0, 1, lines - 2, lines - 1, banked - 1, banked]
     .filter((line) => line >= 0 && line < lines && valid(line));
   const small = Array.from({ length: Math.min(lines, 6) }, (_, i) => i).filter(valid);
+  const others = distinct.filter(valid);
   return fc.oneof(
     ONE_OF,
     fc.constantFrom(...edges),
     fc.constantFrom(...small),
     fc.integer({ min: 0, max: lines - 1 }).filter(valid),
+    ...(others.length > 0 ? [fc.constantFrom(...others)] : []),
   );
 }
 
@@ -196,6 +203,52 @@ export function operationArbitraries(profile: ResolvedProfile): Record<Operation
  */
 export function programArbitrary(profile: ResolvedProfile, shape: ProgramShape): fc.Arbitrary<Program> {
   const arbitraries = operationArbitraries(profile);
+  if (!profile.irq || !raises(shape)) return programOf(arbitraries, shape);
+  // A program raises mostly a few lines of its own (banked and shared, of several priorities), so that a line is
+  // raised again while it is pending or active, and several are pending at once; any line now and then.
+  const anyLine = irqLine(profile);
+  return linePalette(profile, anyLine).chain((palette) => {
+    const line = fc.oneof(ONE_OF, { arbitrary: fc.constantFrom(...palette), weight: 3 }, {
+      arbitrary: anyLine,
+      weight: 2,
+    });
+    return programOf({ ...arbitraries, raise: line.map((irq) => ({ op: "raise", irq })) }, shape);
+  });
+}
+
+/**
+ * The few lines a program raises most: one to three lines; and, when the profile gives lines different priorities
+ * (a GIC), as often a less urgent line and a more urgent one, so that one preempts the other while it is active.
+ */
+function linePalette(profile: ResolvedProfile, anyLine: fc.Arbitrary<number>): fc.Arbitrary<number[]> {
+  const some = fc.uniqueArray(anyLine, { minLength: 1, maxLength: 4 });
+  const { priorities, none, lines } = profile.irq!;
+  const byPriority = new Map<number, number[]>();
+  for (let line = 0; line < lines; line++) {
+    if (line === none) continue;
+    const group = byPriority.get(priorities[line]) ?? [];
+    if (group.length < 16) group.push(line);
+    byPriority.set(priorities[line], group);
+  }
+  const levels = [...byPriority.keys()].sort((a, b) => a - b);
+  if (levels.length < 2) return some;
+  const nested = fc.tuple(fc.nat({ max: levels.length - 2 }), fc.nat({ max: 15 }), fc.nat({ max: 15 }), fc.nat())
+    .chain(([low, a, b, gap]) => {
+      const urgent = byPriority.get(levels[low])!;
+      const lesser = byPriority.get(levels[low + 1 + (gap % (levels.length - 1 - low))])!;
+      return fc.constant([lesser[a % lesser.length], urgent[b % urgent.length]] as number[]);
+    });
+  return fc.oneof(ONE_OF, some, nested);
+}
+
+function raises(shape: ProgramShape): boolean {
+  return (shape.mix.raise ?? 0) > 0 || (shape.then !== undefined && raises(shape.then));
+}
+
+function programOf(
+  arbitraries: Record<OperationKind, fc.Arbitrary<Operation>>,
+  shape: ProgramShape,
+): fc.Arbitrary<Program> {
   const phase = (part: ProgramShape): fc.Arbitrary<Program> => {
     const weighted = Object.entries(part.mix)
       .filter(([, weight]) => weight !== undefined && weight > 0)
@@ -208,5 +261,5 @@ export function programArbitrary(profile: ResolvedProfile, shape: ProgramShape):
     });
   };
   if (!shape.then) return phase(shape);
-  return fc.tuple(phase(shape), programArbitrary(profile, shape.then)).map(([first, second]) => [...first, ...second]);
+  return fc.tuple(phase(shape), programOf(arbitraries, shape.then)).map(([first, second]) => [...first, ...second]);
 }

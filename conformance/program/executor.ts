@@ -107,12 +107,17 @@ export function methodsOf(instance: object): Set<OptionalMethod> {
   return new Set(OPTIONAL_METHODS.filter((method) => typeof record[method] === "function"));
 }
 
+/** The methods every edition has: an instance without one of them cannot be checked at all. */
+export const REQUIRED_METHODS = ["allocFrame", "deallocFrame", "physToVirt", "virtToPhys"] as const;
+
 /** What a HAL's first instance says about it: the optional methods it has, or why it could not be created. */
 export interface Probe {
   /** The optional methods and ports of the first instance. */
   methods: Set<OptionalMethod>;
   /** Why `create` failed, as a sentence; every check is then an error. */
   probeError?: string;
+  /** The methods every edition has that the first instance lacks (a HAL that cannot be loaded). */
+  missingRequired?: string[];
 }
 
 /**
@@ -132,6 +137,16 @@ export function probeTarget(target: HalTarget): Probe {
     const instance = target.create({ dispatchIrq() {}, currentCpu: () => 0 });
     if (typeof instance !== "object" || instance === null) {
       return { methods: new Set(), probeError: `create() returned ${String(instance)}, not a HAL instance` };
+    }
+    const record = instance as unknown as Record<string, unknown>;
+    const missing = REQUIRED_METHODS.filter((method) => typeof record[method] !== "function");
+    if (missing.length > 0) {
+      return {
+        methods: methodsOf(instance),
+        probeError: `create() returned an instance without ${missing.join(", ")}: every edition of the contract has ` +
+          REQUIRED_METHODS.join(", "),
+        missingRequired: missing,
+      };
     }
     return { methods: methodsOf(instance) };
   } catch (error) {

@@ -11,6 +11,7 @@ import { executeProgram, probeTarget, type Trace } from "../program/executor.ts"
 import type { HalTarget } from "../contract/hal.ts";
 import type { Program } from "../program/program.ts";
 import { type ResolvedProfile, validateProfile } from "../contract/profile.ts";
+import { editionProblem } from "../contract/editions.ts";
 
 /** How a batch ran. */
 export interface BatchOptions {
@@ -83,7 +84,10 @@ export interface ProgramExecutor {
  */
 export function inProcessExecutor(target: HalTarget): ProgramExecutor {
   const profile = validateProfile(target.profile);
-  const { methods, probeError } = probeTarget(target);
+  const probe = probeTarget(target);
+  const { methods } = probe;
+  // Methods that disagree with the edition make every check an error (the CLI refuses such a HAL with exit 3).
+  const probeError = probe.probeError ?? editionProblem(profile.contract, methods);
   return {
     name: target.name,
     profile,

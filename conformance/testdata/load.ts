@@ -1,11 +1,13 @@
 /** Loads the test HALs: mutants (with the clauses they break) and legal ones. */
 import type { HalTarget } from "../contract/hal.ts";
 
-/** A mutant: its target, the clauses it breaks, and its file. */
+/** A mutant: its target, the clauses it breaks (the first the one it was written for), and its file. */
 export interface Mutant {
   file: string;
   target: HalTarget;
   breaks: string[];
+  /** The longest counterexample its shrinking may end at (default 8): a fault that needs nesting needs more steps. */
+  maxSteps: number;
 }
 
 async function modulesIn(folder: string): Promise<[string, Record<string, unknown>][]> {
@@ -25,6 +27,7 @@ export async function loadMutants(): Promise<Mutant[]> {
     file,
     target: module.default as HalTarget,
     breaks: module.breaks as string[],
+    maxSteps: (module.maxSteps as number | undefined) ?? 8,
   }));
 }
 

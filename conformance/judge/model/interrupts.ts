@@ -33,6 +33,31 @@ function elsewhere(model: ContractModel, irq: number): PendingIrq | undefined {
   return model.pending.find((entry) => entry.irq === irq && entry.cpu >= 0 && entry.cpu !== model.cpu);
 }
 
+/**
+ * Under peek semantics, a line an earlier fetch returned, still pending, passed over now: the fetch changed the
+ * controller (it acknowledged the line), which breaks IRQ-4 as much as the clause the skip shows.
+ */
+function fetchHadEffect(
+  model: ContractModel,
+  skipped: number,
+  served: number,
+  what: string,
+  at: Report,
+  shown: string,
+): Violation | undefined {
+  if (model.profile.irq!.fetch !== "peek") return undefined;
+  const fetchedAt = model.peeked.get(skipped);
+  if (fetchedAt === undefined) return undefined;
+  return at(
+    "IRQ-4",
+    `${what} ${served}, but IRQ ${skipped}, which irqFetch returned at step ${fetchedAt + 1} and is still pending, ` +
+      "comes first: that fetch changed the controller (it acknowledged the line)",
+    `${skipped}`,
+    `${served}`,
+    [shown],
+  );
+}
+
 /** A hint for a fetch of a line that is not pending: it was dispatched and not raised since (not acknowledged?). */
 function staleHint(model: ContractModel, irq: number): string {
   const dispatchedAt = model.lastDispatch.get(irq);
@@ -54,6 +79,7 @@ export function judgeRaise(model: ContractModel, step: TraceStep, threw: string)
   }
   const cpu = bankOf(model, irq, model.cpu);
   model.lastRaise.set(irq, step.index);
+  if (model.active.some((entry) => entry.irq === irq && entry.cpu === cpu)) model.visited.add("raised while active");
   if (cpu >= 0) model.bankedRaised = true;
   if (cpu > 0) model.visited.add("banked line off CPU 0");
   if (!model.pending.some((entry) => entry.irq === irq && entry.cpu === cpu)) {
@@ -106,6 +132,13 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
       `${irq}`,
     );
   }
+  const running = fetch === "acknowledge" && model.profile.irq!.runningPriority;
+  if (running && visible.length > 0 && model.deliverable().length === 0) {
+    // Every line this CPU sees waits for the running priority to drop: the fetch returns none.
+    model.visited.add("fetch held off by running priority");
+    if (irq === none) return undefined;
+    if (visible.some((entry) => entry.irq === irq)) return doesNotPreempt(model, irq, at, pending);
+  }
   if (visible.length === 0) {
     if (irq !== none) {
       const other = elsewhere(model, irq);
@@ -130,6 +163,21 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
     }
     if (fetch === "peek") model.lastFetch = { irq, step: step.index, cpu: model.cpu };
     return undefined;
+  }
+  if (irq === none && running && model.acknowledgedOn(model.cpu) !== undefined) {
+    // A line that preempts the running priority was not delivered.
+    const top = model.acknowledgedOn(model.cpu)!;
+    const urgent = model.deliverable().map((entry) => entry.irq);
+    return at(
+      "IRQ-8",
+      `irqFetch on CPU ${model.cpu} returned none (${none}) with ${pending}, though ${urgent.join(", ")} (priority ${
+        model.priorityOf(urgent[0])
+      }) is more urgent than IRQ ${top.irq} (priority ${model.priorityOf(top.irq)}) active there: it preempts (or ` +
+        `was lost${model.completionHint(urgent)})`,
+      `one of ${urgent.join(", ")}`,
+      `${irq}`,
+      ["IRQ-6"],
+    );
   }
   if (irq === none) {
     return at(
@@ -156,8 +204,26 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
       `${irq}`,
     );
   }
+  if (running) {
+    const deliverable = model.deliverable();
+    if (!deliverable.some((entry) => entry.irq === irq)) return doesNotPreempt(model, irq, at, pending);
+    const best = Math.min(...deliverable.map((entry) => model.priorityOf(entry.irq)));
+    if (model.priorityOf(irq) > best) {
+      const urgent = deliverable.filter((entry) => model.priorityOf(entry.irq) === best).map((entry) => entry.irq);
+      return at(
+        "IRQ-3",
+        `irqFetch returned ${irq} (priority ${model.priorityOf(irq)}) with ${pending}: ${
+          urgent.join(", ")
+        } (priority ${best}) comes first (or was lost${model.completionHint(urgent)})`,
+        `one of ${urgent.join(", ")}`,
+        `${irq}`,
+      );
+    }
+  }
   const expected = model.expectedCurrent();
   if (expected !== undefined && irq !== expected) {
+    const effect = fetchHadEffect(model, expected, irq, "irqFetch returned", at, "IRQ-3");
+    if (effect) return effect;
     return at(
       "IRQ-3",
       `irqFetch returned ${irq} with ${pending}; order ${model.profile.irq!.order} serves ${expected} first (or ` +
@@ -168,12 +234,30 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
   }
   if (fetch === "peek") {
     model.lastFetch = { irq, step: step.index, cpu: model.cpu };
+    if (!model.peeked.has(irq)) model.peeked.set(irq, step.index);
   } else {
     const entry = visible.find((candidate) => candidate.irq === irq)!;
     model.pending.splice(model.pending.indexOf(entry), 1);
     model.active.push({ irq, cpu: entry.cpu, step: step.index, on: model.cpu });
+    if (model.active.filter((active) => active.on === model.cpu).length >= 2) {
+      model.visited.add("two lines active on one CPU");
+    }
   }
   return undefined;
+}
+
+/** A GIC fetch that returned a line of no higher priority than the one active on its CPU: it does not preempt. */
+function doesNotPreempt(model: ContractModel, irq: number, at: Report, pending: string): Violation {
+  const top = model.acknowledgedOn(model.cpu)!;
+  return at(
+    "IRQ-8",
+    `irqFetch on CPU ${model.cpu} returned ${irq} (priority ${model.priorityOf(irq)}) while IRQ ${top.irq} (priority ${
+      model.priorityOf(top.irq)
+    }), acknowledged at step ${top.step + 1}, is active there (${pending}): only a strictly higher priority ` +
+      "preempts the running priority",
+    `${model.profile.irq!.none} (nothing preempts)`,
+    `${irq}`,
+  );
 }
 
 /** Judges an `irqHandler` step, then records the dispatch. */
@@ -184,7 +268,10 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
   const fetched = model.lastFetch;
   model.lastFetch = undefined;
   // Under acknowledge, the line irqFetch acknowledged on this CPU is the one to dispatch.
-  const acked = fetch === "acknowledge" ? model.active.find((entry) => entry.on === model.cpu) : undefined;
+  const acked = fetch === "acknowledge" ? model.acknowledgedOn(model.cpu) : undefined;
+  if (fetch === "acknowledge" && model.active.some((entry) => entry.on !== model.cpu)) {
+    model.visited.add("handled while another CPU has a line acknowledged");
+  }
   const visible = model.visiblePending();
   if (visible.length || dispatched.length || acked) model.reach("IRQ-5");
   if (visible.length || acked) model.reach("IRQ-6");
@@ -208,8 +295,8 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
         "IRQ-9",
         `irqHandler ${
           dispatched.length ? `dispatched ${dispatched[0]}` : "dispatched nothing"
-        }, but IRQ ${acked.irq}, acknowledged by irqFetch at step ${
-          acked.step + 1
+        }, but IRQ ${acked.irq}, acknowledged by irqFetch at step ${acked.step + 1}${
+          model.profile.irq!.runningPriority ? " (the most recent, which a GIC completes first)" : ""
         }, was never dispatched: it stays active and is lost`,
         `dispatch of ${acked.irq}`,
         dispatched.length ? `${dispatched[0]}` : "no dispatch",
@@ -243,6 +330,30 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
     );
   }
   const irq = dispatched[0];
+  // A line another CPU acknowledged, dispatched here: the handler took what its own CPU did not fetch.
+  const foreign = fetch === "acknowledge" && !lines.includes(irq)
+    ? model.active.find((entry) => entry.irq === irq && entry.on !== model.cpu)
+    : undefined;
+  if (foreign && model.pending.some((entry) => entry.irq === irq && entry.cpu === foreign.cpu)) {
+    // Raised again while active elsewhere, and handled here before its end of interrupt there.
+    return at(
+      "IRQ-8",
+      `irqHandler on CPU ${model.cpu} dispatched ${irq}, raised again while active on CPU ${foreign.on} (acknowledged ` +
+        `at step ${foreign.step + 1}): an active line is not acknowledged again before its end of interrupt`,
+      lines.length ? `one of ${lines.join(", ")}` : "no dispatch",
+      `${irq}`,
+    );
+  }
+  if (foreign) {
+    return at(
+      "IRQ-9",
+      `irqHandler on CPU ${model.cpu} dispatched ${irq}, which irqFetch acknowledged on CPU ${foreign.on} at step ${
+        foreign.step + 1
+      }: a handler dispatches what its own CPU acknowledged`,
+      lines.length ? `one of ${lines.join(", ")}` : "no dispatch",
+      `${irq}`,
+    );
+  }
   if (!lines.includes(irq)) {
     const other = elsewhere(model, irq);
     if (other) {
@@ -271,6 +382,10 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
     );
   }
   if (fetched && fetched.irq !== irq) {
+    const effect = lines.includes(fetched.irq) && model.expectedCurrent() === fetched.irq
+      ? fetchHadEffect(model, fetched.irq, irq, "irqHandler dispatched", at, "IRQ-5")
+      : undefined;
+    if (effect) return effect;
     return at(
       "IRQ-5",
       `irqHandler dispatched ${irq}, but irqFetch reported ${fetched.irq} as current at step ${fetched.step + 1}`,
@@ -280,6 +395,8 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
   }
   const expected = model.expectedCurrent();
   if (expected !== undefined && irq !== expected) {
+    const effect = fetchHadEffect(model, expected, irq, "irqHandler dispatched", at, "IRQ-3");
+    if (effect) return effect;
     return at(
       "IRQ-3",
       `irqHandler dispatched ${irq} with ${pending}; order ${model.profile.irq!.order} serves ${expected} first (or ` +
@@ -291,5 +408,6 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
   const entry = visible.find((candidate) => candidate.irq === irq)!;
   model.pending.splice(model.pending.indexOf(entry), 1);
   model.lastDispatch.set(irq, step.index);
+  model.peeked.delete(irq);
   return undefined;
 }

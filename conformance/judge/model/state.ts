@@ -145,6 +145,7 @@ export class ContractModel {
   #memory: Map<bigint, FrameMemory> | undefined;
   #lastDispatch: Map<number, number> | undefined;
   #lastRaise: Map<number, number> | undefined;
+  #peeked: Map<number, number> | undefined;
   #writes: { frame: bigint; offset: number; bytes: readonly number[]; step: number }[] | undefined;
   #ranges: Map<bigint, LiveRange> | undefined;
   #rangeOwner: Map<bigint, bigint> | undefined;
@@ -173,6 +174,10 @@ export class ContractModel {
   /** Every write of the program, in order (few: what aliasing is traced back to once the frame written is freed). */
   get writes(): { frame: bigint; offset: number; bytes: readonly number[]; step: number }[] {
     return this.#writes ??= [];
+  }
+  /** Lines a peek fetch returned and no handler dispatched since, with the step of that fetch. */
+  get peeked(): Map<number, number> {
+    return this.#peeked ??= new Map();
   }
   /** The step that last raised each line. */
   get lastRaise(): Map<number, number> {
@@ -396,10 +401,50 @@ export class ContractModel {
     );
   }
 
-  /** The line the declared order serves next on this CPU (`none` when idle; undefined for order any). */
+  /** A line's priority: lower is more urgent (all equal unless a GIC profile names them). */
+  priorityOf(irq: number): number {
+    return this.profile.irq!.priorities[irq] ?? 0;
+  }
+
+  /**
+   * The line `irqHandler` on `cpu` completes next under acknowledge semantics: the oldest line acknowledged there,
+   * or, with a GIC's running priority, the most recent (priority drop is last in, first out).
+   */
+  acknowledgedOn(cpu: number): ActiveIrq | undefined {
+    if (this.active.length === 0) return undefined;
+    if (this.profile.irq!.runningPriority) return this.active.findLast((entry) => entry.on === cpu);
+    return this.active.find((entry) => entry.on === cpu);
+  }
+
+  /** A GIC CPU interface's running priority: the priority of its most recent active line, or 256 when idle. */
+  runningPriority(cpu: number): number {
+    const top = this.profile.irq!.runningPriority ? this.acknowledgedOn(cpu) : undefined;
+    return top === undefined ? 256 : this.priorityOf(top.irq);
+  }
+
+  /**
+   * The pending lines the current CPU may be served now: all it can see, or, with a GIC's running priority, those
+   * of a strictly higher priority than the line active there (they preempt it).
+   */
+  deliverable(): PendingIrq[] {
+    const visible = this.visiblePending();
+    if (!this.profile.irq?.runningPriority || visible.length === 0) return visible;
+    const running = this.runningPriority(this.cpu);
+    return running === 256 ? visible : visible.filter((entry) => this.priorityOf(entry.irq) < running);
+  }
+
+  /**
+   * The line the priorities and the declared order serve next on this CPU: `none` when nothing may be served,
+   * undefined when any of the most urgent lines may come first (order any).
+   */
   expectedCurrent(): number | undefined {
-    const lines = this.visiblePending().map((entry) => entry.irq);
+    let lines = this.deliverable().map((entry) => entry.irq);
     if (lines.length === 0) return this.profile.irq?.none;
+    if (this.profile.irq!.runningPriority) {
+      const best = Math.min(...lines.map((irq) => this.priorityOf(irq)));
+      lines = lines.filter((irq) => this.priorityOf(irq) === best);
+      if (lines.length === 1) return lines[0];
+    }
     switch (this.profile.irq?.order) {
       case "lowest-first":
         return Math.min(...lines);

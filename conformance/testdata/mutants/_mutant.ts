@@ -89,6 +89,12 @@ export function deepMutant(
   return patched(name, identityHal({ cpus: 4 }), (hal, { host }) => patch(hal, host));
 }
 
+/** A simulated GIC of 64 lines as the profile declares it (banked lines, priorities, running priority). */
+export function profileGic(profile: ResolvedProfile, banked: number = profile.irq!.banked): Gic {
+  const irq = profile.irq!;
+  return new Gic(64, banked, profile.cpus, 1023, { priorities: irq.priorities, runningPriority: irq.runningPriority });
+}
+
 /** How a GIC-backed mutant's IRQ functions go wrong (each defaults to the correct behaviour). */
 export interface GicFaults {
   /** Lines banked per CPU (default 32; 0 shares every line between CPUs). */
@@ -97,6 +103,22 @@ export interface GicFaults {
   completes?: boolean;
   /** Whether irqHandler acknowledges again instead of handling what irqFetch acknowledged (axvisor's aarch64 HAL). */
   handlerFetchesAgain?: boolean;
+  /** Whether a shared line raised again while active is fetched again before it is completed. */
+  refetchesActiveShared?: boolean;
+  /** Whether the lines irqFetch acknowledged go on one list for all CPUs (a handler may take another CPU's). */
+  oneQueueForAllCpus?: boolean;
+  /** Whether irqHandler completes the oldest acknowledged line first, where a GIC completes the most recent. */
+  completesOldestFirst?: boolean;
+  /** Whether the end of interrupt names another active line of the CPU than the one dispatched. */
+  eoiWrongLine?: boolean;
+  /** Whether the controller serves the lowest numbered line whatever the priorities. */
+  priorityBlind?: boolean;
+  /** Whether the controller acknowledges the next pending line while one is active (no running priority). */
+  ignoresRunningPriority?: boolean;
+  /** Whether irqFetch reads the acknowledge register of the next CPU's interface instead of its own. */
+  wrongCpuInterface?: boolean;
+  /** Whether a line raised while another is active on the CPU is dropped. */
+  dropsRaiseWhileActive?: boolean;
 }
 
 /**
@@ -104,23 +126,66 @@ export interface GicFaults {
  * acknowledge-semantics mutants differ only in `faults`.
  */
 export function gicMutant(name: string, faults: GicFaults): HalTarget {
-  const { banked = 32, completes = true, handlerFetchesAgain = false } = faults;
+  const {
+    banked = 32,
+    completes = true,
+    handlerFetchesAgain = false,
+    refetchesActiveShared = false,
+    oneQueueForAllCpus = false,
+    completesOldestFirst = false,
+    eoiWrongLine = false,
+    priorityBlind = false,
+    ignoresRunningPriority = false,
+    wrongCpuInterface = false,
+    dropsRaiseWhileActive = false,
+  } = faults;
   return axvisorPatched(name, (_hal, { host, profile }) => {
-    const gic = new Gic(64, banked, profile.cpus, 1023);
+    const irq = profile.irq!;
+    const gic = new Gic(64, banked, profile.cpus, 1023, {
+      priorities: priorityBlind ? undefined : irq.priorities,
+      runningPriority: irq.runningPriority && !ignoresRunningPriority,
+    });
+    const cpus = profile.cpus;
+    // Lines fetched and not yet handled, per CPU (or, faulty, one list for every CPU).
     const fetched: number[][] = Array.from({ length: profile.cpus }, () => []);
+    const fetchedOn = (cpu: number) => fetched[oneQueueForAllCpus ? 0 : cpu];
+    const lifo = irq.runningPriority && !completesOldestFirst;
+    // A shared line acknowledged and not completed, which a faulty controller hands out again when it is raised again.
+    const activeShared = new Set<number>();
+    const raisedAgain = new Set<number>();
     return {
-      raiseIrq: (line) => gic.raise(line, host.currentCpu()),
+      raiseIrq(line) {
+        if (refetchesActiveShared && activeShared.has(line)) raisedAgain.add(line);
+        if (dropsRaiseWhileActive && fetched[host.currentCpu()].length > 0) return;
+        gic.raise(line, host.currentCpu());
+      },
       irqFetch() {
-        const line = gic.acknowledge(host.currentCpu());
-        if (line !== 1023) fetched[host.currentCpu()].push(line);
+        const cpu = wrongCpuInterface ? (host.currentCpu() + 1) % cpus : host.currentCpu();
+        const again = refetchesActiveShared ? [...raisedAgain][0] : undefined;
+        let line: number;
+        if (again !== undefined) {
+          raisedAgain.delete(again);
+          line = again;
+        } else {
+          line = gic.acknowledge(cpu);
+        }
+        if (line !== 1023) fetchedOn(cpu).push(line);
+        if (line >= banked && line !== 1023) activeShared.add(line);
         return line;
       },
       irqHandler() {
         const cpu = host.currentCpu();
-        const line = handlerFetchesAgain ? gic.acknowledge(cpu) : fetched[cpu].shift() ?? gic.acknowledge(cpu);
+        const queue = fetchedOn(cpu);
+        const line = handlerFetchesAgain
+          ? gic.acknowledge(cpu)
+          : (lifo ? queue.pop() : queue.shift()) ?? gic.acknowledge(cpu);
         if (line === 1023) return;
         host.dispatchIrq(line);
-        if (completes) gic.complete(cpu, line);
+        activeShared.delete(line);
+        if (!completes) return;
+        // The end of interrupt names another active line of this CPU, when there is one.
+        const other = eoiWrongLine ? queue.find((candidate) => candidate !== line) : undefined;
+        gic.complete(cpu, other ?? line);
       },
     };
   });

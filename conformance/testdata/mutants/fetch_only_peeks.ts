@@ -1,10 +1,9 @@
 /** Declares acknowledge semantics, but irqFetch only peeks: a second fetch returns the same line. Breaks IRQ-8. */
-import { Gic } from "../../../impls/gic.ts";
-import { axvisorPatched } from "./_mutant.ts";
+import { axvisorPatched, profileGic } from "./_mutant.ts";
 
 export const breaks = ["IRQ-8"];
 export default axvisorPatched("fetch-only-peeks", (_hal, { host, profile }) => {
-  const gic = new Gic(64, 32, profile.cpus, 1023);
+  const gic = profileGic(profile);
   const peeked: (number | undefined)[] = [];
   return {
     raiseIrq: (line) => gic.raise(line, host.currentCpu()),

@@ -7,7 +7,7 @@
 import { identityHal } from "../../../impls/mod.ts";
 import { patched } from "./_mutant.ts";
 
-export const breaks = ["STATE-1", "ALLOC-6"];
+export const breaks = ["STATE-1", "ALLOC-6", "FREE-3", "FREE-2"];
 export default patched("per-cpu-cache-leak", identityHal({ cpus: 2 }), (hal, { host }) => {
   const caches = [[] as bigint[], [] as bigint[]];
   let lastCpu = 0;

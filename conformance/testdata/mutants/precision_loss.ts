@@ -2,7 +2,7 @@
 import { offsetHal, PHYS_VIRT_OFFSET } from "../../../impls/mod.ts";
 import { patched } from "./_mutant.ts";
 
-export const breaks = ["XLATE-3", "XLATE-2", "XLATE-6"];
+export const breaks = ["XLATE-3", "XLATE-2", "XLATE-6", "XLATE-1"];
 export default patched("precision-loss", offsetHal(), () => ({
   physToVirt: (paddr) => BigInt(Number(paddr) + Number(PHYS_VIRT_OFFSET)),
 }));

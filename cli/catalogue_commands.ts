@@ -7,7 +7,7 @@
 
 import { CHECKS } from "../conformance/checks/catalogue.ts";
 import { clauseById, CLAUSES } from "../conformance/contract/clauses.ts";
-import { editionsSection, HOST_AND_PORTS, PROFILE_WORDS } from "../conformance/spec.ts";
+import { editionsSection, GIC_SEMANTICS, HOST_AND_PORTS, PROFILE_WORDS, VERDICTS } from "../conformance/spec.ts";
 import { UsageError } from "./exit_codes.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -69,16 +69,23 @@ const PROFILE_TOPICS = [
   "zeroedFrames",
 ];
 const EDITION_TOPICS = ["editions", "contract", "axvcpu-hal", "axmm-hal", "axvisor-memory"];
+const VERDICT_TOPICS = ["verdicts", "statuses", "pass", "fail", "skip", "incomplete", "vacuous"];
+const GIC_TOPICS = ["gic", "runningPriority", "priorities", "priority"];
+/** The topics besides checks and clauses, as the usage and the unknown-topic message name them. */
+const TOPICS = ["profile", "editions", "host", "ports", "verdicts", "gic"];
 
 /**
- * `explain <check | clause | host | ports | profile | editions>`: what a check does and the text of its clauses, a
- * clause and its checks, the host and the test ports with their signatures, every profile word, or the editions.
+ * `explain <check | clause | host | ports | profile | editions | verdicts | gic>`: what a check does and the text of
+ * its clauses, a clause and its checks, the host and the test ports with their signatures, every profile word, the
+ * editions, what each status means, or the GIC semantics the interrupt clauses follow.
  */
 export function explainCheck(id: string): string {
   const is = (topics: string[]) => topics.some((topic) => topic.toLowerCase() === id.toLowerCase());
   if (is(HOST_TOPICS)) return HOST_AND_PORTS;
   if (is(PROFILE_TOPICS)) return PROFILE_WORDS;
   if (is(EDITION_TOPICS)) return editionsSection();
+  if (is(VERDICT_TOPICS)) return VERDICTS;
+  if (is(GIC_TOPICS)) return GIC_SEMANTICS;
   const clause = CLAUSES.find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
   if (clause) return explainClause(clause.id);
   const check = CHECKS.find((candidate) => candidate.id === id);
@@ -89,8 +96,13 @@ export function explainCheck(id: string): string {
       ...HOST_TOPICS,
       ...PROFILE_TOPICS,
       ...EDITION_TOPICS,
+      ...VERDICT_TOPICS,
+      ...GIC_TOPICS,
     ];
-    throw new UsageError(`unknown check or clause "${id}"${didYouMean(id, known)} (see: halconf list)`);
+    throw new UsageError(
+      `unknown check, clause or topic "${id}"${didYouMean(id, known)} (checks and clauses: halconf list; topics: ` +
+        `${TOPICS.join(", ")})`,
+    );
   }
   const lines = [
     `${check.id}: ${check.title}`,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { DRAIN_FRAMES, SUITE_VERSION } from "../conformance/run/runner.ts";
+import { DRAIN_FRAMES, MIN_DRAINS, SUITE_VERSION } from "../conformance/run/runner.ts";
 import type { Command } from "./options.ts";
 
 const EXIT_CODES = `Exit codes:
@@ -24,7 +24,8 @@ Commands:
   conform            run the suite (the default command)
   list               the checks, their clauses and what they need
   explain <topic>    a check, a clause (the id a failure prints), the host and ports,
-                     every profile word, or the contract editions
+                     every profile word, the contract editions, what each status means,
+                     or the GIC semantics
   replay <file>      re-run a saved counterexample against its HAL
   init <dir>         scaffold a custom HAL that passes, with tasks and a CI workflow
   merge <reports...> join the JSON reports of shards into one
@@ -44,26 +45,33 @@ Options:
                            It runs in a sandboxed driver process that may only read its own
                            folder; programs are generated and judged here, never there.
   --driver "<command>"     a HAL in any language behind a driver executable that speaks
-                           PROTOCOL.md (a Rust HAL through adapters/rust); repeatable.
-                           It runs with a cleared environment, a private HOME and TMPDIR
-                           and a memory cap, in this directory; native code is not sandboxed
+                           PROTOCOL.md; repeatable. The command is split into words as a
+                           shell would (quotes kept), and run without a shell: a binary
+                           ("target/release/my-driver"), "cargo run -q --manifest-path
+                           driver/Cargo.toml", a script ("sh run.sh"), or a guest under
+                           QEMU ("examples/qemu-gic/run --gic 3"). It runs in its own
+                           process group with a cleared environment, a private HOME and
+                           TMPDIR and a memory cap, in this directory; native code is not
+                           otherwise sandboxed
   --target <name>          a reference HAL: identity, offset, sparse, numa, paged, axvisor;
                            repeatable
   --check <id|glob>        checks to run (alloc.unique, 'irq.*'); repeatable; default all
   --seed <n>               run seed (default random); each (target, check) derives its own
   --runs <n>               programs per check (default 200)
   --drain-budget <frames>  frames each check that drains RAM may allocate over all its
-                           programs, each fill counted as all of RAM (default ${DRAIN_FRAMES}):
-                           past it, fewer programs (at least one), and the result says how
-                           many ran
+                           programs (default ${DRAIN_FRAMES}): past it, the check runs fewer,
+                           longer programs that each drain RAM once (at least ${MIN_DRAINS}), and
+                           the result says how many ran and how many frames they drained
   --timeout <seconds>      deadline of each check (default 60, at most 86400); a HAL still
                            running then is killed. No new programs start after 80% of it:
                            a check that could not run all its programs is incomplete
   --jobs <n>               lanes checking at once (default: number of CPUs): one per target,
                            and reference HALs deal their checks out to this process's thread
                            and worker threads; --jobs 1 uses the least memory
-  --format <f>             pretty (default), json, junit, tap, github
-  --report <path>          also write the JSON report there
+  --format <f>             pretty (default), json, junit, tap, github, html (a page with
+                           the matrix of HALs and checks and every counterexample)
+  --report <path>          also write the report there: the HTML page when the name ends
+                           in .html, else the JSON report (what merge reads)
   --save-failures <dir>    write each counterexample as JSON for \`halconf replay\`
   --isolate                run reference HALs in a driver process too
   --memory <MiB>           memory cap of each HAL process (default 2048, at least 512)
@@ -86,7 +94,7 @@ ${EXIT_CODES}
 
 Lists every check with the SPEC.md clauses it enforces and the profile claims it needs.
 `,
-  explain: `Usage: halconf explain <check | clause | host | ports | profile | editions>
+  explain: `Usage: halconf explain <check | clause | host | ports | profile | editions | verdicts | gic>
 
   explain alloc.unique   what a check does and the text of the clauses it enforces
   explain FREE-2         a clause (the id every failure prints) and the checks that enforce it
@@ -96,6 +104,10 @@ Lists every check with the SPEC.md clauses it enforces and the profile claims it
                          exhaustible, live frame, ... (also: explain testWindow)
   explain editions       axvcpu-hal, axmm-hal and axvisor-memory side by side, with the Rust
                          names of every method (also: explain axvisor-memory)
+  explain verdicts       what pass, fail, skip, incomplete, error and timeout mean, and which
+                         clauses cannot arise on which boards (also: explain skip)
+  explain gic            the GIC rules the interrupt clauses follow: priorities, running
+                         priority, end of interrupt (also: explain runningPriority)
 `,
   replay: `Usage: halconf replay <file> [--hal <path> | --driver "<command>"] [--format pretty|json]
 

@@ -16,6 +16,27 @@ Deno.test("a load failure is reported by its message, not by the last stack fram
   assert.match(run.stderr, /exited with code 1 while loading: Error: the firmware table is missing\n$/);
 });
 
+Deno.test("methods that disagree with the edition, or a method every edition has missing, are a profile error (exit 3) naming the fix", async () => {
+  const cases: [string, RegExp][] = [
+    [
+      "contiguous_without_contract",
+      /the HAL has allocContiguousFrames and deallocContiguousFrames, but its contract is axvcpu-hal.*declare contract "axvisor-memory"/,
+    ],
+    [
+      "contract_without_contiguous",
+      /the axvisor-memory edition has alloc_contiguous_frames and dealloc_contiguous_frames, and the HAL lacks allocContiguousFrames and deallocContiguousFrames/,
+    ],
+    ["lacks_dealloc", /create\(\) returned an instance without deallocFrame: every edition of the contract has/],
+  ];
+  for (const [file, message] of cases) {
+    const run = await runCli(["--hal", `cli/testdata/${file}.ts`, "--check", "alloc.unique"]);
+    assert.equal(run.code, 3, `${file}: ${run.stderr}`);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, message);
+    assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+  }
+});
+
 Deno.test("a fill that returned numbers shows numbers, and why it stopped", () => {
   const values = Array.from({ length: 257 }, () => 2147483648);
   const line = formatStep({ index: 0, op: { op: "fill" }, cpu: 0, result: WordList.of(values), dispatched: [] });

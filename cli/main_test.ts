@@ -67,7 +67,7 @@ const usageErrors: [string, string[], RegExp][] = [
   [
     "explain of an unknown check",
     ["explain", "alloc.uniq"],
-    /unknown check or clause "alloc.uniq" \(did you mean alloc.unique\?/,
+    /unknown check, clause or topic "alloc.uniq" \(did you mean alloc.unique\?.*topics: profile, editions, host, ports, verdicts, gic\)/,
   ],
   ["explain without an id", ["explain"], /explain takes exactly one check id/],
   ["merge without files", ["merge"], /merge needs at least one report file/],

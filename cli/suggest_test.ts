@@ -20,7 +20,7 @@ Deno.test("explain takes the clause id every failure prints, in any case, and na
   assert.match(explainCheck("alloc.unique"), /^alloc\.unique: live frames are pairwise distinct/);
   assert.throws(
     () => explainCheck("alloc.uniqe"),
-    /unknown check or clause "alloc\.uniqe" \(did you mean alloc\.unique\?\)/,
+    /unknown check, clause or topic "alloc\.uniqe" \(did you mean alloc\.unique\?\)/,
   );
   assert.throws(() => explainCheck("nothing-like-it"), (error: Error) => !/did you mean/.test(error.message));
 });

@@ -6,11 +6,13 @@ import { replay, runCheck } from "./run/runner.ts";
 import { loadMutants } from "./testdata/load.ts";
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => 17 + i * 104729);
-const mutants = await loadMutants();
+const all = await loadMutants();
+// Those that drain gigabytes, or show their fault only now and then, have their own test (edges_test.ts).
+const mutants = all.filter((mutant) => !mutant.ownTest);
 
 Deno.test("the mutant corpus has at least 20 mutants and covers every clause the checks enforce", () => {
   assert.ok(mutants.length >= 20, `${mutants.length} mutants`);
-  const covered = new Set(mutants.map((mutant) => mutant.breaks[0]));
+  const covered = new Set(all.map((mutant) => mutant.breaks[0]));
   for (const clause of CLAUSES.filter((c) => c.id !== "IRQ-7")) {
     assert.ok(covered.has(clause.id), `no mutant written for ${clause.id}`);
   }

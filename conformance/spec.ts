@@ -10,6 +10,7 @@
 import { CHECKS, DEFAULT_EXHAUSTION_LIMIT } from "./checks/catalogue.ts";
 import { CLAUSE_FAMILIES, CLAUSES } from "./contract/clauses.ts";
 import { EDITIONS } from "./contract/editions.ts";
+import { VACUITY_RULES } from "./contract/vacuity.ts";
 import { DRAIN_FRAMES, MAX_STEPS_AFTER_DRAIN, MIN_DRAINS } from "./run/drain_plan.ts";
 
 /**
@@ -85,7 +86,14 @@ Rust adapter's \`Profile\` builder, and of the driver handshake (PROTOCOL.md).
   - **\`fetch\`**: \`peek\` (default: fetching changes nothing, IRQ-4) or \`acknowledge\` (fetching makes the
     line active, as a GIC's IAR read does; the handler dispatches what was fetched and completes it: IRQ-8,
     IRQ-9);
-  - **\`banked\`**: lines \`0..banked-1\` are per CPU (a GIC's SGIs and PPIs: 32), IRQ-10.
+  - **\`banked\`**: lines \`0..banked-1\` are per CPU (a GIC's SGIs and PPIs: 32), IRQ-10. A profile with one
+    CPU may declare them (a single-core board's GIC banks them too); IRQ-10 then cannot arise, and is skipped;
+  - **\`runningPriority\`**: a GIC CPU interface's running priority (with \`fetch: "acknowledge"\`): while a line
+    is active on a CPU, \`irqFetch\` there returns \`none\` unless a pending line of strictly higher priority
+    preempts it, and \`irqHandler\` completes the most recently acknowledged line first (IRQ-8, IRQ-9; see
+    "Semantics of a GIC");
+  - **\`priorities\`**: \`{ [line]: priority }\` for lines whose priority is not 0xa0 (Linux's default): 0 is the
+    most urgent, 255 the least. The most urgent deliverable line is served first; \`order\` breaks ties (IRQ-3).
 - **\`zeroedFrames\`**: the claim that \`allocFrame\` returns zero-filled frames (ALLOC-8).
 - **\`strictFree\`**: the claim that a wrong free throws and changes nothing (FREE-3, FREE-4, CONTIG-6). Without
   it a wrong free is undefined behaviour: the model stops judging the program there.
@@ -108,6 +116,78 @@ Rust adapter's \`Profile\` builder, and of the driver handshake (PROTOCOL.md).
   **Active line**: acknowledged by \`irqFetch\` and not yet completed by \`irqHandler\`.
 - **Instance**: what \`create(host)\` returns. Each program runs on a fresh one; instances must not share state,
   and the same calls must give the same results, so that a counterexample replays.
+`;
+
+/** What each status means, with an example of each: a section of SPEC.md (and of `halconf explain verdicts`). */
+export const VERDICTS: string = `## Verdicts
+
+Each check ends with one status per HAL. A run passes (exit 0) when every status is \`pass\` or \`skip\` (or one an
+expectations file expects).
+
+| status | means | example |
+| --- | --- | --- |
+| \`pass\` | every program ran, no violation was seen, and the programs reached every clause of the check that can arise | \`PASS alloc.unique 200 programs, 18 ms\` |
+| \`fail\` | a program broke a clause: any clause, whichever check's program saw it, with its shrunk counterexample | \`FAIL alloc.unique ALLOC-6: allocFrame returned 0x8000_0000, which is still live (handed out at step 7)\` |
+| \`skip\` | the check's clauses cannot arise under the profile: a claim not made, or a board where they are vacuous | \`SKIP alloc.unique ALLOC-6 cannot arise: one usable frame: two live frames cannot exist\` |
+| \`incomplete\` | a clause could arise but no program reached it, or the time budget ran out: halconf's generators fell short, and the check did not pass | \`INCOMPLETE mem.readback no program exercised MEM-1 (3 programs): more --runs, or a HAL that gets there\` |
+| \`error\` | the HAL could not be driven: \`create\` threw, a method is missing, the driver crashed or broke the protocol | \`ERROR alloc.unique the HAL process exited (signal SIGSEGV) while it ran the program below\` |
+| \`timeout\` | a program did not finish by the check's deadline (\`--timeout\`) | \`TIMEOUT alloc.unique no result within 60 s: the HAL process was killed while it ran the program below\` |
+
+- **A violation observed is a violation.** Every program of every check is judged against every clause the profile
+  makes applicable. A check whose program breaks another check's clause fails with it (the counterexample is shrunk
+  for that clause), and that clause's own check, when it passed, is listed as failing too, naming the check whose
+  program found it (replay that one).
+- **Vacuous is not unreached.** Whether a clause can arise at all is decided from the profile alone:
+${VACUITY_RULES.map((rule) => `  - ${rule.clause} cannot arise with ${rule.condition};`).join("\n")}
+  A check whose clauses all cannot arise is skipped with the reason; a clause that cannot arise is still judged
+  wherever a program shows it broken (a one-frame HAL that hands its frame out twice fails). \`incomplete\` is
+  only for a clause that could arise and was not reached.
+`;
+
+/** The GIC architecture's interrupt rules in halconf's words, and how the profile and the checks follow them. */
+export const GIC_SEMANTICS: string = `## Semantics of a GIC
+
+A HAL on an Arm board fetches and handles interrupts through a GIC (Generic Interrupt Controller). The rules
+halconf holds such a HAL to, with \`fetch: "acknowledge"\` and \`runningPriority\`, are the architecture's
+(GICv2 CPU interface registers; GICv3's system registers behave alike), as QEMU's \`virt\` machine implements them:
+
+- **States and lines.** An interrupt is inactive, pending, active, or active and pending. Ids 0-15 (SGIs) and 16-31
+  (PPIs) have a copy per CPU interface (\`banked: 32\`); 32-1019 (SPIs) are shared: one state for all CPUs. The
+  id 1023 means "spurious": nothing to take (\`none: 1023\`).
+- **Priority.** Each interrupt has an 8-bit priority; a lower value is more urgent. The distributor signals a CPU
+  interface the most urgent pending interrupt it may take; among equal priorities the architecture leaves the choice
+  to the implementation, and QEMU takes the lowest id (\`order: "lowest-first"\`).
+- **Acknowledge.** Reading the interrupt acknowledge register (GICC_IAR) returns that interrupt's id if it is more
+  urgent than the CPU interface's running priority, makes it active (active and pending if it is asserted again) and
+  raises the running priority to its priority; otherwise it returns 1023 and changes nothing. \`irqFetch\` is this
+  read.
+- **Running priority and preemption.** While an interrupt is active on a CPU, only a strictly more urgent one is
+  signalled there: a second read with a line of the same priority pending returns 1023; a more urgent line
+  preempts, and the two are nested. (Only the group bits above the binary point take part: declare priorities that
+  differ there.)
+- **End of interrupt.** Writing the end-of-interrupt register (GICC_EOIR) drops the running priority to that of the
+  interrupt active before it (the priority drop is last in, first out) and, in the default mode, deactivates the
+  interrupt named. It must name the most recently acknowledged interrupt. \`irqHandler\` dispatches and completes
+  that one.
+- **An active interrupt is not taken again** before it is deactivated: asserted again, it waits as active and
+  pending, and is signalled again after its end of interrupt.
+
+The faults a GIC driver makes, and what halconf reports:
+
+| fault | clause |
+| --- | --- |
+| never writes end of interrupt (the line raised again is never delivered) | IRQ-6 |
+| end of interrupt of another line than the one dispatched | IRQ-6 (or IRQ-8, IRQ-3 as it shows) |
+| completes the oldest of two nested lines first | IRQ-9 |
+| reads another CPU's interface, or a handler takes a line another CPU acknowledged | IRQ-10, IRQ-9 |
+| serves a less urgent line while a more urgent one is pending (priority inversion) | IRQ-3 |
+| acknowledges the next line while one is active (no running priority), or an active shared line again | IRQ-8 |
+| drops a line raised while another is active | IRQ-6 |
+
+Not modelled: the split end-of-interrupt mode (EOImode 1: priority drop and deactivation written apart), the
+priority mask (taken as letting every priority through), interrupt groups and security states, and SPI routing to a
+subset of CPUs (every SPI may go to any CPU). \`examples/qemu-gic/\` runs a HAL on QEMU's real GIC model, and a test
+holds halconf's reference GIC (\`impls/gic.ts\`) to the same traces.
 `;
 
 /** What halconf reports for a faithful model of axvisor's aarch64 host HAL, and why. */
@@ -238,7 +318,7 @@ placement: any behaviour the rules allow passes.
  * ```
  */
 export function renderSpec(): string {
-  const lines = [INTRO, editionsSection(), PROFILE_WORDS, AXVISOR_REPORT];
+  const lines = [INTRO, VERDICTS, editionsSection(), PROFILE_WORDS, GIC_SEMANTICS, AXVISOR_REPORT];
   for (const family of CLAUSE_FAMILIES) {
     lines.push(`## ${family.id}: ${family.title}`, "", `Covers ${family.covers}.`, "");
     for (const clause of CLAUSES.filter((c) => c.id.startsWith(`${family.id}-`))) {

@@ -53,7 +53,7 @@ Deno.test("PROTOCOL.md names every operation, handshake line, answer token, meth
     batchPrograms: /programs in one `run`/,
     programLength: /operations in one program/,
     fillFrames: /calls in one `fill`/,
-    handshakeLines: /handshake lines/,
+    handshakeBytes: /handshake, before `ready`/,
     eventsPerStep: /tokens in one step/,
     outputBytes: /HAL output kept per check/,
   };

@@ -353,6 +353,7 @@ class DriverProcess {
     const timeoutMs = options.loadTimeoutMs ?? 30_000;
     this.#arm(performance.now() + timeoutMs);
     const lines: string[] = [];
+    let bytes = 0;
     try {
       while (true) {
         const line = await this.#stdout.next();
@@ -372,7 +373,10 @@ class DriverProcess {
         }
         if (line === "ready") break;
         lines.push(line);
-        if (lines.length > LIMITS.handshakeLines) throw new ProtocolError("the handshake has too many lines");
+        bytes += line.length + 1;
+        if (bytes > LIMITS.handshakeBytes) {
+          throw new ProtocolError(`the handshake is longer than ${LIMITS.handshakeBytes} bytes (the protocol's limit)`);
+        }
       }
       return decodeHandshake(lines);
     } catch (error) {

@@ -24,8 +24,8 @@ export const LIMITS = {
   programLength: 10_000,
   /** The most `allocFrame` calls one `fill` may make: 2^20 frames, and the call that finds none left. */
   fillFrames: (1 << 22) + 1,
-  /** The most handshake lines before `ready`. */
-  handshakeLines: 1_000,
+  /** The most bytes of handshake before `ready` (about 25,000 regions): a board's regions are bounded by bytes. */
+  handshakeBytes: 1024 * 1024,
   /** The most `irq:` and `denied:` tokens one step may carry, besides what its calls returned. */
   eventsPerStep: 10_000,
   /** The most bytes a HAL may print (stderr) that are kept per check: head and tail, the middle is dropped. */

@@ -17,17 +17,40 @@ export interface AllocatorRegion {
   size: bigint;
 }
 
+/** A region as the allocator reads it: fixed for a layout, shared by every instance over it. */
 interface Arena {
   start: bigint;
   end: bigint;
   /** Frames in the region. */
   frames: number;
-  /** Frames below this index have been handed out at least once. */
-  next: number;
+  /** The first index handed out: 1 for a region at address 0 (frame 0 is never a frame), else 0. */
+  first: number;
   /** The frame number (address / frame size) of the region's first frame. */
   firstFrameNumber: number;
   /** Whether every address of the region is below 2^53, so exact as a number (addresses are then made from one). */
   exact: boolean;
+}
+
+/** Arenas by list of regions and frame size: a board of thousands of regions is sorted once, not per instance. */
+const LAYOUTS = new WeakMap<readonly AllocatorRegion[], { frameSize: number; arenas: Arena[]; frames: number }>();
+
+function layoutOf(regions: readonly AllocatorRegion[], frameSize: number): { arenas: Arena[]; frames: number } {
+  const known = LAYOUTS.get(regions);
+  if (known !== undefined && known.frameSize === frameSize) return known;
+  const shift = BigInt(Math.log2(frameSize));
+  const arenas = [...regions]
+    .sort((a, b) => (a.start < b.start ? -1 : 1))
+    .map((region) => ({
+      start: region.start,
+      end: region.start + region.size,
+      frames: Number(region.size >> shift),
+      first: region.start === 0n ? 1 : 0,
+      firstFrameNumber: Number(region.start >> shift),
+      exact: region.start + region.size <= EXACT_LIMIT,
+    }));
+  const layout = { frameSize, arenas, frames: arenas.reduce((sum, arena) => sum + arena.frames - arena.first, 0) };
+  LAYOUTS.set(regions, layout);
+  return layout;
 }
 
 /**
@@ -52,7 +75,12 @@ export class FrameAllocator {
   /** Freed frames, by frame number (an exact JS number below 2^53). */
   readonly #freed: number[] = [];
   readonly #freedSet: Set<number> = new Set();
+  /**
+   * The arena untouched frames come from, and the index of the next one in it: arenas before it are handed out whole,
+   * those after it untouched. The only state that grows with use besides the freed frames.
+   */
   #cursor = 0;
+  #cursorNext: number;
   #available: number;
   readonly #capacity: number;
 
@@ -61,18 +89,17 @@ export class FrameAllocator {
     this.#frameSize = BigInt(frameSize);
     this.#frameBytes = frameSize;
     this.#shift = BigInt(Math.log2(frameSize));
-    this.#arenas = [...regions]
-      .sort((a, b) => (a.start < b.start ? -1 : 1))
-      .map((region) => ({
-        start: region.start,
-        end: region.start + region.size,
-        frames: Number(region.size >> this.#shift),
-        next: region.start === 0n ? 1 : 0,
-        firstFrameNumber: Number(region.start >> this.#shift),
-        exact: region.start + region.size <= EXACT_LIMIT,
-      }));
-    this.#available = this.#arenas.reduce((sum, arena) => sum + arena.frames - arena.next, 0);
+    const layout = layoutOf(regions, frameSize);
+    this.#arenas = layout.arenas;
+    this.#cursorNext = this.#arenas[0]?.first ?? 0;
+    this.#available = layout.frames;
     this.#capacity = this.#available;
+  }
+
+  /** Frames of arena `index` below this index have been handed out at least once. */
+  #nextOf(index: number): number {
+    if (index < this.#cursor) return this.#arenas[index].frames;
+    return index === this.#cursor ? this.#cursorNext : this.#arenas[index].first;
   }
 
   /** Frames that can still be allocated. */
@@ -97,14 +124,14 @@ export class FrameAllocator {
     }
     while (this.#cursor < this.#arenas.length) {
       const arena = this.#arenas[this.#cursor];
-      if (arena.next < arena.frames) {
-        const index = arena.next++;
+      if (this.#cursorNext < arena.frames) {
+        const index = this.#cursorNext++;
         this.#available--;
         return arena.exact
           ? exactBigInt((arena.firstFrameNumber + index) * this.#frameBytes)
           : arena.start + (BigInt(index) << this.#shift);
       }
-      this.#cursor++;
+      this.#cursorNext = this.#arenas[++this.#cursor]?.first ?? 0;
     }
     return null;
   }
@@ -116,7 +143,7 @@ export class FrameAllocator {
 
   /** Whether `paddr` lies in one of the regions. */
   contains(paddr: bigint): boolean {
-    return typeof paddr === "bigint" && this.#arenaOf(this.#frameNumberOf(paddr)) !== undefined;
+    return typeof paddr === "bigint" && this.#arenaOf(this.#frameNumberOf(paddr)) >= 0;
   }
 
   /** Gives back a live frame; throws a `RangeError` for anything else. */
@@ -140,17 +167,17 @@ export class FrameAllocator {
     return paddr < EXACT_LIMIT ? Math.floor(exactNumber(paddr) / this.#frameBytes) : Number(paddr >> this.#shift);
   }
 
-  /** The arena holding frame number `frameNumber`. */
-  #arenaOf(frameNumber: number): Arena | undefined {
+  /** The index of the arena holding frame number `frameNumber`, or -1. */
+  #arenaOf(frameNumber: number): number {
     let low = 0, high = this.#arenas.length - 1;
     while (low <= high) {
       const mid = (low + high) >> 1;
       const arena = this.#arenas[mid];
       if (frameNumber < arena.firstFrameNumber) high = mid - 1;
       else if (frameNumber >= arena.firstFrameNumber + arena.frames) low = mid + 1;
-      else return arena;
+      else return mid;
     }
-    return undefined;
+    return -1;
   }
 
   /**
@@ -172,10 +199,10 @@ export class FrameAllocator {
   #liveFrameNumber(paddr: bigint): number | undefined {
     const frameNumber = this.#alignedFrameNumber(paddr);
     if (frameNumber === undefined) return undefined;
-    const arena = this.#arenaOf(frameNumber);
-    if (arena === undefined) return undefined;
-    const index = frameNumber - arena.firstFrameNumber;
-    if (index >= arena.next || (arena.start === 0n && index === 0)) return undefined;
+    const at = this.#arenaOf(frameNumber);
+    if (at < 0) return undefined;
+    const index = frameNumber - this.#arenas[at].firstFrameNumber;
+    if (index >= this.#nextOf(at) || index < this.#arenas[at].first) return undefined;
     return this.#freedSet.has(frameNumber) ? undefined : frameNumber;
   }
 
@@ -183,7 +210,7 @@ export class FrameAllocator {
     if (typeof paddr !== "bigint") return `expected a bigint address, got ${typeof paddr}`;
     const frameNumber = this.#alignedFrameNumber(paddr);
     if (frameNumber === undefined) return `not aligned to the frame size ${this.#frameSize}`;
-    if (this.#arenaOf(frameNumber) === undefined) return "outside the allocator's RAM";
+    if (this.#arenaOf(frameNumber) < 0) return "outside the allocator's RAM";
     return this.#freedSet.has(frameNumber) ? "already free (double free)" : "never allocated";
   }
 }

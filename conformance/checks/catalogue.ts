@@ -76,7 +76,10 @@ export function unmetNeed(
       if (!methods.has("raiseIrq")) return "the HAL has no raiseIrq test port";
       return undefined;
     case "irq-order":
-      return profile.irq?.order === "any" ? "profile declares irq order any" : undefined;
+      // Priorities order lines even under order any.
+      return profile.irq?.order === "any" && new Set(profile.irq.priorities).size < 2
+        ? "profile declares irq order any (and no priorities)"
+        : undefined;
     case "irq-peek":
       return profile.irq?.fetch === "acknowledge" ? "profile declares irq fetch acknowledge" : undefined;
     case "irq-acknowledge":

@@ -13,7 +13,7 @@ import type { ProgramShape } from "../program/arbitraries.ts";
  *
  * - `irq`: the profile declares `irq`, and the HAL implements `irqFetch`,
  *   `irqHandler` and the `raiseIrq` port;
- * - `irq-order`: the declared order is not `any`;
+ * - `irq-order`: the declared order is not `any`, or the lines have priorities;
  * - `zeroedFrames`, `strictFree`: the profile claims them;
  * - `numa`: the profile declares `cpuNodes` over at least two nodes;
  * - `memory-ports`: the HAL has `readMemory` and `writeMemory`;

@@ -224,11 +224,12 @@ export const CLAUSES: readonly Clause[] = [
   {
     id: "IRQ-3",
     level: "MUST",
-    when: "irq order other than any",
-    rule: "`irqFetch` and `irqHandler` serve the pending line that the declared order (`lowest-first`, " +
-      "`highest-first`, `fifo`) puts first.",
+    when: "irq order other than any, or priorities",
+    rule: "`irqFetch` and `irqHandler` serve, among the pending lines the CPU may take, one of the highest " +
+      "priority (when the profile declares priorities), and among those the one the declared order " +
+      "(`lowest-first`, `highest-first`, `fifo`) puts first.",
     rationale: "Priority is part of the interrupt controller's contract; a HAL that declares an order is held " +
-      "to it.",
+      "to it. A GIC serves the most urgent pending interrupt, the lowest id among equals (QEMU's GIC model).",
   },
   {
     id: "IRQ-4",
@@ -269,21 +270,27 @@ export const CLAUSES: readonly Clause[] = [
     id: "IRQ-8",
     level: "MUST",
     when: "irq fetch acknowledge",
-    rule: "`irqFetch` acknowledges: it returns the pending line the order serves first and makes it active, so " +
-      "a second fetch returns the next pending line (or `none`); an active line is not fetched again until " +
-      "`irqHandler` has completed it.",
+    rule: "`irqFetch` acknowledges: it returns the pending line the order serves first and makes it active; an " +
+      "active line is not fetched again until `irqHandler` has completed it. Without running priority a second " +
+      "fetch returns the next pending line (or `none`). With `runningPriority` (a GIC CPU interface), while a " +
+      "line is active on a CPU a fetch there returns `none` unless a pending line has a strictly higher " +
+      "priority, which it returns (it preempts).",
     rationale: "On aarch64, ArceOS's `fetch_irq()` reads the GIC's acknowledge register (GICC_IAR): the read " +
-      "itself moves the interrupt from pending to active. A HAL that declares this is held to it.",
+      "itself moves the interrupt from pending to active, and the CPU interface's running priority becomes " +
+      "that interrupt's, so that only a more urgent one is signalled until the end of interrupt. A HAL that " +
+      "declares this is held to it.",
   },
   {
     id: "IRQ-9",
     level: "MUST",
     when: "irq fetch acknowledge",
-    rule: "After `irqFetch` acknowledged a line on a CPU, the next `irqHandler` on that CPU dispatches exactly " +
-      "that line and completes it (end of interrupt); it does not acknowledge another one.",
+    rule: "After `irqFetch` acknowledged lines on a CPU, the next `irqHandler` on that CPU dispatches exactly " +
+      "one of them and completes it (end of interrupt): the oldest, or with `runningPriority` the most recent " +
+      "(a GIC's priority drop is last in, first out). It does not acknowledge another line, nor take one " +
+      "another CPU acknowledged.",
     rationale: "Under acknowledge semantics a fetch-then-handle sequence loses the interrupt when the handler " +
       "fetches again: the first line stays active, is never dispatched and never completed, and the GIC " +
-      "delivers it no more.",
+      "delivers it no more. Nested interrupts end in the reverse order they began, on the CPU that took them.",
   },
   {
     id: "IRQ-10",

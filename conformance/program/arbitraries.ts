@@ -82,9 +82,13 @@ export function ramAddress(profile: ResolvedProfile): fc.Arbitrary<bigint> {
 /** Addresses that are not a live frame: unaligned, outside RAM, huge, or any frame of RAM. */
 export function invalidFreeAddress(profile: ResolvedProfile): fc.Arbitrary<bigint> {
   const frame = BigInt(profile.frameSize);
-  const outside = profile.memory.flatMap((region) => [region.end, region.start - frame]).filter((a) =>
-    a >= 0n && a < ADDRESS_LIMIT && !profile.memory.some((r) => a >= r.start && a < r.end)
-  );
+  // Regions are in address order and do not overlap: a region's end is outside RAM unless the next one starts there,
+  // and the frame below its start unless the one before ends there.
+  const regions = profile.memory;
+  const outside = regions.flatMap((region, i) => [
+    ...(regions[i + 1]?.start !== region.end ? [region.end] : []),
+    ...(regions[i - 1]?.end !== region.start ? [region.start - frame] : []),
+  ]).filter((address) => address >= 0n && address < ADDRESS_LIMIT).slice(0, 64);
   return fc.oneof(
     ONE_OF,
     ramAddress(profile).map((address) => address - address % frame + 1n + (address % (frame - 1n))),

@@ -300,7 +300,9 @@ export function executeProgram(
           } else {
             calling = "readMemory";
             current.result = undefined; // present even if readMemory throws, as for the calls in RETURNS_VALUE
-            current.result = hal.readMemory!(vaddr, op.length);
+            const bytes = hal.readMemory!(vaddr, op.length);
+            // A view of the HAL's own memory would show later writes by the time the trace is read: copied now.
+            current.result = bytes instanceof Uint8Array ? bytes.slice() : bytes;
           }
           break;
         }

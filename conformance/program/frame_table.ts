@@ -64,6 +64,8 @@ export class FrameIndex {
   readonly #firstEndFrame: number;
   readonly #regions: IndexedRegion[];
   readonly #pool: FrameTable[] = [];
+  /** On a board of many regions, the region of the last frame numbered there (a hint, whoever asked). */
+  #lastRegion = 0;
 
   /** The index of `regions` (one per list of regions: built once, then shared). */
   static of(regions: readonly ResolvedRegion[], frameSize: number): FrameIndex {
@@ -193,7 +195,15 @@ export class FrameIndex {
       }
       return -1;
     }
-    // A board of thousands of regions: the last region starting at or below the frame, by halves.
+    // A board of thousands of regions: the region of the last frame numbered, or the one after it (frames mostly
+    // come in order), or else the last region starting at or below the frame, by halves.
+    for (let i = this.#lastRegion; i < this.#lastRegion + 2 && i < regions.length; i++) {
+      const region = regions[i];
+      if (frame >= region.startFrame && frame < region.endFrame) {
+        this.#lastRegion = i;
+        return (region.base + frame - region.startFrame) | 0;
+      }
+    }
     let first = 0, last = regions.length - 1;
     while (first < last) {
       const middle = (first + last + 1) >> 1;
@@ -201,7 +211,9 @@ export class FrameIndex {
       else last = middle - 1;
     }
     const region = regions[first];
-    return frame >= region.startFrame && frame < region.endFrame ? (region.base + frame - region.startFrame) | 0 : -1;
+    if (frame < region.startFrame || frame >= region.endFrame) return -1;
+    this.#lastRegion = first;
+    return (region.base + frame - region.startFrame) | 0;
   }
 
   /** `indexOf` of an address at or above 2^53 (the rare case: bigint arithmetic). */
@@ -318,6 +330,35 @@ export class FrameTable {
       this.#size++;
     }
     return present;
+  }
+
+  /**
+   * Gives frame numbers `numbers[from]`, `numbers[from + 1]`, ... the number `value`, in order, while each is in
+   * [low, high) and has none yet; returns how many it gave (where it stopped). One loop over the slots, for a run of
+   * frames a fill handed out.
+   */
+  setEachWhileAbsent(
+    numbers: Int32Array,
+    from: number,
+    count: number,
+    low: number,
+    high: number,
+    value: number,
+  ): number {
+    if (this.#stamps === undefined) {
+      this.#stamps = new Uint32Array(this.#index.frames);
+      this.#values = new Int32Array(this.#index.frames);
+    }
+    const stamps = this.#stamps, values = this.#values!, epoch = this.#epoch;
+    let k = 0;
+    for (; k < count; k++) {
+      const n = numbers[from + k];
+      if (n < low || n >= high || stamps[n] === epoch) break;
+      stamps[n] = epoch;
+      values[n] = value;
+    }
+    this.#size += k;
+    return k;
   }
 
   /** Removes frame number `i` (at least 0); whether it had a number. */

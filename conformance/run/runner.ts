@@ -488,20 +488,22 @@ export async function runCheckWith(
       return replayed === undefined ? undefined : like(replayed.violation);
     };
     const cut = pinPicks(firstFailure.program.slice(0, firstFailure.violation.step + 1), firstFailure.trace);
-    const program = await dropNeedlessSteps(await dropChunks(cut, stillBreaks), stillBreaks);
+    // A program that does not fail again on a fresh instance is not shrunk: every candidate would be a whole drain.
+    const again = await stillBreaks(cut);
+    const keepLast = { keepLast: true };
+    const program = again
+      ? await dropNeedlessSteps(await dropChunks(cut, stillBreaks, keepLast), stillBreaks, keepLast)
+      : cut;
     const final = await replayOne(program);
     const shown = final?.violation && like(final.violation)
       ? { program, trace: final.trace, violation: final.violation, shrunk: true }
       : { ...firstFailure, shrunk: false };
-    return failed(
-      shown.program,
-      shown.trace,
-      shown.violation,
-      "",
-      shown.shrunk ? "" : " (not shrunk: the check's " +
-        "deadline passed while shrinking)",
-      ran,
-    );
+    const why = shown.shrunk
+      ? ""
+      : performance.now() > deadline
+      ? " (not shrunk: the check's deadline passed while shrinking)"
+      : NOT_AGAIN;
+    return failed(shown.program, shown.trace, shown.violation, "", why, ran);
   }
 
   if (failing) {
@@ -558,6 +560,11 @@ export async function runCheckWith(
       if (final?.violation) shown = { program, trace: final.trace, violation: final.violation };
       else if (found?.violation) shown = { program: shrunk, trace: found.trace, violation: found.violation };
       else if (outOfTime) shown = firstFailure;
+      if (!shown && firstFailure) {
+        // Seen once, never again: still a violation, reported as it was seen.
+        const { program, trace, violation } = firstFailure;
+        return failed(program, trace, violation, "", NOT_AGAIN, runs);
+      }
       if (!shown) {
         return done("error", runs, {
           reason: "a failing program did not fail again when replayed: the HAL is not deterministic " +
@@ -576,6 +583,10 @@ export async function runCheckWith(
     }
     if (outcome.failed) {
       return done("error", ran, { reason: `internal error: ${String(outcome.errorInstance)}` });
+    }
+    if (!options.path && firstFailure) {
+      const { program, trace, violation } = firstFailure;
+      return failed(program, trace, violation, "", NOT_AGAIN, ran);
     }
     if (!options.path) {
       return done("error", ran, {
@@ -629,6 +640,10 @@ export async function runCheckWith(
     });
   }
 }
+
+/** Why a violation is shown as first seen: its program did not break the contract again on a fresh instance. */
+const NOT_AGAIN = " (seen once, not shrunk: the same program on a fresh instance did not fail again, so the HAL is " +
+  "not deterministic: do its instances share state?)";
 
 function hasFill(shape: ProgramShape): boolean {
   return (shape.mix.fill ?? 0) > 0 || (shape.then !== undefined && hasFill(shape.then));

@@ -68,12 +68,19 @@ export function withoutSteps(program: Program, from: number, to: number = from +
  * Removes runs of steps, halving the run length from half the program down
  * to two, keeping every removal after which the clause still breaks (the
  * chunking of delta debugging): a program of hundreds of steps of which three
- * matter shrinks in tens of candidates instead of hundreds.
+ * matter shrinks in tens of candidates instead of hundreds. With `keepLast`,
+ * the last step (the violation, in a program cut there) stays.
  */
-export async function dropChunks(program: Program, stillBreaks: StillBreaks): Promise<Program> {
+export async function dropChunks(
+  program: Program,
+  stillBreaks: StillBreaks,
+  options: { keepLast?: boolean } = {},
+): Promise<Program> {
   let current = program;
-  for (let size = Math.floor(current.length / 2); size >= 2; size = Math.floor(size / 2)) {
-    for (let end = current.length; end - size >= 0;) {
+  // A program cut at its violation keeps its last step: a candidate without it cannot break the same way.
+  const kept = options.keepLast ? 1 : 0;
+  for (let size = Math.floor((current.length - kept) / 2); size >= 2; size = Math.floor(size / 2)) {
+    for (let end = current.length - kept; end - size >= 0;) {
       const candidate = withoutSteps(current, end - size, end);
       const breaks = candidate ? await stillBreaks(candidate) : false;
       if (breaks === undefined) return current;
@@ -90,11 +97,16 @@ export async function dropChunks(program: Program, stillBreaks: StillBreaks): Pr
  * the same clause still breaks. Steps after the violation go first: running
  * is deterministic and judging stops at the violation.
  */
-export async function dropNeedlessSteps(program: Program, stillBreaks: StillBreaks): Promise<Program> {
+export async function dropNeedlessSteps(
+  program: Program,
+  stillBreaks: StillBreaks,
+  options: { keepLast?: boolean } = {},
+): Promise<Program> {
   let current = program;
+  const kept = options.keepLast ? 1 : 0;
   for (let changed = true; changed;) {
     changed = false;
-    for (let index = current.length - 1; index >= 0; index--) {
+    for (let index = current.length - 1 - kept; index >= 0; index--) {
       const candidate = withoutSteps(current, index);
       const breaks = candidate ? await stillBreaks(candidate) : false;
       if (breaks === undefined) return current;

@@ -8,6 +8,8 @@ export interface Mutant {
   breaks: string[];
   /** The longest counterexample its shrinking may end at (default 8): a fault that needs nesting needs more steps. */
   maxSteps: number;
+  /** Tested on its own (conformance/edges_test.ts), not by the corpus loop: it drains gigabytes, or is caught only now and then. */
+  ownTest: boolean;
 }
 
 async function modulesIn(folder: string): Promise<[string, Record<string, unknown>][]> {
@@ -28,10 +30,16 @@ export async function loadMutants(): Promise<Mutant[]> {
     target: module.default as HalTarget,
     breaks: module.breaks as string[],
     maxSteps: (module.maxSteps as number | undefined) ?? 8,
+    ownTest: module.heavy === true || module.flaky === true,
   }));
 }
 
-/** Every legal (if unusual) HAL under testdata/legal. */
-export async function loadLegalHals(): Promise<HalTarget[]> {
-  return (await modulesIn("legal")).map(([, module]) => module.default as HalTarget);
+/**
+ * Every legal (if unusual) HAL under testdata/legal; with `heavy`, those that drain gigabytes (left to
+ * conformance/edges_test.ts) too.
+ */
+export async function loadLegalHals(options: { heavy?: boolean } = {}): Promise<HalTarget[]> {
+  return (await modulesIn("legal"))
+    .filter(([, module]) => options.heavy || module.heavy !== true)
+    .map(([, module]) => module.default as HalTarget);
 }

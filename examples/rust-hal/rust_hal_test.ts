@@ -181,3 +181,13 @@ rustTest(
     assert.ok(result.counterexample!.steps.length <= 4, result.counterexample!.steps.join("\n"));
   },
 );
+
+rustTest(
+  "contiguous functions served without the axvisor-memory contract are refused (exit 3), not skipped",
+  async () => {
+    const run = await conformDriver(`${BINARY} --contiguous-without-contract`);
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /has allocContiguousFrames and deallocContiguousFrames, but its contract is axvcpu-hal/);
+    assert.match(run.stderr, /Profile::contract\("axvisor-memory"\)/);
+  },
+);

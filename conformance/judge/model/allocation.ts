@@ -43,6 +43,10 @@ export function judgeFill(model: ContractModel, values: WordList, step: TraceSte
   return undefined;
 }
 
+/** How many frames of a long fill are numbered at a time, into one scratch column shared by every judgement. */
+const RUN_CHUNK = 4096;
+const RUN_NUMBERS = new Int32Array(RUN_CHUNK);
+
 /**
  * Records the plain frames of `values` from `from` on, each numbered in [low, high) and not live: live from `step`,
  * no longer freed, one more live frame on the region's node. Returns where the run stopped (the next value to judge
@@ -64,6 +68,30 @@ function recordPlainRun(
   const halves = array === undefined ? values.halves : undefined;
   const words = array === undefined && values.ending !== undefined ? values.length - 1 : values.length;
   let i = from;
+  if (halves !== undefined) {
+    // A long fill, in chunks: numbered by counting along the run, recorded in one loop over the table's slots. A run
+    // stays in its region, so a chunk is never longer than the region; and it starts short, since most runs a HAL
+    // with scattered frames hands out are.
+    for (let size = 64; i < words; size = Math.min(2 * size, RUN_CHUNK)) {
+      const chunk = Math.min(size, words - i, high - low);
+      frames.numberWords(halves, i, chunk, RUN_NUMBERS, 0);
+      const taken = live.setEachWhileAbsent(RUN_NUMBERS, 0, chunk, low, high, step);
+      if (freed.size > 0) {
+        for (let k = 0; k < taken; k++) {
+          if (!freed.deleteAt(RUN_NUMBERS[k])) continue;
+          if (model.freedFromRangeCount > 0) model.freedFromRange.delete(frames.addressOf(RUN_NUMBERS[k]));
+          if (!model.reuseReached) {
+            model.reuseReached = true;
+            model.reach("FREE-2");
+          }
+        }
+      }
+      i += taken;
+      if (taken < chunk) break;
+    }
+    model.nodeLive[region.node] += i - from;
+    return i;
+  }
   for (; i < words; i++) {
     const n = array !== undefined ? frames.indexOf(array[i] as bigint) : frames.indexOfHalves(halves!, i);
     if (n < low || n >= high || live.hasAt(n)) break;
@@ -215,6 +243,7 @@ export function judgeAllocation(
         }: an earlier rejected free of it changed the allocator`,
         "a frame that is not live",
         hex(value),
+        ["ALLOC-6"],
       );
     }
     return at(

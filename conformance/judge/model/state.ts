@@ -65,6 +65,46 @@ function lastFramesOf(regions: readonly ResolvedRegion[], frameSize: bigint): Ma
   return known.lasts;
 }
 
+/** Each profile's usable frames, in all and per node (made once: a model is made per program judged). */
+const COUNTS = new WeakMap<ResolvedProfile, { capacity: number; nodeCapacity: number[]; nodes: number[] }>();
+
+function countsOf(profile: ResolvedProfile): { capacity: number; nodeCapacity: number[]; nodes: number[] } {
+  let counts = COUNTS.get(profile);
+  if (counts === undefined) {
+    const frameSize = BigInt(profile.frameSize);
+    const nodeCapacity: number[] = [];
+    for (const region of profile.memory) {
+      const frames = Number(region.size / frameSize) - (region.start === 0n ? 1 : 0);
+      nodeCapacity[region.node] = (nodeCapacity[region.node] ?? 0) + frames;
+    }
+    // Live frames start at 0 on every node that has RAM (and undefined elsewhere, as nodeCapacity).
+    const nodes = nodeCapacity.map((frames) => (frames === undefined ? frames : 0)) as number[];
+    counts = { capacity: Number(capacityOf(profile)), nodeCapacity, nodes };
+    COUNTS.set(profile, counts);
+  }
+  return counts;
+}
+
+/**
+ * The index of the region of `regions` (in address order, not overlapping) holding `address`, or -1: a loop over a
+ * few (this runs for every frame a fill hands out), halves over a board of thousands.
+ */
+function regionIndex(regions: readonly ResolvedRegion[], address: bigint): number {
+  if (regions.length <= 8) {
+    for (let i = 0; i < regions.length; i++) {
+      if (address >= regions[i].start && address < regions[i].end) return i;
+    }
+    return -1;
+  }
+  let low = 0, high = regions.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (regions[middle].start <= address) low = middle;
+    else high = middle - 1;
+  }
+  return address >= regions[low].start && address < regions[low].end ? low : -1;
+}
+
 /** Frame memories given back by models, by frame size: a pair of typed arrays is costly to make per write. */
 const SPARE_MEMORIES = new Map<number, FrameMemory[]>();
 
@@ -129,10 +169,10 @@ export class ContractModel {
   readonly frameSize: bigint;
   /** Usable frames in all. */
   readonly capacity: number;
-  /** Usable frames per NUMA node. */
-  readonly nodeCapacity: number[] = [];
+  /** Usable frames per NUMA node (shared by every model of the profile: read only). */
+  readonly nodeCapacity: readonly number[];
   /** Live frames per NUMA node. */
-  readonly nodeLive: number[] = [];
+  readonly nodeLive: number[];
   /** Live frames, with the step that handed each out. */
   readonly live: FrameTable;
   /** Frames freed and not handed out since, with the step that freed them. */
@@ -286,12 +326,10 @@ export class ContractModel {
     this.live = this.#frames.table();
     this.freedFree = this.#frames.table();
     this.frameSize = BigInt(profile.frameSize);
-    this.capacity = Number(capacityOf(profile));
-    for (const region of profile.memory) {
-      const frames = Number(region.size / this.frameSize) - (region.start === 0n ? 1 : 0);
-      this.nodeCapacity[region.node] = (this.nodeCapacity[region.node] ?? 0) + frames;
-      this.nodeLive[region.node] = 0;
-    }
+    const counts = countsOf(profile);
+    this.capacity = counts.capacity;
+    this.nodeCapacity = counts.nodeCapacity;
+    this.nodeLive = counts.nodes.slice();
     this.#lastFrames = lastFramesOf(profile.memory, this.frameSize);
   }
 
@@ -327,19 +365,29 @@ export class ContractModel {
     if (spare.length < 64) spare.push(memory);
   }
 
+  /** The region last found by `regionOf`, by index: a fill's frames mostly follow each other. */
+  #lastRegion = 0;
+
   /** The declared region (in the test window, if any) holding `address`. */
   regionOf(address: bigint): ResolvedRegion | undefined {
-    // A loop, not find(): this runs for every frame a fill hands out.
     const regions = this.profile.memory;
-    for (let i = 0; i < regions.length; i++) {
-      if (address >= regions[i].start && address < regions[i].end) return regions[i];
+    // The region of the frame before, or the one after it: a fill moves through regions in order.
+    for (let i = this.#lastRegion; i < this.#lastRegion + 2 && i < regions.length; i++) {
+      if (address >= regions[i].start && address < regions[i].end) {
+        this.#lastRegion = i;
+        return regions[i];
+      }
     }
-    return undefined;
+    const found = regionIndex(regions, address);
+    if (found < 0) return undefined;
+    this.#lastRegion = found;
+    return regions[found];
   }
 
   /** The declared region (whole, ignoring the test window) holding `address`: where `physToVirt` is defined. */
   boardRegionOf(address: bigint): ResolvedRegion | undefined {
-    return this.profile.board.find((region) => address >= region.start && address < region.end);
+    const found = regionIndex(this.profile.board, address);
+    return found < 0 ? undefined : this.profile.board[found];
   }
 
   readonly #lastFrames: Map<ResolvedRegion, bigint>;

@@ -1,17 +1,24 @@
-//! The driver: `rust-hal [--mutant <name>] [--fork] [--axvisor-memory]`, started by `halconf conform --driver "..."`.
+//! The driver: `rust-hal [--mutant <name>] [--fork] [--axvisor-memory] [--contiguous-without-contract]`, started by
+//! `halconf conform --driver "..."`. The last serves the contiguous functions under a profile that forgot
+//! `Profile::contract("axvisor-memory")`: halconf refuses it (exit 3) rather than skip the CONTIG checks.
 
-use rust_hal::{driver, Mutant};
+use rust_hal::{driver, profile, Mutant};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut mutant = Mutant::None;
     let mut fork = false;
     let mut axvisor_memory = false;
+    let mut forget_contract = false;
     let mut words = args.iter();
     while let Some(word) = words.next() {
         match word.as_str() {
             "--fork" => fork = true,
             "--axvisor-memory" => axvisor_memory = true,
+            "--contiguous-without-contract" => {
+                axvisor_memory = true;
+                forget_contract = true;
+            }
             "--mutant" => {
                 let name = words.next().map(String::as_str).unwrap_or_default();
                 mutant = match Mutant::ALL.iter().find(|(_, n, _)| *n == name) {
@@ -29,10 +36,15 @@ fn main() {
                 };
             }
             other => {
-                eprintln!("rust-hal: unknown argument {other:?} (usage: rust-hal [--mutant <name>] [--fork] [--axvisor-memory])");
+                eprintln!("rust-hal: unknown argument {other:?} (usage: rust-hal [--mutant <name>] [--fork] [--axvisor-memory] [--contiguous-without-contract])");
                 std::process::exit(2);
             }
         }
     }
-    halconf_driver::serve(driver(mutant, fork, axvisor_memory));
+    let hal = driver(mutant, fork, axvisor_memory);
+    halconf_driver::serve(if forget_contract {
+        hal.with_profile(profile(false))
+    } else {
+        hal
+    });
 }

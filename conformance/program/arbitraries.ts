@@ -211,12 +211,20 @@ export function programArbitrary(profile: ResolvedProfile, shape: ProgramShape):
   // A program raises mostly a few lines of its own (banked and shared, of several priorities), so that a line is
   // raised again while it is pending or active, and several are pending at once; any line now and then.
   const anyLine = irqLine(profile);
+  // Palettes repeat (they favour a few lines): the arbitrary of each is built once.
+  const byPalette = new Map<string, fc.Arbitrary<Program>>();
   return linePalette(profile, anyLine).chain((palette) => {
-    const line = fc.oneof(ONE_OF, { arbitrary: fc.constantFrom(...palette), weight: 3 }, {
-      arbitrary: anyLine,
-      weight: 2,
-    });
-    return programOf({ ...arbitraries, raise: line.map((irq) => ({ op: "raise", irq })) }, shape);
+    const key = palette.join(",");
+    let programs = byPalette.get(key);
+    if (programs === undefined) {
+      const line = fc.oneof(ONE_OF, { arbitrary: fc.constantFrom(...palette), weight: 3 }, {
+        arbitrary: anyLine,
+        weight: 2,
+      });
+      programs = programOf({ ...arbitraries, raise: line.map((irq) => ({ op: "raise", irq })) }, shape);
+      byPalette.set(key, programs);
+    }
+    return programs;
   });
 }
 

@@ -71,8 +71,8 @@ export class IntColumn {
   }
 }
 
-/** Slots per block of the Fenwick tree: 64 words of the bitmap. */
-const BLOCK_WORDS = 64;
+/** Slots per block of the Fenwick tree: 8 words of the bitmap (the k-th live slot scans at most 8 words). */
+const BLOCK_WORDS = 8;
 const BLOCK_SLOTS = BLOCK_WORDS * 32;
 
 /** Set bits of a 32-bit word. */
@@ -196,6 +196,12 @@ class LiveSlots {
 
 const SPARE_SLOTS: LiveSlots[] = [];
 
+/** A live entry whose frame number is not computed yet (a short list numbers a frame when it is looked for). */
+const UNNUMBERED = -2;
+
+/** How many slots a list holds before it finds frames by address through a table rather than by a pass. */
+const INDEX_FROM = 512;
+
 /**
  * Live frames in hand-out order, picked by position, by producing step or by address.
  *
@@ -214,23 +220,27 @@ export class LiveList {
   readonly #nth = IntColumn.take();
   readonly #number = IntColumn.take();
   readonly #slots: LiveSlots;
-  /** The first live slot holding each numbered frame. */
-  readonly #first: FrameTable;
+  /**
+   * Whether frames are found by address through `#first`. A short list (most programs) numbers a frame only when it
+   * is looked for, and looks by a pass over its slots; past `INDEX_FROM` slots every frame is numbered as it comes.
+   */
+  #indexed = false;
+  /** The first live slot holding each numbered frame, plus one (while indexed). */
+  #first: FrameTable | undefined;
   /** Frames appended while already live (a broken HAL's duplicates): looked up the slow way. */
   #duplicates: Set<number> | undefined;
-  /** Live entries whose address the index does not number. */
+  /** Live entries whose address the index does not number (while indexed). */
   #unnumbered = 0;
 
   /** An empty list over `frames`; `dispose` gives its buffers back. */
   constructor(frames: FrameIndex) {
     this.#frames = frames;
-    this.#first = frames.table();
     this.#slots = SPARE_SLOTS.pop() ?? new LiveSlots();
   }
 
   /** Gives the list's tables and columns back for the next program; the list must not be used after. */
   dispose(): void {
-    this.#frames.release(this.#first);
+    if (this.#first) this.#frames.release(this.#first);
     this.#step.giveBack();
     this.#nth.giveBack();
     this.#number.giveBack();
@@ -263,9 +273,11 @@ export class LiveList {
     return this.#nth.data[slot];
   }
 
-  /** The frame number of the frame in `slot` (-1 for an address the index does not number). */
+  /** The frame number of the frame in `slot` (-1 for an address the index does not number), computed once. */
   numberAt(slot: number): number {
-    return this.#number.data[slot];
+    let n = this.#number.data[slot];
+    if (n === UNNUMBERED) this.#number.data[slot] = n = this.#frames.indexOf(this.#paddr.at(slot) as bigint);
+    return n;
   }
 
   /** The live slot holding the `nth` result of step `step`, or -1. */
@@ -279,32 +291,44 @@ export class LiveList {
 
   /** The first live slot holding `paddr`, or -1; `n` is its frame number. */
   firstSlotOf(paddr: bigint, n: number = this.#frames.indexOf(paddr)): number {
-    if (n >= 0 && !this.#duplicates?.has(n)) return Math.max(-1, this.#first.getAt(n) - 1);
-    if (n < 0 && this.#unnumbered === 0) return -1;
+    if (this.#indexed) {
+      if (n >= 0 && !this.#duplicates?.has(n)) return Math.max(-1, this.#first!.getAt(n) - 1);
+      if (n < 0 && this.#unnumbered === 0) return -1;
+    }
+    // A pass over the slots, by frame number where the frame has one (no bigint per slot).
     for (let slot = 0; slot < this.#slots.slots; slot++) {
-      if (this.#slots.has(slot) && this.#paddr.at(slot) === paddr) return slot;
+      if (!this.#slots.has(slot)) continue;
+      if (n >= 0 ? this.numberAt(slot) === n : this.#paddr.at(slot) === paddr) return slot;
     }
     return -1;
   }
 
   /** Appends one frame `paddr`, the `nth` result of step `step`; `n` is its frame number, if known. */
-  append(paddr: bigint, step: number, nth: number, n: number = this.#frames.indexOf(paddr)): void {
+  append(paddr: bigint, step: number, nth: number, n: number = UNNUMBERED): void {
     const slot = this.#slots.slots;
+    if (!this.#indexed && slot + 1 >= INDEX_FROM) this.#index();
+    if (this.#indexed && n === UNNUMBERED) n = this.#frames.indexOf(paddr);
     this.#paddr.push(paddr);
     this.#step.push(step);
     this.#nth.push(nth);
     this.#number.push(n);
     this.#slots.push(1);
-    this.#numbered(slot, n);
+    if (this.#indexed) this.#numbered(slot, n);
   }
 
   /** Appends the first `count` values of a fill (all addresses), the `nth`-th of them its nth result. */
   appendFill(values: WordList, count: number, step: number): void {
     const from = this.#slots.slots;
+    if (!this.#indexed && from + count >= INDEX_FROM) this.#index();
     this.#paddr.appendRange(values, 0, count);
     this.#step.pushRepeated(step, count);
     this.#nth.pushSequence(0, count);
     const numbers = this.#number;
+    if (!this.#indexed) {
+      numbers.pushRepeated(UNNUMBERED, count);
+      this.#slots.push(count);
+      return;
+    }
     numbers.reserve(count);
     const index = this.#frames;
     const plain = values.plain;
@@ -315,25 +339,66 @@ export class LiveList {
     }
     numbers.length += count;
     // Slots are kept plus one, so that a table's 0 (no entry) is never a slot.
-    for (const n of this.#first.setEachAbsent(numbers.data, from, count, from + 1)) {
+    for (const n of this.#first!.setEachAbsent(numbers.data, from, count, from + 1)) {
       (this.#duplicates ??= new Set()).add(n);
     }
     for (let i = 0; i < count; i++) if (numbers.data[from + i] < 0) this.#unnumbered++;
     this.#slots.push(count);
   }
 
+  /**
+   * Removes every live entry of each of `paddrs` (`numbers` are their frame numbers): what a free of many does. A
+   * short list does it in one pass over its slots.
+   */
+  removeAll(paddrs: readonly bigint[], numbers: readonly number[]): void {
+    if (this.#indexed) {
+      for (let i = 0; i < paddrs.length; i++) {
+        for (
+          let slot = this.firstSlotOf(paddrs[i], numbers[i]);
+          slot >= 0;
+          slot = this.firstSlotOf(paddrs[i], numbers[i])
+        ) {
+          this.remove(slot);
+        }
+      }
+      return;
+    }
+    const leaving = this.#frames.table();
+    let others: Set<bigint> | undefined;
+    for (let i = 0; i < paddrs.length; i++) {
+      if (numbers[i] >= 0) leaving.setAt(numbers[i], 1);
+      else (others ??= new Set()).add(paddrs[i]);
+    }
+    for (let slot = 0; slot < this.#slots.slots; slot++) {
+      if (!this.#slots.has(slot)) continue;
+      const n = this.numberAt(slot);
+      if (n >= 0 ? leaving.hasAt(n) : others?.has(this.#paddr.at(slot) as bigint)) this.#slots.remove(slot);
+    }
+    this.#frames.release(leaving);
+  }
+
+  /** From now on, frames are found by address through the table: every live slot is numbered and entered. */
+  #index(): void {
+    this.#indexed = true;
+    this.#first = this.#frames.table();
+    for (let slot = 0; slot < this.#slots.slots; slot++) {
+      if (this.#slots.has(slot)) this.#numbered(slot, this.numberAt(slot));
+    }
+  }
+
   /** Removes the frame in `slot`. */
   remove(slot: number): void {
     this.#slots.remove(slot);
+    if (!this.#indexed) return;
     const n = this.#number.data[slot];
     if (n < 0) this.#unnumbered--;
-    else if (this.#first.getAt(n) - 1 === slot) {
-      this.#first.deleteAt(n);
+    else if (this.#first!.getAt(n) - 1 === slot) {
+      this.#first!.deleteAt(n);
       // A duplicate further on becomes the first.
       if (this.#duplicates?.has(n)) {
         for (let other = slot + 1; other < this.#slots.slots; other++) {
           if (this.#slots.has(other) && this.#number.data[other] === n) {
-            this.#first.setAt(n, other + 1);
+            this.#first!.setAt(n, other + 1);
             break;
           }
         }
@@ -348,8 +413,8 @@ export class LiveList {
       return;
     }
     // Slots are kept plus one, so that a table's 0 (no entry) is never a slot.
-    if (this.#first.hasAt(n)) (this.#duplicates ??= new Set()).add(n);
-    else this.#first.setAt(n, slot + 1);
+    if (this.#first!.hasAt(n)) (this.#duplicates ??= new Set()).add(n);
+    else this.#first!.setAt(n, slot + 1);
   }
 
   /** Drops the slots of freed frames, keeping the order of the live ones. */
@@ -360,7 +425,8 @@ export class LiveList {
     const plain = this.#paddr.plain;
     // Addresses move as two 32-bit halves: no bigint per frame.
     const halves = plain === undefined ? this.#paddr.halves : undefined;
-    this.#first.clear();
+    const first = this.#first!;
+    first.clear();
     for (let slot = 0; slot < used; slot++) {
       if (!this.#slots.has(slot)) continue;
       if (kept !== slot) {
@@ -374,7 +440,7 @@ export class LiveList {
         numbers[kept] = numbers[slot];
       }
       const n = numbers[kept];
-      if (n >= 0 && !this.#first.hasAt(n)) this.#first.setAt(n, kept + 1);
+      if (n >= 0 && !first.hasAt(n)) first.setAt(n, kept + 1);
       kept++;
     }
     this.#paddr.truncate(kept);

@@ -294,11 +294,14 @@ export class StepResolver {
 
   #handedOut(value: unknown, step: number, nth: number): void {
     if (typeof value !== "bigint") return;
+    const unclaimed = this.#unclaimed;
+    if (unclaimed === undefined || unclaimed.size === 0) {
+      this.#live.append(value, step, nth);
+      return;
+    }
     // The frame's number, computed once, for every table.
     const n = this.#frames.indexOf(value);
     this.#live.append(value, step, nth, n);
-    const unclaimed = this.#unclaimed;
-    if (unclaimed === undefined || unclaimed.size === 0) return;
     if (unclaimed.count(value, n) === 0) return;
     unclaimed.add(value, -1, n);
     this.#claimed!.add(value, 1, n);
@@ -331,17 +334,8 @@ export class StepResolver {
    * `#manyNumbers`.
    */
   #releasedMany(frames: readonly bigint[], step: number): void {
-    const live = this.#live;
     const numbers = this.#manyNumbers;
-    for (let i = 0; i < frames.length; i++) {
-      for (
-        let slot = live.firstSlotOf(frames[i], numbers[i]);
-        slot >= 0;
-        slot = live.firstSlotOf(frames[i], numbers[i])
-      ) {
-        live.remove(slot);
-      }
-    }
+    this.#live.removeAll(frames, numbers);
     for (let i = 0; i < frames.length; i++) this.#pushFreed(frames[i], numbers[i], step);
   }
 

@@ -97,19 +97,22 @@ export function judgeRaise(model: ContractModel, step: TraceStep, threw: string)
 export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, threw: string): Violation | undefined {
   const { none, fetch } = model.profile.irq!;
   const visible = model.visiblePending();
+  // What the CPU may be served and which line comes first: computed once (this runs for every fetch).
+  const deliverable = model.deliverable(visible);
+  const expected = model.expectedCurrent(deliverable);
   if (model.lastFetch && model.lastFetch.cpu !== model.cpu) model.lastFetch = undefined;
   model.reach(visible.length ? "IRQ-2" : "IRQ-1");
   if (visible.length) model.reach("IRQ-6");
   if (fetch === "peek" && model.lastFetch) model.reach("IRQ-4");
   if (fetch === "acknowledge") model.reach("IRQ-8");
-  if (visible.length > 1 && model.expectedCurrent() !== undefined) model.reach("IRQ-3");
+  if (visible.length > 1 && expected !== undefined) model.reach("IRQ-3");
   if (model.bankedRaised && model.profile.cpus > 1) model.reach("IRQ-10");
   if (step.threw) return at("IRQ-2", `irqFetch ${threw}`, "a line number", threw);
   const irq = step.result;
   if (typeof irq !== "number" || !Number.isInteger(irq)) {
     return at("IRQ-2", `irqFetch returned ${describeValue(irq)}`, "an integer line number", describeValue(irq));
   }
-  const pending = describePending(visible);
+  const pending = () => describePending(visible);
   const lines = visible.map((entry) => entry.irq);
   const again = fetch === "acknowledge"
     ? model.active.find((entry) => entry.irq === irq && (entry.cpu < 0 || entry.cpu === model.cpu))
@@ -117,7 +120,7 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
   if (again && !lines.includes(irq)) {
     return at(
       "IRQ-8",
-      `irqFetch returned ${irq} again: it was acknowledged at step ${again.step + 1} and is active (${pending})`,
+      `irqFetch returned ${irq} again: it was acknowledged at step ${again.step + 1} and is active (${pending()})`,
       visible.length ? `one of ${lines.join(", ")}` : `${none} (nothing pending)`,
       `${irq}`,
     );
@@ -133,11 +136,11 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
     );
   }
   const running = fetch === "acknowledge" && model.profile.irq!.runningPriority;
-  if (running && visible.length > 0 && model.deliverable().length === 0) {
+  if (running && visible.length > 0 && deliverable.length === 0) {
     // Every line this CPU sees waits for the running priority to drop: the fetch returns none.
     model.visited.add("fetch held off by running priority");
     if (irq === none) return undefined;
-    if (visible.some((entry) => entry.irq === irq)) return doesNotPreempt(model, irq, at, pending);
+    if (visible.some((entry) => entry.irq === irq)) return doesNotPreempt(model, irq, at, pending());
   }
   if (visible.length === 0) {
     if (irq !== none) {
@@ -167,10 +170,10 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
   if (irq === none && running && model.acknowledgedOn(model.cpu) !== undefined) {
     // A line that preempts the running priority was not delivered.
     const top = model.acknowledgedOn(model.cpu)!;
-    const urgent = model.deliverable().map((entry) => entry.irq);
+    const urgent = deliverable.map((entry) => entry.irq);
     return at(
       "IRQ-8",
-      `irqFetch on CPU ${model.cpu} returned none (${none}) with ${pending}, though ${urgent.join(", ")} (priority ${
+      `irqFetch on CPU ${model.cpu} returned none (${none}) with ${pending()}, though ${urgent.join(", ")} (priority ${
         model.priorityOf(urgent[0])
       }) is more urgent than IRQ ${top.irq} (priority ${model.priorityOf(top.irq)}) active there: it preempts (or ` +
         `was lost${model.completionHint(urgent)})`,
@@ -182,7 +185,7 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
   if (irq === none) {
     return at(
       "IRQ-6",
-      `irqFetch returned none (${none}) with ${pending}: an IRQ was lost${model.completionHint(lines)}`,
+      `irqFetch returned none (${none}) with ${pending()}: an IRQ was lost${model.completionHint(lines)}`,
       `one of ${lines.join(", ")}`,
       `${irq}`,
     );
@@ -192,27 +195,26 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
     if (other) {
       return at(
         "IRQ-10",
-        `irqFetch on CPU ${model.cpu} returned ${irq}, a banked line pending on CPU ${other.cpu} only (${pending})`,
+        `irqFetch on CPU ${model.cpu} returned ${irq}, a banked line pending on CPU ${other.cpu} only (${pending()})`,
         `one of ${lines.join(", ")}`,
         `${irq}`,
       );
     }
     return at(
       "IRQ-2",
-      `irqFetch returned ${irq}, which is not pending (${pending})${staleHint(model, irq)}`,
+      `irqFetch returned ${irq}, which is not pending (${pending()})${staleHint(model, irq)}`,
       `one of ${lines.join(", ")}`,
       `${irq}`,
     );
   }
   if (running) {
-    const deliverable = model.deliverable();
-    if (!deliverable.some((entry) => entry.irq === irq)) return doesNotPreempt(model, irq, at, pending);
+    if (!deliverable.some((entry) => entry.irq === irq)) return doesNotPreempt(model, irq, at, pending());
     const best = Math.min(...deliverable.map((entry) => model.priorityOf(entry.irq)));
     if (model.priorityOf(irq) > best) {
       const urgent = deliverable.filter((entry) => model.priorityOf(entry.irq) === best).map((entry) => entry.irq);
       return at(
         "IRQ-3",
-        `irqFetch returned ${irq} (priority ${model.priorityOf(irq)}) with ${pending}: ${
+        `irqFetch returned ${irq} (priority ${model.priorityOf(irq)}) with ${pending()}: ${
           urgent.join(", ")
         } (priority ${best}) comes first (or was lost${model.completionHint(urgent)})`,
         `one of ${urgent.join(", ")}`,
@@ -220,13 +222,12 @@ export function judgeFetch(model: ContractModel, step: TraceStep, at: Report, th
       );
     }
   }
-  const expected = model.expectedCurrent();
   if (expected !== undefined && irq !== expected) {
     const effect = fetchHadEffect(model, expected, irq, "irqFetch returned", at, "IRQ-3");
     if (effect) return effect;
     return at(
       "IRQ-3",
-      `irqFetch returned ${irq} with ${pending}; order ${model.profile.irq!.order} serves ${expected} first (or ` +
+      `irqFetch returned ${irq} with ${pending()}; order ${model.profile.irq!.order} serves ${expected} first (or ` +
         `IRQ ${expected} was lost${model.completionHint([expected!])})`,
       `${expected}`,
       `${irq}`,
@@ -273,11 +274,12 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
     model.visited.add("handled while another CPU has a line acknowledged");
   }
   const visible = model.visiblePending();
+  const expected = model.expectedCurrent(model.deliverable(visible));
   if (visible.length || dispatched.length || acked) model.reach("IRQ-5");
   if (visible.length || acked) model.reach("IRQ-6");
   if (fetched) model.reach("IRQ-4");
   if (acked) model.reach("IRQ-9");
-  if (visible.length > 1 && model.expectedCurrent() !== undefined && !acked) model.reach("IRQ-3");
+  if (visible.length > 1 && expected !== undefined && !acked) model.reach("IRQ-3");
   if (model.bankedRaised && model.profile.cpus > 1) model.reach("IRQ-10");
   if (step.threw) return at(acked ? "IRQ-9" : "IRQ-5", `irqHandler ${threw}`, "the current IRQ dispatched", threw);
   if (dispatched.length > 1) {
@@ -307,14 +309,14 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
     model.lastDispatch.set(acked.irq, step.index);
     return undefined;
   }
-  const pending = describePending(visible);
+  const pending = () => describePending(visible);
   const lines = visible.map((entry) => entry.irq);
   if (dispatched.length === 0) {
     if (visible.length === 0) return undefined;
     if (fetched && lines.includes(fetched.irq)) {
       return at(
         "IRQ-4",
-        `irqHandler dispatched nothing with ${pending}: IRQ ${fetched.irq} vanished after irqFetch at step ${
+        `irqHandler dispatched nothing with ${pending()}: IRQ ${fetched.irq} vanished after irqFetch at step ${
           fetched.step + 1
         }`,
         `dispatch of ${fetched.irq}`,
@@ -324,7 +326,7 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
     }
     return at(
       "IRQ-6",
-      `irqHandler dispatched nothing with ${pending}: an IRQ was lost${model.completionHint(lines)}`,
+      `irqHandler dispatched nothing with ${pending()}: an IRQ was lost${model.completionHint(lines)}`,
       `one of ${lines.join(", ")}`,
       "no dispatch",
     );
@@ -359,7 +361,7 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
     if (other) {
       return at(
         "IRQ-10",
-        `irqHandler on CPU ${model.cpu} dispatched ${irq}, a banked line pending on CPU ${other.cpu} only (${pending})`,
+        `irqHandler on CPU ${model.cpu} dispatched ${irq}, a banked line pending on CPU ${other.cpu} only (${pending()})`,
         lines.length ? `one of ${lines.join(", ")}` : "no dispatch",
         `${irq}`,
       );
@@ -368,7 +370,9 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
     if (last !== undefined) {
       return at(
         "IRQ-5",
-        `irqHandler dispatched IRQ ${irq} again (${pending}): the dispatch at step ${last + 1} did not acknowledge it`,
+        `irqHandler dispatched IRQ ${irq} again (${pending()}): the dispatch at step ${
+          last + 1
+        } did not acknowledge it`,
         lines.length ? `one of ${lines.join(", ")}` : "no dispatch",
         `${irq}`,
         ["IRQ-6"],
@@ -376,13 +380,13 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
     }
     return at(
       "IRQ-6",
-      `irqHandler dispatched IRQ ${irq}, which was never raised (${pending})`,
+      `irqHandler dispatched IRQ ${irq}, which was never raised (${pending()})`,
       lines.length ? `one of ${lines.join(", ")}` : "no dispatch",
       `${irq}`,
     );
   }
   if (fetched && fetched.irq !== irq) {
-    const effect = lines.includes(fetched.irq) && model.expectedCurrent() === fetched.irq
+    const effect = lines.includes(fetched.irq) && expected === fetched.irq
       ? fetchHadEffect(model, fetched.irq, irq, "irqHandler dispatched", at, "IRQ-5")
       : undefined;
     if (effect) return effect;
@@ -393,13 +397,14 @@ export function judgeHandle(model: ContractModel, step: TraceStep, at: Report, t
       `${irq}`,
     );
   }
-  const expected = model.expectedCurrent();
   if (expected !== undefined && irq !== expected) {
     const effect = fetchHadEffect(model, expected, irq, "irqHandler dispatched", at, "IRQ-3");
     if (effect) return effect;
     return at(
       "IRQ-3",
-      `irqHandler dispatched ${irq} with ${pending}; order ${model.profile.irq!.order} serves ${expected} first (or ` +
+      `irqHandler dispatched ${irq} with ${pending()}; order ${
+        model.profile.irq!.order
+      } serves ${expected} first (or ` +
         `IRQ ${expected} was lost${model.completionHint([expected!])})`,
       `${expected}`,
       `${irq}`,

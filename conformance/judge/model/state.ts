@@ -474,8 +474,7 @@ export class ContractModel {
    * The pending lines the current CPU may be served now: all it can see, or, with a GIC's running priority, those
    * of a strictly higher priority than the line active there (they preempt it).
    */
-  deliverable(): PendingIrq[] {
-    const visible = this.visiblePending();
+  deliverable(visible: PendingIrq[] = this.visiblePending()): PendingIrq[] {
     if (!this.profile.irq?.runningPriority || visible.length === 0) return visible;
     const running = this.runningPriority(this.cpu);
     return running === 256 ? visible : visible.filter((entry) => this.priorityOf(entry.irq) < running);
@@ -485,8 +484,8 @@ export class ContractModel {
    * The line the priorities and the declared order serve next on this CPU: `none` when nothing may be served,
    * undefined when any of the most urgent lines may come first (order any).
    */
-  expectedCurrent(): number | undefined {
-    let lines = this.deliverable().map((entry) => entry.irq);
+  expectedCurrent(deliverable: readonly PendingIrq[] = this.deliverable()): number | undefined {
+    let lines = deliverable.map((entry) => entry.irq);
     if (lines.length === 0) return this.profile.irq?.none;
     if (this.profile.irq!.runningPriority) {
       const best = Math.min(...lines.map((irq) => this.priorityOf(irq)));

@@ -7,7 +7,7 @@
 
 import type { Operation } from "../conformance/program/program.ts";
 import type { WordList } from "../conformance/program/word_list.ts";
-import { encodeValue, hex, pct } from "./wire.ts";
+import { clipText, CONTINUES, encodeValue, hex, LIMITS, pct } from "./wire.ts";
 
 /** The events that may end or accompany a step, besides values. */
 export const EVENT_PREFIXES = ["@", "ok", "throw:", "irq:", "skip", "missing:", "denied:", "cpu:"] as const;
@@ -15,7 +15,7 @@ export const EVENT_PREFIXES = ["@", "ok", "throw:", "irq:", "skip", "missing:", 
 function eventsAround(step: DispatchEvents): string[] {
   const tokens: string[] = [];
   for (const irq of step.dispatched) tokens.push(`irq:${irq}`);
-  for (const permission of step.denied ?? []) tokens.push(`denied:${pct(permission)}`);
+  for (const permission of step.denied ?? []) tokens.push(`denied:${pct(clipText(permission))}`);
   return tokens;
 }
 
@@ -24,9 +24,9 @@ interface DispatchEvents {
   denied?: readonly string[];
 }
 
-/** A thrown error as a `throw:` token. */
+/** A thrown error as a `throw:` token; its name and message are cut to `LIMITS.textChars` characters. */
 export function encodeThrow(threw: { method: string; name: string; message: string }): string {
-  return `throw:${threw.method}:${pct(threw.name)}:${pct(threw.message)}`;
+  return `throw:${threw.method}:${pct(clipText(threw.name))}:${pct(clipText(threw.message))}`;
 }
 
 /**
@@ -199,4 +199,31 @@ export function encodeStep(step: StepOutcome, frameSize?: number): string {
   }
   tokens.push(...eventsAround(step));
   return tokens.join(" ");
+}
+
+/**
+ * A step's answer as protocol lines of at most `maxBytes` bytes each: a longer one (a fill of a million frames in no
+ * order) is cut between tokens, each line but the last ending in ` +`.
+ *
+ * @example
+ * ```ts
+ * import { answerLines } from "./answer_codec.ts";
+ *
+ * answerLines("0x1000 0x3000 0x5000", 16); // ["0x1000 0x3000 +", "0x5000"]
+ * ```
+ */
+export function answerLines(line: string, maxBytes: number = LIMITS.lineBytes): string[] {
+  if (line.length < maxBytes) return [line];
+  const lines: string[] = [];
+  let start = 0;
+  // Tokens are ASCII (text is percent-encoded): characters are bytes. Room is kept for " +" and the newline.
+  const room = maxBytes - CONTINUES.length - 2;
+  while (line.length - start >= maxBytes) {
+    const cut = line.lastIndexOf(" ", start + room);
+    if (cut <= start) throw new RangeError(`a token longer than ${room} bytes cannot be sent`);
+    lines.push(`${line.slice(start, cut)} ${CONTINUES}`);
+    start = cut + 1;
+  }
+  lines.push(line.slice(start));
+  return lines;
 }

@@ -29,8 +29,8 @@ export interface Handshake {
  * ```ts
  * import { encodeHandshake } from "./handshake.ts";
  *
- * encodeHandshake({ version: 1, name: "my hal", methods: [], profile: { memory: [{ start: 0x1000n, size: 0x1000n }] } });
- * // ["halconf 1", "name my%20hal", "region 0x1000 0x1000 0", "methods", "ready"]
+ * encodeHandshake({ version: 2, name: "my hal", methods: [], profile: { memory: [{ start: 0x1000n, size: 0x1000n }] } });
+ * // ["halconf 2", "name my%20hal", "region 0x1000 0x1000 0", "methods", "ready"]
  * ```
  */
 export function encodeHandshake(handshake: Handshake): string[] {

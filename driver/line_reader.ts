@@ -58,6 +58,12 @@ export class LineReader {
     }
   }
 
+  /** What was read and not yet taken as a line (bytes a writer sent past the last line asked for), if anything. */
+  buffered(): string | undefined {
+    if (this.#buffered === 0) return undefined;
+    return this.#decoder.decode(concat(this.#chunks, this.#buffered).subarray(0, Math.min(this.#buffered, 200)));
+  }
+
   /** Stops reading; the stream is released. */
   async cancel(): Promise<void> {
     try {

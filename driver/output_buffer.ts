@@ -56,6 +56,11 @@ export class OutputBuffer {
     return text;
   }
 
+  /** The text kept so far (head, then tail), without emptying the buffer. */
+  peek(): string {
+    return this.#head + this.#tail;
+  }
+
   /**
    * The line that best says what went wrong, without emptying the buffer: the last line that is not a stack frame
    * (`    at f (file.ts:1:1)`), so that a crash is reported by its message.

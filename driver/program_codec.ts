@@ -11,6 +11,7 @@ import {
   type OperationKind,
   type Pick,
   type Program,
+  READ_LIMIT,
 } from "../conformance/program/program.ts";
 import { bytesToHex, hex, hexToBytes, LIMITS, ProtocolError, readHex, readInt, show } from "./wire.ts";
 
@@ -19,6 +20,13 @@ export function readCount(token: string, what: string): number {
   const count = readInt(token, what);
   if (count > MANY_LIMIT) throw new ProtocolError(`${what}: a count of at most ${MANY_LIMIT}, got ${count}`);
   return count;
+}
+
+/** A `read`'s length: from 1 to `READ_LIMIT`. */
+function readLength(token: string, what: string): number {
+  const length = readInt(token, what, 1);
+  if (length > READ_LIMIT) throw new ProtocolError(`${what}: a length of at most ${READ_LIMIT}, got ${length}`);
+  return length;
 }
 
 function encodePick(pick: Pick): string {
@@ -148,7 +156,7 @@ function decodeOperation(token: string, index: number): Operation {
         op,
         frame: readPick(args[0], what, index),
         offset: readInt(args[1], what),
-        length: readInt(args[2], what, 1),
+        length: readLength(args[2], what),
       };
     case "freeMany":
       return { op, count: readCount(args[0], what), stride: readInt(args[1], what, -Number.MAX_SAFE_INTEGER) };

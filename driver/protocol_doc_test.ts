@@ -16,27 +16,47 @@ Deno.test("PROTOCOL.md's example is what the TypeScript driver really says", asy
   const lines = example.trimEnd().split("\n");
   const sent = lines.filter((line) => line.startsWith("> ")).map((line) => line.slice(2));
   const expected = lines.filter((line) => line.startsWith("< ")).map((line) => line.slice(2));
+  // The driver's channel, as the supervisor makes it: two named pipes in a private directory.
+  const dir = await Deno.makeTempDir({ prefix: "halconf_protocol_doc_" });
+  const channel = `${dir}/channel`;
+  await new Deno.Command("mkfifo", { args: ["-m", "600", `${channel}.in`, `${channel}.out`] }).output();
   const driver = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--quiet",
       "--no-prompt",
       `--config=${ROOT}deno.json`,
-      `--allow-read=${ROOT}`,
+      `--allow-read=${ROOT},${channel}.in`,
+      `--allow-write=${channel}.out`,
       `${ROOT}driver/ts_driver.ts`,
       "reference:identity",
       ROOT,
+      channel,
     ],
-    stdin: "piped",
+    stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const writer = driver.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(sent.map((line) => `${line}\n`).join("")));
-  await writer.close();
-  const output = await driver.output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  assert.deepEqual(new TextDecoder().decode(output.stdout).trimEnd().split("\n"), expected);
+  try {
+    const [toDriver, fromDriver] = await Promise.all([
+      Deno.open(`${channel}.in`, { write: true }),
+      Deno.open(`${channel}.out`, { read: true }),
+    ]);
+    const request = new TextEncoder().encode(sent.map((line) => `${line}\n`).join(""));
+    for (let written = 0; written < request.length;) written += await toDriver.write(request.subarray(written));
+    toDriver.close();
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    const buffer = new Uint8Array(65536);
+    for (let count; (count = await fromDriver.read(buffer)) !== null;) chunks.push(buffer.slice(0, count));
+    fromDriver.close();
+    const output = await driver.output();
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    assert.equal(output.stdout.length, 0, "nothing of the protocol on the driver's standard output");
+    const answer = new TextDecoder().decode(new Uint8Array(await new Blob(chunks).arrayBuffer()));
+    assert.deepEqual(answer.trimEnd().split("\n"), expected);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("PROTOCOL.md names every operation, handshake line, answer token, method and limit the code has", () => {
@@ -49,7 +69,11 @@ Deno.test("PROTOCOL.md names every operation, handshake line, answer token, meth
   for (const method of OPTIONAL_METHODS) assert.ok(doc.includes(method), `method ${method}`);
   // Each limit has its own row, found by words from its description, holding its value.
   const rows: Record<keyof typeof LIMITS, RegExp> = {
-    lineBytes: /longest line/,
+    lineBytes: /longest line a driver sends/,
+    programBytes: /longest program line/,
+    answerBytes: /answer of one program/,
+    eventsPerProgram: /tokens in one program/,
+    textChars: /characters of a text/,
     batchPrograms: /programs in one `run`/,
     programLength: /operations in one program/,
     fillFrames: /calls in one `fill`/,

@@ -18,10 +18,10 @@ const fake = (mode: string) => ({
 });
 const ALLOCS = [[{ op: "alloc" }, { op: "alloc" }], [{ op: "alloc" }], [{ op: "alloc" }]] as Program[];
 
-async function executeWith(mode: string, deadlineMs = 5_000) {
+async function executeWith(mode: string, deadlineMs = 5_000, programs: Program[] = ALLOCS) {
   const session = await DriverSession.start(fake(mode));
   try {
-    return await session.execute(ALLOCS, { fillLimit: 10, deadline: performance.now() + deadlineMs });
+    return await session.execute(programs, { fillLimit: 10, deadline: performance.now() + deadlineMs });
   } finally {
     await session.close();
   }
@@ -29,31 +29,69 @@ async function executeWith(mode: string, deadlineMs = 5_000) {
 
 Deno.test("a driver that breaks the protocol is stopped at the program it broke, with the reason", async (t) => {
   const cases: [string, number, RegExp][] = [
-    ["oversize", 0, /broke the protocol.*a line longer than 33554432 bytes/],
-    [
-      "amplify",
-      0,
-      /broke the protocol.*step 1 \(alloc\): 4000001 tokens, more than the 10003 this operation can answer/,
-    ],
+    ["oversize", 0, /broke the protocol.*a line longer than 1048576 bytes/],
+    ["amplify", 0, /broke the protocol.*a line longer than 1048576 bytes/],
+    ["empty-continuation", 0, /broke the protocol.*a continued line with no token/],
     ["verdict", 0, /broke the protocol.*expected "begin", got "PASS"/],
     ["extra-token", 0, /broke the protocol.*step 2 \(alloc\): "ok" where a value is returned/],
     ["exit-mid", 1, /the HAL process exited \(code 3\) while it ran the program below/],
-    ["garbage-stdout", 0, /broke the protocol.*expected "begin", got "I am printing a debug line here"/],
+    ["fork-exit-mid", 1, /the HAL process exited \(code 3\) while it ran the program below/],
+    // Past the last program: the batch's end is broken, and the last program is the one concerned.
+    ["error-end", 2, /broke the protocol in the end of the batch.*the driver gave up: I give up/],
+    ["extra-answer", 2, /broke the protocol in the end of the batch.*expected "end" after the batch, got "begin"/],
   ];
   for (const [mode, completed, reason] of cases) {
     await t.step(mode, async () => {
       const outcome = await executeWith(mode);
       assert.equal(outcome.failure?.status, "error");
       assert.match(outcome.failure!.reason, reason);
+      assert.equal(outcome.completed, completed, "the program concerned is the one reported");
       assert.equal(outcome.traces.length, completed, "the traces before the broken program are kept");
     });
   }
 });
 
-Deno.test("a driver that never answers is stopped at the deadline", async () => {
-  const outcome = await executeWith("silent", 500);
-  assert.equal(outcome.failure?.status, "timeout");
-  assert.deepEqual(outcome.traces, []);
+Deno.test("a driver's answers are bounded per step and per program, not only per line", async () => {
+  const long = [Array.from({ length: 12 }, () => ({ op: "alloc" }))] as Program[];
+  const outcome = await executeWith("irq-flood", 5_000, long);
+  assert.equal(outcome.failure?.status, "error");
+  assert.match(outcome.failure!.reason, /more than 100000 irq: and denied: tokens in one program/);
+});
+
+Deno.test("a driver that writes after the end of its batch is stopped at the next batch", async () => {
+  const session = await DriverSession.start(fake("after-end"));
+  try {
+    const first = await session.execute(ALLOCS, { fillLimit: 10, deadline: performance.now() + 5_000 });
+    assert.equal(first.failure, undefined);
+    // The stray line may arrive before the next batch is sent, or after: either way that batch is not trusted.
+    const second = await session.execute(ALLOCS, { fillLimit: 10, deadline: performance.now() + 5_000 });
+    assert.equal(second.failure?.status, "error");
+    assert.match(second.failure!.reason, /broke the protocol/);
+  } finally {
+    await session.close();
+  }
+});
+
+Deno.test("what a driver prints on its standard output is HAL output, never the protocol", async () => {
+  const session = await DriverSession.start(fake("stdout-logging"));
+  try {
+    const outcome = await session.execute(ALLOCS, { fillLimit: 10, deadline: performance.now() + 5_000 });
+    assert.equal(outcome.failure, undefined);
+    assert.equal(outcome.completed, ALLOCS.length);
+    assert.match(session.takeOutput() ?? "", /allocFrame: 0\nbegin\nPASS/);
+  } finally {
+    await session.close();
+  }
+});
+
+Deno.test("a driver that never answers, or never ends its batch, is stopped at the deadline", async () => {
+  const silent = await executeWith("silent", 500);
+  assert.equal(silent.failure?.status, "timeout");
+  assert.deepEqual(silent.traces, []);
+  const noEnd = await executeWith("no-end", 500);
+  assert.equal(noEnd.failure?.status, "timeout");
+  assert.match(noEnd.failure!.reason, /the end of the batch/);
+  assert.equal(noEnd.completed, ALLOCS.length - 1);
 });
 
 Deno.test("through the runner, a broken driver's check is an error with the program, never a pass", async () => {
@@ -68,11 +106,17 @@ Deno.test("through the runner, a broken driver's check is an error with the prog
   }
 });
 
-Deno.test("a driver that speaks another version cannot be loaded", async () => {
+Deno.test("a driver that speaks another version cannot be loaded, and one of protocol 1 is told how to move", async () => {
   await assert.rejects(
-    () => DriverSession.start(fake("version2")),
+    () => DriverSession.start(fake("version3")),
     (error: Error) =>
-      error instanceof DriverLoadError && /speaks protocol 2; this halconf speaks 1/.test(error.message),
+      error instanceof DriverLoadError && /speaks protocol 3; this halconf speaks 2/.test(error.message),
+  );
+  await assert.rejects(
+    () => DriverSession.start(fake("version1")),
+    (error: Error) =>
+      error instanceof DriverLoadError &&
+      /spoke protocol 1 on its standard output.*From protocol 1/.test(error.message),
   );
 });
 

@@ -14,7 +14,7 @@ import type { Operation, Program } from "../conformance/program/program.ts";
 import type { ResolvedProfile } from "../conformance/contract/profile.ts";
 import { StepResolver } from "../conformance/program/step_resolver.ts";
 import { WordList } from "../conformance/program/word_list.ts";
-import { decodeValue, hex, isValueToken, LIMITS, ProtocolError, show } from "./wire.ts";
+import { clipText, CONTINUES, decodeValue, hex, isValueToken, LIMITS, ProtocolError, show } from "./wire.ts";
 
 /** The HAL method each operation may report as having thrown. */
 const THROWING: Record<Operation["op"], readonly string[]> = {
@@ -94,6 +94,8 @@ interface Reading {
   frameSize?: bigint;
   /** Whether a run of oks (`ok*300`, a freeMany's) may appear. */
   okRuns: boolean;
+  /** How many tokens of the step came on the lines before this one (a continued answer). */
+  firstToken?: number;
 }
 
 /** The count of a run token (`*300`, `*-300`): at least 2, and with the values already read, at most `most`. */
@@ -120,9 +122,14 @@ function pushRun(values: WordList, token: string, star: number, reading: Reading
   values.pushRun(first, stride, count);
 }
 
-function parseEvents(tokens: readonly string[], reading: Reading): Events {
+function emptyEvents(): Events {
+  return { values: new WordList(), ok: 0, dispatched: [], denied: [], skip: false };
+}
+
+function parseEvents(tokens: readonly string[], reading: Reading, events: Events = emptyEvents()): Events {
   const what = reading.what;
-  const events: Events = { values: new WordList(), ok: 0, dispatched: [], denied: [], skip: false };
+  // On a continuation line the position counts on from the line before: only the first line may echo the address.
+  const first = reading.firstToken ?? 0;
   for (let position = 0; position < tokens.length; position++) {
     const token = tokens[position];
     // The hot path: an address, or a run of them (a fill answers thousands).
@@ -143,7 +150,7 @@ function parseEvents(tokens: readonly string[], reading: Reading): Events {
       continue;
     }
     if (token.startsWith("@")) {
-      if (position !== 0) throw new ProtocolError(`${what}: the address ${show(token)} must come first`);
+      if (position + first !== 0) throw new ProtocolError(`${what}: the address ${show(token)} must come first`);
       const value = decodeValue(token.slice(1), what);
       if (typeof value !== "bigint") throw new ProtocolError(`${what}: ${show(token)} is not an address`);
       events.echo = value;
@@ -156,15 +163,21 @@ function parseEvents(tokens: readonly string[], reading: Reading): Events {
       if (events.threw) throw new ProtocolError(`${what}: two throws in one step`);
       const parts = token.split(":");
       if (parts.length !== 4) throw new ProtocolError(`${what}: expected throw:<method>:<name>:<message>`);
-      events.threw = { method: parts[1], name: unpct(parts[2], what), message: unpct(parts[3], what) };
+      events.threw = {
+        method: parts[1],
+        name: clipText(unpct(parts[2], what)),
+        message: clipText(unpct(parts[3], what)),
+      };
     } else if (token.startsWith("irq:")) {
       const irq = Number(token.slice(4));
       if (token.length === 4 || Number.isNaN(irq) && token.slice(4) !== "NaN") {
         throw new ProtocolError(`${what}: ${show(token)} is not an IRQ number`);
       }
+      if (events.dispatched.length >= LIMITS.eventsPerStep) throw new ProtocolError(`${what}: too many irq: tokens`);
       events.dispatched.push(irq);
     } else if (token.startsWith("denied:")) {
-      events.denied.push(unpct(token.slice(7), what));
+      if (events.denied.length >= LIMITS.eventsPerStep) throw new ProtocolError(`${what}: too many denied: tokens`);
+      events.denied.push(clipText(unpct(token.slice(7), what)));
     } else if (token.startsWith("missing:")) {
       events.missing = token.slice(8);
     } else if (token.startsWith("cpu:") && /^cpu:\d{1,9}$/.test(token)) {
@@ -209,7 +222,8 @@ export class TraceReader {
   }
 
   /**
-   * Reads every step line of `program` into `trace`.
+   * Reads every step line of `program` into `trace` (the lines of a whole answer at once; a session reads them as
+   * they come, with `reading`).
    *
    * @example
    * ```ts ignore
@@ -219,38 +233,43 @@ export class TraceReader {
    * ```
    */
   steps(trace: Trace, program: Program, lines: readonly string[]): Trace {
-    if (lines.length !== program.length) {
-      throw new ProtocolError(`expected ${program.length} step lines, got ${lines.length}`);
-    }
-    const resolver = new StepResolver(this.#profile, program);
+    const reading = this.reading(trace, program);
     try {
-      for (let index = 0; index < program.length; index++) {
-        const step: TraceStep = { index, op: program[index], cpu: resolver.cpu, dispatched: [] };
-        this.#step(step, resolver, lines[index]);
-        trace.steps.push(step);
+      for (const line of lines) {
+        if (reading.done) throw new ProtocolError(`expected ${program.length} step lines, got more`);
+        reading.line(line);
       }
+      if (!reading.done) throw new ProtocolError(`expected ${program.length} step lines, got ${lines.length}`);
     } finally {
-      resolver.dispose();
+      reading.close();
     }
     return trace;
   }
 
-  #step(step: TraceStep, resolver: StepResolver, line: string): void {
-    const op = step.op;
-    const what = `step ${step.index + 1} (${op.op})`;
-    const tokens = line === "" ? [] : line.split(" ");
-    // A line may be long only where the operation can return much (a fill): bounded before any token is read.
-    const most = (op.op === "fill" ? this.#fillLimit : op.op === "freeMany" ? op.count + 1 : 3) +
-      LIMITS.eventsPerStep;
-    if (tokens.length > most) {
-      throw new ProtocolError(`${what}: ${tokens.length} tokens, more than the ${most} this operation can answer`);
-    }
-    const events = parseEvents(tokens, {
-      what,
-      most,
+  /** Reads the step lines of `program` into `trace` one at a time, as they arrive: see `ProgramReading`. */
+  reading(trace: Trace, program: Program): ProgramReading {
+    return new ProgramReading(
+      trace,
+      program,
+      new StepResolver(this.#profile, program),
+      (step, resolver, events, line) => this.#step(step, resolver, events, line),
+      (op) => this.#reading(op),
+    );
+  }
+
+  /** How the tokens of an operation's answer may be read. */
+  #reading(op: Operation): Reading {
+    return {
+      what: "",
+      most: (op.op === "fill" ? this.#fillLimit : op.op === "freeMany" ? op.count + 1 : 3) + LIMITS.eventsPerStep,
       okRuns: op.op === "freeMany",
       ...(op.op === "fill" ? { frameSize: BigInt(this.#profile.frameSize) } : {}),
-    });
+    };
+  }
+
+  #step(step: TraceStep, resolver: StepResolver, events: Events, line: string): void {
+    const op = step.op;
+    const what = `step ${step.index + 1} (${op.op})`;
     step.dispatched = events.dispatched;
     if (events.denied.length) step.denied = events.denied;
     const nothingElse = (allowed: string) => {
@@ -389,5 +408,99 @@ export class TraceReader {
     }
     if (events.threw) step.threw = events.threw;
     resolver.settle(step);
+  }
+}
+
+/**
+ * The step lines of one program, read as they arrive: each line is checked and its step rebuilt at once, so that no
+ * answer is held whole. A step's answer may go on over several lines, each but the last ending with `+`; its tokens
+ * count against the step's limits across all of them.
+ */
+export class ProgramReading {
+  readonly #trace: Trace;
+  readonly #program: Program;
+  readonly #resolver: StepResolver;
+  readonly #finish: (step: TraceStep, resolver: StepResolver, events: Events, line: string) => void;
+  readonly #readingOf: (op: Operation) => Reading;
+  #index = 0;
+  #events: Events | undefined;
+  #tokens = 0;
+  /** Bytes of the answer so far, events of the whole program, and events of the step being continued. */
+  #bytes = 0;
+  #eventCount = 0;
+  #stepEvents = 0;
+  #closed = false;
+
+  /** A reading of `program` into `trace` (made by `TraceReader.reading`). */
+  constructor(
+    trace: Trace,
+    program: Program,
+    resolver: StepResolver,
+    finish: (step: TraceStep, resolver: StepResolver, events: Events, line: string) => void,
+    readingOf: (op: Operation) => Reading,
+  ) {
+    this.#trace = trace;
+    this.#program = program;
+    this.#resolver = resolver;
+    this.#finish = finish;
+    this.#readingOf = readingOf;
+  }
+
+  /** Whether every step has been read. */
+  get done(): boolean {
+    return this.#index >= this.#program.length;
+  }
+
+  /** Reads the next line of the answer. */
+  line(line: string): void {
+    if (this.done) throw new ProtocolError(`a line after the last step: ${show(line)}`);
+    const op = this.#program[this.#index];
+    const reading = this.#readingOf(op);
+    reading.what = `step ${this.#index + 1} (${op.op})`;
+    // The program's answer is bounded as it arrives, before any line is split: a flood is refused, not buffered.
+    this.#bytes += line.length + 1;
+    if (this.#bytes > LIMITS.answerBytes) {
+      throw new ProtocolError(`the answer is longer than ${LIMITS.answerBytes} bytes (the protocol's limit)`);
+    }
+    const tokens = line === "" ? [] : line.split(" ");
+    const continues = tokens.at(-1) === CONTINUES;
+    if (continues) {
+      tokens.pop();
+      if (tokens.length === 0) throw new ProtocolError(`${reading.what}: a continued line with no token`);
+    }
+    // A line may be long only where the operation can return much (a fill): bounded before any token is read.
+    if (this.#tokens + tokens.length > reading.most) {
+      throw new ProtocolError(
+        `${reading.what}: ${
+          this.#tokens + tokens.length
+        } tokens, more than the ${reading.most} this operation can answer`,
+      );
+    }
+    reading.firstToken = this.#tokens;
+    const events = parseEvents(tokens, reading, this.#events);
+    this.#tokens += tokens.length;
+    this.#eventCount += events.dispatched.length + events.denied.length - this.#stepEvents;
+    this.#stepEvents = events.dispatched.length + events.denied.length;
+    if (this.#eventCount > LIMITS.eventsPerProgram) {
+      throw new ProtocolError(`more than ${LIMITS.eventsPerProgram} irq: and denied: tokens in one program`);
+    }
+    if (continues) {
+      this.#events = events;
+      return;
+    }
+    const step: TraceStep = { index: this.#index, op, cpu: this.#resolver.cpu, dispatched: [] };
+    this.#finish(step, this.#resolver, events, line);
+    this.#trace.steps.push(step);
+    this.#index++;
+    this.#events = undefined;
+    this.#tokens = 0;
+    this.#stepEvents = 0;
+  }
+
+  /** Gives the resolver back; call it when the program is read, or given up. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#resolver.dispose();
   }
 }

@@ -6,8 +6,8 @@
  * patch. Started by the supervisor in a sandbox, never by hand:
  *
  * ```sh
- * deno run --no-prompt ... driver/ts_driver.ts module:/abs/path/hal.ts
- * deno run --no-prompt ... driver/ts_driver.ts reference:identity
+ * deno run --no-prompt ... driver/ts_driver.ts module:/abs/path/hal.ts <cwd> <channel>
+ * deno run --no-prompt ... driver/ts_driver.ts reference:identity <cwd> <channel>
  * ```
  *
  * @module
@@ -21,27 +21,58 @@ import { referenceHals } from "../impls/mod.ts";
 import { loadHalModule } from "./load_target.ts";
 import { LineReader } from "./line_reader.ts";
 import { decodeProgram } from "./program_codec.ts";
-import { encodeBegin, encodeStep } from "./answer_codec.ts";
+import { answerLines, encodeBegin, encodeStep } from "./answer_codec.ts";
 import { encodeHandshake } from "./handshake.ts";
 import { LIMITS, pct, PROTOCOL_VERSION, ProtocolError } from "./wire.ts";
 
-// Taken before the HAL module loads, so that what it prints or patches cannot reach the protocol stream.
-const protocolOut = Deno.stdout;
+// The protocol travels on the channel named by the last argument (`<channel>.in`, `<channel>.out`), opened before the
+// HAL module loads; the HAL's standard output and error are only its output. The channel's files are held in this
+// module's closure, and the permission to open them again is given up: a HAL can reach them only through Deno's
+// internals (the threat model in PROTOCOL.md).
 const exit: (code?: number) => never = Deno.exit;
 const encoder = new TextEncoder();
+let channelOut: Deno.FsFile | undefined;
+let writing: Promise<void> = Promise.resolve();
 
-function send(text: string): void {
+/** Sends protocol text, in order, all of it. */
+function send(text: string): Promise<void> {
+  const out = channelOut;
+  if (!out) return writing;
   const bytes = encoder.encode(text);
-  for (let written = 0; written < bytes.length;) written += protocolOut.writeSync(bytes.subarray(written));
+  writing = writing.then(async () => {
+    for (let written = 0; written < bytes.length;) written += await out.write(bytes.subarray(written));
+  });
+  return writing;
 }
 
-/** Every way a HAL prints to stdout goes to stderr instead, which the supervisor keeps as the HAL's output. */
-function redirectPrinting(): void {
-  Object.defineProperty(Deno, "stdout", { value: Deno.stderr, configurable: true, writable: true });
-  const console = globalThis.console as unknown as Record<string, (...args: unknown[]) => void>;
-  const toStderr = console.error.bind(globalThis.console);
-  for (const method of ["log", "info", "debug", "dir", "dirxml", "table", "group", "groupCollapsed", "timeLog"]) {
-    console[method] = (...args: unknown[]) => toStderr(...args);
+/** Opens the channel's ends, then gives up the permission to open them again. */
+async function openChannel(channel: string): Promise<ReadableStream<Uint8Array>> {
+  const input = await Deno.open(`${channel}.in`, { read: true });
+  channelOut = await Deno.open(`${channel}.out`, { write: true });
+  await Deno.permissions.revoke({ name: "read", path: `${channel}.in` });
+  await Deno.permissions.revoke({ name: "write", path: `${channel}.out` });
+  return new ReadableStream({
+    async pull(controller) {
+      const buffer = new Uint8Array(65536);
+      const count = await input.read(buffer).catch(() => null);
+      if (count === null) controller.close();
+      else controller.enqueue(buffer.subarray(0, count));
+    },
+  });
+}
+
+/**
+ * Storage a HAL could write to disk through, or share with another HAL, taken away before it loads: Web Storage and
+ * the Cache API keep their data in Deno's directory, under a key every HAL run by this driver shares.
+ */
+function removeStorage(): void {
+  for (const name of ["localStorage", "sessionStorage", "caches", "indexedDB"]) {
+    Object.defineProperty(globalThis, name, {
+      get() {
+        throw new DOMException(`${name} is not available to a HAL under test (nothing it writes may outlive it)`);
+      },
+      configurable: false,
+    });
   }
 }
 
@@ -121,8 +152,8 @@ async function load(source: string, base: string): Promise<HalTarget> {
   return target;
 }
 
-function fail(message: string): never {
-  send(`error ${pct(message.split("\n")[0])}\n`);
+async function fail(message: string): Promise<never> {
+  await send(`error ${pct(message.split("\n")[0].slice(0, 2000))}\n`).catch(() => {});
   exit(1);
 }
 
@@ -132,7 +163,7 @@ function answer(trace: Trace, denied: Map<number | undefined, string[]>, frameSi
     for (const step of trace.steps) {
       const charged = denied.get(step.index);
       lines.push(
-        encodeStep(charged ? { ...step, denied: [...step.denied ?? [], ...charged] } : step, frameSize),
+        ...answerLines(encodeStep(charged ? { ...step, denied: [...step.denied ?? [], ...charged] } : step, frameSize)),
       );
     }
   }
@@ -140,16 +171,23 @@ function answer(trace: Trace, denied: Map<number | undefined, string[]>, frameSi
 }
 
 async function main(): Promise<void> {
-  const source = Deno.args[0] ?? "";
-  const input = new LineReader(Deno.stdin.readable, LIMITS.lineBytes);
+  const [source = "", base = "/", channel = ""] = Deno.args;
+  let channelIn: ReadableStream<Uint8Array>;
+  try {
+    channelIn = await openChannel(channel);
+  } catch (error) {
+    console.error(`halconf driver: cannot open the channel "${channel}": ${(error as Error).message}`);
+    return exit(2);
+  }
+  const input = new LineReader(channelIn, LIMITS.programBytes);
   const ledger = new DenialLedger();
-  redirectPrinting();
+  removeStorage();
   ledger.install();
   let target: HalTarget;
   try {
-    target = await load(source, Deno.args[1] ?? "/");
+    target = await load(source, base);
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    return await fail(error instanceof Error ? error.message : String(error));
   }
   // The profile as validated before any instance exists: what create() does to its target's profile object after
   // this changes neither what is declared nor what is judged.
@@ -157,7 +195,7 @@ async function main(): Promise<void> {
   const declared = declaredProfile(profile);
   const name = target.name;
   const { methods, probeError, missingRequired } = probeTarget(target);
-  if (missingRequired) fail(`Cannot load HAL module "${source.slice("module:".length)}": ${probeError}`);
+  if (missingRequired) return await fail(`Cannot load HAL module "${source.slice("module:".length)}": ${probeError}`);
   const handshake = {
     version: PROTOCOL_VERSION,
     name,
@@ -165,23 +203,26 @@ async function main(): Promise<void> {
     methods: [...methods],
     ...(probeError ? { probeError } : {}),
   };
-  send(encodeHandshake(handshake).join("\n") + "\n");
+  await send(encodeHandshake(handshake).join("\n") + "\n");
   const allMethods = new Set<string>(OPTIONAL_METHODS);
   while (true) {
     const header = await input.next();
-    if (header === null) return exit(0);
+    if (header === null || header === "quit") {
+      await writing.catch(() => {});
+      return exit(0);
+    }
     const run = /^run (\d+) (\d+)$/.exec(header);
-    if (!run) fail(`expected "run <fillLimit> <count>", got ${JSON.stringify(header.slice(0, 60))}`);
+    if (!run) return await fail(`expected "run <fillLimit> <count>", got ${JSON.stringify(header.slice(0, 60))}`);
     const fillLimit = Math.min(Number(run[1]), LIMITS.fillFrames);
     const count = Number(run[2]);
     for (let n = 0; n < count; n++) {
       const line = await input.next();
-      if (line === null) fail("the input ended inside a batch");
+      if (line === null) return await fail("the input ended inside a batch");
       let program;
       try {
         program = decodeProgram(line);
       } catch (error) {
-        fail(error instanceof ProtocolError ? error.message : String(error));
+        return await fail(error instanceof ProtocolError ? error.message : String(error));
       }
       ledger.step = -1;
       const trace = executeProgram(target, profile, program, {
@@ -190,9 +231,9 @@ async function main(): Promise<void> {
         onStep: (index) => ledger.step = index,
       });
       ledger.step = undefined;
-      send(answer(trace, await ledger.settle(), profile.frameSize));
+      await send(answer(trace, await ledger.settle(), profile.frameSize));
     }
-    send("end\n");
+    await send("end\n");
   }
 }
 

@@ -12,12 +12,16 @@
  */
 
 /** The protocol version this halconf speaks. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The limits of the protocol; a driver that breaks one gets an `error` result and is restarted. */
 export const LIMITS = {
-  /** The longest line either side may send, in bytes (a fill of 2^20 frames is about 20 MB). */
-  lineBytes: 32 * 1024 * 1024,
+  /** The longest line a driver may send, in bytes: a longer answer (a fill's) goes on over lines ending in `+`. */
+  lineBytes: 1024 * 1024,
+  /** The longest program line the supervisor sends, in bytes. */
+  programBytes: 32 * 1024 * 1024,
+  /** The most bytes of answer one program may take, all its lines together (a 16 GiB fill in any order fits). */
+  answerBytes: 64 * 1024 * 1024,
   /** The most programs in one `run` message. */
   batchPrograms: 1024,
   /** The most operations in one program. */
@@ -28,9 +32,32 @@ export const LIMITS = {
   handshakeBytes: 1024 * 1024,
   /** The most `irq:` and `denied:` tokens one step may carry, besides what its calls returned. */
   eventsPerStep: 10_000,
+  /** The most `irq:` and `denied:` tokens one program's answer may carry in all. */
+  eventsPerProgram: 100_000,
+  /** The most characters of a thrown message, a denial or an error kept; the rest is cut, saying how long it was. */
+  textChars: 2000,
   /** The most bytes a HAL may print (stderr) that are kept per check: head and tail, the middle is dropped. */
   outputBytes: 64 * 1024,
 } as const;
+
+/**
+ * A HAL's text cut to `LIMITS.textChars` characters, saying how long it was: a message is shown, never stored whole.
+ *
+ * @example
+ * ```ts
+ * import { clipText } from "./wire.ts";
+ *
+ * clipText("x".repeat(5000)).endsWith("... (5000 characters)"); // true
+ * ```
+ */
+export function clipText(text: string): string {
+  // The note's room is spared, so that a text cut once (by a driver) is not cut again (by the supervisor).
+  if (text.length <= LIMITS.textChars + 40) return text;
+  return `${text.slice(0, LIMITS.textChars)}... (${text.length} characters)`;
+}
+
+/** A trailing token that continues a step's answer on the next line (a long fill's, split by the driver). */
+export const CONTINUES = "+";
 
 /** A malformed or out-of-contract message: the session ends with an `error` result naming it. */
 export class ProtocolError extends Error {

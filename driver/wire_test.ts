@@ -86,10 +86,10 @@ Deno.test("the handshake carries the profile and the optional methods", () => {
   assert.equal(back.name, "odd name: #1");
   assert.deepEqual(back.methods, ["irqFetch"]);
   assert.deepEqual(validateProfile(back.profile), profile);
-  assert.throws(() => decodeHandshake(["halconf 2", "name x"]), /speaks protocol 2; this halconf speaks 1/);
-  assert.throws(() => decodeHandshake(["halconf 1"]), /no name line/);
+  assert.throws(() => decodeHandshake(["halconf 3", "name x"]), /speaks protocol 3; this halconf speaks 2/);
+  assert.throws(() => decodeHandshake(["halconf 2"]), /no name line/);
   assert.throws(
-    () => decodeHandshake(["halconf 1", "name x", "verdict pass"]),
+    () => decodeHandshake(["halconf 2", "name x", "verdict pass"]),
     /unknown handshake line "verdict pass"/,
   );
 });
@@ -108,7 +108,7 @@ Deno.test("the handshake carries the edition, GIC semantics and the test window"
   assert.ok(lines.includes("testWindow 0x40100000 0x100000"));
   assert.deepEqual(validateProfile(decodeHandshake(lines.slice(0, -1)).profile), validateProfile(declared));
   assert.throws(
-    () => decodeHandshake(["halconf 1", "name x", "irq 64 1023 fifo acknowledge"]),
+    () => decodeHandshake(["halconf 2", "name x", "irq 64 1023 fifo acknowledge"]),
     /\[<fetch> <banked> \[running\]\]/,
   );
   const gic = { ...declared, irq: { ...declared.irq, runningPriority: true, priorities: { 40: 0x80, 3: 0 } } };
@@ -117,7 +117,7 @@ Deno.test("the handshake carries the edition, GIC semantics and the test window"
   assert.ok(gicLines.includes("irqPriorities 3:0 40:128"));
   assert.deepEqual(validateProfile(decodeHandshake(gicLines.slice(0, -1)).profile), validateProfile(gic));
   assert.throws(
-    () => decodeHandshake(["halconf 1", "name x", "irq 64 1023 fifo acknowledge 0 running", "irqPriorities 40=1"]),
+    () => decodeHandshake(["halconf 2", "name x", "irq 64 1023 fifo acknowledge 0 running", "irqPriorities 40=1"]),
     /expected <line>:<priority>, got "40=1"/,
   );
 });

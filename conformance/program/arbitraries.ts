@@ -9,7 +9,7 @@
 
 import fc from "fast-check";
 import { ADDRESS_LIMIT } from "../contract/address.ts";
-import { MANY_LIMIT, type Operation, type OperationKind, type Program } from "./program.ts";
+import { MANY_LIMIT, type Operation, type OperationKind, type Program, READ_LIMIT } from "./program.ts";
 import type { ResolvedProfile } from "../contract/profile.ts";
 
 /**
@@ -166,7 +166,7 @@ export function operationArbitraries(profile: ResolvedProfile): Record<Operation
     read: fc.tuple(
       pick(),
       offsetIn(frameSize),
-      fc.oneof(ONE_OF, fc.integer({ min: 1, max: 16 }), fc.constant(frameSize)),
+      fc.oneof(ONE_OF, fc.integer({ min: 1, max: 16 }), fc.constant(Math.min(frameSize, READ_LIMIT))),
     ).map(([frame, offset, length]) => ({
       op: "read",
       frame,

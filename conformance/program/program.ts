@@ -131,6 +131,9 @@ export type JsonOperation = Record<string, string | number | number[] | StepRef>
 /** The most frames one `freeMany` frees, and the largest `count` of `allocContig`. */
 export const MANY_LIMIT = 4096;
 
+/** The most bytes one `read` asks for: a whole frame, up to 64 KiB (its answer stays one line of the protocol). */
+export const READ_LIMIT = 65536;
+
 /**
  * A program as JSON-ready data (addresses as `"0x8000_2000"` strings).
  *
@@ -218,6 +221,11 @@ export function programFromJson(value: unknown): Program {
     const counted = out as { op: string; count?: number; alignPow2?: number };
     if ((kind === "freeMany" || kind === "allocContig") && counted.count! > MANY_LIMIT) {
       throw new TypeError(`${where} (${kind}): "count" must be at most ${MANY_LIMIT}`);
+    }
+    if (
+      kind === "read" && ((out as { length: number }).length < 1 || (out as { length: number }).length > READ_LIMIT)
+    ) {
+      throw new TypeError(`${where} (read): "length" must be from 1 to ${READ_LIMIT}`);
     }
     if (kind === "allocContig" && counted.alignPow2! > 63) {
       throw new TypeError(`${where} (${kind}): "alignPow2" must be at most 63`);

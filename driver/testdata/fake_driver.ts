@@ -1,22 +1,40 @@
 /**
  * A driver that breaks the protocol in one chosen way (the first argument),
- * for the session's tests. It is not halconf's driver: it answers by hand.
+ * for the session's tests. It is not halconf's driver: it answers by hand,
+ * on the channel `HALCONF_CHANNEL` names (protocol 2).
  */
 const mode = Deno.args[0];
 const encoder = new TextEncoder();
+
+if (mode === "version1") {
+  // A driver built for protocol 1: it speaks on its standard output and reads its standard input.
+  Deno.stdout.writeSync(
+    encoder.encode(`halconf 1\nname fake-version1\nregion 0x80000000 0x100000 0\nmethods\nready\n`),
+  );
+  for await (const _ of Deno.stdin.readable) { /* until the end of its input */ }
+  Deno.exit(0);
+}
+
+const channel = Deno.env.get("HALCONF_CHANNEL")!;
+const input = await Deno.open(`${channel}.in`, { read: true });
+const output = await Deno.open(`${channel}.out`, { write: true });
 const out = (text: string) => {
   const bytes = encoder.encode(text);
-  for (let done = 0; done < bytes.length;) done += Deno.stdout.writeSync(bytes.subarray(done));
+  for (let done = 0; done < bytes.length;) done += output.writeSync(bytes.subarray(done));
 };
+const print = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
 
-out(mode === "version2" ? "halconf 2\n" : "halconf 1\n");
+out(mode === "version3" ? "halconf 3\n" : "halconf 2\n");
 out(`name fake-${mode}\nregion 0x80000000 0x100000 0\nmethods\nready\n`);
 
 const decoder = new TextDecoder();
 let pending = "";
 const lines = async function* () {
-  for await (const chunk of Deno.stdin.readable) {
-    pending += decoder.decode(chunk);
+  const buffer = new Uint8Array(65536);
+  for (;;) {
+    const count = await input.read(buffer);
+    if (count === null) return;
+    pending += decoder.decode(buffer.subarray(0, count), { stream: true });
     let at;
     while ((at = pending.indexOf("\n")) >= 0) {
       yield pending.slice(0, at);
@@ -36,9 +54,11 @@ function honest(program: string): string {
   return ["begin", ...steps].join("\n") + "\n";
 }
 
+const forever = () => new Promise(() => setInterval(() => {}, 1_000));
+
 for (;;) {
   const header = (await lines.next()).value as string | undefined;
-  if (header === undefined) Deno.exit(0);
+  if (header === undefined || header === "quit") Deno.exit(0);
   const count = Number(header.split(" ")[2]);
   for (let n = 0; n < count; n++) {
     const program = (await lines.next()).value as string;
@@ -61,15 +81,47 @@ for (;;) {
         if (n === 1) Deno.exit(3);
         out(honest(program));
         break;
-      case "silent":
-        await new Promise(() => setInterval(() => {}, 1_000));
+      case "fork-exit-mid":
+        // A sleeper that inherits everything (its output, and the channel through the environment), then an exit.
+        if (n === 1) {
+          new Deno.Command("sleep", { args: ["300"], stdout: "inherit", stderr: "inherit" }).spawn();
+          Deno.exit(3);
+        }
+        out(honest(program));
         break;
-      case "garbage-stdout":
-        out("I am printing a debug line here\n");
+      case "silent":
+        await forever();
+        break;
+      case "stdout-logging":
+        // Printing is what a HAL does: none of it is the protocol.
+        print(`allocFrame: ${n}\nbegin\nPASS\n`);
+        out(honest(program));
+        break;
+      case "empty-continuation":
+        out("begin\n+\n");
+        break;
+      case "irq-flood":
+        out("begin\n");
+        for (const token of honest(program).split("\n").slice(1, -1)) out(`${token}${" irq:1".repeat(9_000)}\n`);
         break;
       default:
         out(honest(program));
     }
   }
-  out("end\n");
+  switch (mode) {
+    case "no-end":
+      await forever();
+      break;
+    case "error-end":
+      out("error I%20give%20up\n");
+      break;
+    case "extra-answer":
+      out("begin\n0x80000000\nend\n");
+      break;
+    case "after-end":
+      out("end\nbegin\n");
+      break;
+    default:
+      out("end\n");
+  }
 }

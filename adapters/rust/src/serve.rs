@@ -1,7 +1,8 @@
-//! The driver loop: the handshake, then batches of programs, each on a fresh instance, answered step by step.
+//! The driver loop: the handshake, then batches of programs, each on a fresh instance, answered step by step, on the
+//! channel halconf names in `HALCONF_CHANNEL` (two named pipes: `<channel>.in` to read, `<channel>.out` to write).
 
-use std::fs::File;
-use std::io::{BufRead, BufWriter, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::hal::{Fresh, Hal};
@@ -10,13 +11,20 @@ use crate::program::{parse_program, Op};
 use crate::resolver::Resolver;
 
 /// The protocol version this crate speaks.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// The environment variable that names the driver's channel.
+pub const CHANNEL_VARIABLE: &str = "HALCONF_CHANNEL";
+
+/// The longest line a driver may send, in bytes (PROTOCOL.md, "Limits"): a longer answer goes on over lines ending `+`.
+pub const LINE_BYTES: usize = 1024 * 1024;
+
+/// The most characters of a panic message sent; the rest is cut, saying how long it was.
+pub const TEXT_CHARS: usize = 2000;
 
 #[cfg(unix)]
 mod sys {
     extern "C" {
-        pub fn dup(fd: i32) -> i32;
-        pub fn dup2(old: i32, new: i32) -> i32;
         pub fn fork() -> i32;
         pub fn waitpid(pid: i32, status: *mut i32, options: i32) -> i32;
         pub fn _exit(code: i32) -> !;
@@ -46,10 +54,51 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
+/// A HAL's text cut to `TEXT_CHARS` characters, saying how long it was: halconf shows a message, never stores it whole.
+pub fn clip(text: &str) -> String {
+    let length = text.chars().count();
+    if length <= TEXT_CHARS {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(TEXT_CHARS).collect();
+    format!("{kept}... ({length} characters)")
+}
+
 /// Runs `call`; a panic becomes the `throw:` token of the answer (a panic is a throw, as SPEC.md maps Rust).
 fn guarded<T>(method: &str, call: impl FnOnce() -> T) -> Result<T, String> {
-    catch_unwind(AssertUnwindSafe(call))
-        .map_err(|payload| format!("throw:{method}:panic:{}", pct(&panic_message(payload))))
+    catch_unwind(AssertUnwindSafe(call)).map_err(|payload| {
+        format!(
+            "throw:{method}:panic:{}",
+            pct(&clip(&panic_message(payload)))
+        )
+    })
+}
+
+/// A step's answer as protocol lines of at most `max_bytes` bytes each, newline included: a longer one (a fill of a
+/// million frames in no order) is cut between tokens, each line but the last ending in ` +`.
+///
+/// ```
+/// use halconf_driver::serve::answer_lines;
+///
+/// assert_eq!(answer_lines("0x1000 0x3000 0x5000", 16), ["0x1000 0x3000 +", "0x5000"]);
+/// ```
+pub fn answer_lines(line: &str, max_bytes: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut rest = line;
+    // Room for " +" and the newline.
+    let room = max_bytes.saturating_sub(3);
+    while rest.len() >= max_bytes {
+        match rest[..=room.min(rest.len() - 1)].rfind(' ') {
+            Some(cut) if cut > 0 => {
+                lines.push(format!("{} +", &rest[..cut]));
+                rest = &rest[cut + 1..];
+            }
+            // One token longer than a line: sent as it is, for halconf to refuse with the reason.
+            _ => break,
+        }
+    }
+    lines.push(rest.to_string());
+    lines
 }
 
 fn address(value: usize) -> String {
@@ -293,7 +342,7 @@ pub(crate) fn run_program(
         for irq in host::take_dispatched() {
             tokens.push(format!("irq:{irq}"));
         }
-        lines.push(tokens.join(" "));
+        lines.extend(answer_lines(&tokens.join(" "), LINE_BYTES));
     }
     lines
 }
@@ -377,26 +426,26 @@ fn fork_and_run(_: &Hal, _: &[Op], _: usize, _: &mut impl Write) -> Result<(), S
     Err("Fresh::Fork needs a Unix system: use Hal::reset_with".into())
 }
 
-/// The protocol's output: a duplicate of stdout, while stdout itself is pointed at stderr so that whatever the HAL
-/// prints (`println!`) is kept as its output and never mixes with the protocol.
-#[cfg(unix)]
-fn protocol_output() -> File {
-    use std::os::fd::FromRawFd;
-    std::io::stdout().flush().ok();
-    // SAFETY: plain descriptor duplication on descriptors the process owns.
-    unsafe {
-        let protocol = sys::dup(1);
-        sys::dup2(2, 1);
-        File::from_raw_fd(protocol)
-    }
+/// Opens the channel halconf named: `<channel>.in` to read programs, `<channel>.out` to write answers.
+fn open_channel() -> Result<(File, File), String> {
+    let channel = std::env::var(CHANNEL_VARIABLE).map_err(|_| {
+        format!(
+            "{CHANNEL_VARIABLE} is not set: this program is a halconf driver, started by halconf \
+             (deno task conform --driver \"...\"), which gives it its channel"
+        )
+    })?;
+    let input = File::open(format!("{channel}.in"))
+        .map_err(|error| format!("cannot open the channel {channel}.in: {error}"))?;
+    let output = OpenOptions::new()
+        .write(true)
+        .open(format!("{channel}.out"))
+        .map_err(|error| format!("cannot open the channel {channel}.out: {error}"))?;
+    Ok((input, output))
 }
 
-#[cfg(not(unix))]
-fn protocol_output() -> File {
-    panic!("halconf-driver needs a Unix system");
-}
-
-/// Serves `hal` to halconf on stdin and stdout until stdin closes, then exits. Call it from your driver's `main`.
+/// Serves `hal` to halconf on the channel `HALCONF_CHANNEL` names until halconf says `quit` or closes it, then exits.
+/// Call it from your driver's `main`. What the HAL prints (`println!`, `eprintln!`) is its output, kept by halconf: the
+/// protocol never travels on the standard streams.
 ///
 /// ```no_run
 /// # use halconf_driver::{axvcpu_hal, serve, Profile};
@@ -408,11 +457,18 @@ fn protocol_output() -> File {
 /// }
 /// ```
 pub fn serve(hal: Hal) -> ! {
-    let mut out = BufWriter::new(protocol_output());
-    let code = match serve_on(&hal, std::io::stdin().lock(), &mut out) {
+    let (input, output) = match open_channel() {
+        Ok(channel) => channel,
+        Err(reason) => {
+            eprintln!("halconf-driver: {reason}");
+            std::process::exit(2)
+        }
+    };
+    let mut out = BufWriter::new(output);
+    let code = match serve_on(&hal, BufReader::new(input), &mut out) {
         Ok(()) => 0,
         Err(reason) => {
-            let _ = writeln!(out, "error {}", pct(&reason));
+            let _ = writeln!(out, "error {}", pct(&clip(&reason)));
             let _ = out.flush();
             1
         }
@@ -439,6 +495,9 @@ pub fn serve_on(hal: &Hal, input: impl BufRead, out: &mut impl Write) -> Result<
     let mut lines = input.lines();
     while let Some(header) = lines.next() {
         let header = header.map_err(io)?;
+        if header == "quit" {
+            break;
+        }
         let words: Vec<&str> = header.split(' ').collect();
         let (fill_limit, count) = match words.as_slice() {
             ["run", fill, count] => (

@@ -81,7 +81,7 @@ fn handshake_then_one_answer_line_per_step() {
     assert_eq!(
         lines,
         [
-            "halconf 1",
+            "halconf 2",
             "name toy%20hal",
             "region 0x80000000 0x3000 0",
             "irq 32 1023 fifo",

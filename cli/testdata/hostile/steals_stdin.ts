@@ -1,4 +1,4 @@
-/** Reads the driver's input (the programs) itself once programs run, to desynchronise the protocol. */
+/** Reads the driver's standard input once programs run, to desynchronise the protocol (protocol 1 carried it there). */
 import { broken } from "./_broken.ts";
 
 const base = broken("steals-stdin");

@@ -15,9 +15,12 @@ import type { HalTarget } from "../conformance/contract/hal.ts";
 import { inProcessExecutor, type ProgramExecutor } from "../conformance/run/program_executor.ts";
 import {
   type CheckResult,
+  decidedBeforeRunning,
   DEFAULT_RUNS,
   deniedPermission,
+  deriveSeed,
   randomSeed,
+  ranOutOfTime,
   runCheckWith,
 } from "../conformance/run/runner.ts";
 import { DriverLoadError, DriverSession, type DriverSource } from "../driver/session.ts";
@@ -51,6 +54,7 @@ import {
   formatPretty,
   formatTap,
   githubSummary,
+  printable,
 } from "./report.ts";
 
 /** Where the command writes: stdout and stderr, replaceable in tests. */
@@ -91,6 +95,20 @@ interface PlannedTarget {
   source: DriverSource;
   reference?: HalTarget;
   checks: Check[];
+}
+
+/**
+ * What `--report` holds while a run has not finished: a run that cannot finish (a crash, a kill, nothing loaded) leaves
+ * this, never an earlier run's report. `merge` refuses it by name.
+ */
+async function markUnfinished(path: string): Promise<void> {
+  const note = "the halconf run writing this report has not finished, or did not finish: it holds no results";
+  await Deno.writeTextFile(
+    path,
+    path.toLowerCase().endsWith(".html")
+      ? `<!doctype html>\n<meta charset="utf-8">\n<title>halconf: no results</title>\n<p>${note}.</p>\n`
+      : JSON.stringify({ unfinished: true, note }, null, 2) + "\n",
+  );
 }
 
 async function ensureWritable(path: string, what: string): Promise<void> {
@@ -210,8 +228,18 @@ async function runChecks(
   const turns = opened.session ? undefined : new EventLoopTurns();
   try {
     const timeoutMs = options.timeoutSeconds * 1000;
+    // A check that ran out of time says the HAL is slow everywhere (or hangs): its remaining checks are not run, so
+    // that a HAL whose every call is slow ends in one check's time, not in every check's.
+    let outOfTime: CheckResult | undefined;
     for (const check of checks) {
       if (signal.aborted) break;
+      if (outOfTime) {
+        // A check decided without running anything (a skip) is still reported as what it is.
+        const decided = decidedBeforeRunning(executor, check);
+        const base = notRun(executor.name, check, seed, outOfTime);
+        onResult(decided ? { ...base, ...decided } : base);
+        continue;
+      }
       const stopHeartbeat = heartbeat(executor.name, check.id);
       const result = await runCheckWith(executor, check, {
         seed,
@@ -225,6 +253,7 @@ async function runChecks(
       const output = executor.takeOutput();
       const denied = result.denied ?? (output ? deniedPermission(output) : undefined);
       onResult({ ...result, ...(output ? { output } : {}), ...(denied ? { denied } : {}) });
+      if (ranOutOfTime(result, timeoutMs)) outOfTime = result;
       // Lets Ctrl-C (and a worker's results) through between checks of a HAL that runs in this thread.
       await turns?.next();
     }
@@ -233,6 +262,22 @@ async function runChecks(
     signal.removeEventListener("abort", kill);
     await opened.session?.close();
   }
+}
+
+/** The result of a check not run because an earlier check of the same HAL ran out of time. */
+function notRun(target: string, check: Check, runSeed: number, outOfTime: CheckResult): CheckResult {
+  return {
+    target,
+    check: check.id,
+    clauses: check.clauses,
+    status: "timeout",
+    runs: 0,
+    durationMs: 0,
+    seed: deriveSeed(runSeed, target, check.id),
+    reason: `not run: ${outOfTime.check} ran out of time (${outOfTime.status}${
+      outOfTime.reason ? `: ${outOfTime.reason.split("\n")[0]}` : `, after ${Math.round(outOfTime.durationMs / 1000)} s`
+    }), so no later check of this HAL is run; a larger --timeout gives each check more time`,
+  };
 }
 
 /** A reference HAL's checks as a job for a worker thread of this process (reference HALs are trusted code). */
@@ -250,6 +295,20 @@ function referenceJob(
     drainFrames: options.drainFrames,
     timeoutMs: options.timeoutSeconds * 1000,
   };
+}
+
+/** `fn` of every item, at most `limit` at a time, in order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results;
 }
 
 /** Two targets that declare the same name: reported before any check runs (results would be indistinguishable). */
@@ -301,6 +360,7 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   if (options.report) await ensureWritable(options.report, "the report");
   if (options.updateExpectations) await ensureWritable(options.updateExpectations, "expectations");
   if (options.saveFailures) await ensureDirectory(options.saveFailures);
+  if (options.report) await markUnfinished(options.report);
   await checkModulesExist(options);
   const seed = options.seed ?? randomSeed();
   const total = planned.reduce((sum, target) => sum + target.checks.length, 0);
@@ -343,8 +403,14 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     }, options.heartbeatSeconds * 1000);
     return () => clearInterval(timer);
   };
-  // Every HAL is loaded first: a name declared twice is refused before any check runs.
-  const opened = await Promise.all(planned.map((target) => openTarget(target, options)));
+  // Every HAL is loaded first: a name declared twice is refused before any check runs. At most --jobs drivers are
+  // alive at once: with more HALs than that, each driver is ended after its handshake and started again on its turn.
+  const drivers = planned.filter((target) => !target.reference || options.isolate).length;
+  const opened = await mapLimited(planned, options.jobs, async (target) => {
+    const one = await openTarget(target, options);
+    if (drivers > options.jobs) await one.session?.suspend();
+    return one;
+  });
   for (const { target, executor, loadError } of opened) {
     if (loadError) loadErrors.push(loadError);
     if (executor) {
@@ -450,7 +516,8 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   // A run in which nothing could be loaded has no report to show: only why.
   const nothingRan = loadErrors.length > 0 && results.length === 0 && !interrupted;
   if (!nothingRan) await writeOutputs(report, options, io, sources, performance.now() - started);
-  for (const message of loadErrors) io.err(`halconf: ${message}\n`);
+  // A load error quotes what the HAL threw: shown inert, like everything a HAL says.
+  for (const message of loadErrors) io.err(`halconf: ${printable(message)}\n`);
   if (interrupted) {
     io.err(
       `halconf: interrupted; ${results.length} of ${total} results kept${

@@ -148,7 +148,7 @@ Deno.test("a stray record separator and 256 MiB without a newline on stderr: kep
   assert.equal(child.code, 1, stderr);
   const [result] = JSON.parse(new TextDecoder().decode(child.stdout)).results as JsonResult[];
   assert.equal(result.status, "fail");
-  assert.match(result.output!, /\.\.\. \(2683\d{5} characters omitted\) \.\.\./);
+  assert.match(result.output!, /\.\.\. \(2683\d{5} bytes omitted\) \.\.\./);
   assert.ok(result.output!.length < 70_000);
   const peakKiB = Number(/peak-kib (\d+)/.exec(stderr)?.[1]);
   assert.ok(peakKiB > 0 && peakKiB < 400 * 1024, `supervisor peak ${peakKiB >> 10} MiB`);

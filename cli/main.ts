@@ -17,7 +17,16 @@ import { HELP } from "./help.ts";
 import { initProject } from "./init.ts";
 import { mergeReports } from "./merge.ts";
 import { parseCommandLine } from "./options.ts";
-import { buildReport, exitCodeOf, formatGithub, formatJson, formatJunit, formatPretty, formatTap } from "./report.ts";
+import {
+  buildReport,
+  exitCodeOf,
+  formatGithub,
+  formatJson,
+  formatJunit,
+  formatPretty,
+  formatTap,
+  printable,
+} from "./report.ts";
 import { replayCommand } from "./replay_command.ts";
 import { formatHtml } from "./report_html.ts";
 
@@ -86,16 +95,17 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
       }
     }
   } catch (error) {
+    // Messages may quote a HAL (what it threw while loading) or a file: shown inert, like everything a HAL says.
     if (error instanceof UsageError) {
-      io.err(`halconf: ${error.message}\n`);
+      io.err(`halconf: ${printable(error.message)}\n`);
       return EXIT_USAGE;
     }
     if (error instanceof LoadError) {
-      io.err(`halconf: ${error.message}\n`);
+      io.err(`halconf: ${printable(error.message)}\n`);
       return EXIT_LOAD;
     }
     const message = error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
-    io.err(`halconf: internal error: ${message} (please report it)\n`);
+    io.err(`halconf: internal error: ${printable(message)} (please report it)\n`);
     return EXIT_USAGE;
   }
 }

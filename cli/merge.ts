@@ -12,7 +12,10 @@ import { listedAndExpected, type ReportedResult } from "./expectations.ts";
 import { buildReport, type CliReport } from "./report.ts";
 
 async function readReport(path: string): Promise<CliReport> {
-  const data = await readJsonFile(path, "report") as Partial<CliReport>;
+  const data = await readJsonFile(path, "report") as Partial<CliReport> & { unfinished?: boolean };
+  if (typeof data === "object" && data !== null && data.unfinished === true) {
+    throw new UsageError(`"${path}" is from a halconf run that did not finish: it holds no results (run it again)`);
+  }
   if (
     typeof data !== "object" || data === null || typeof data.version !== "string" || typeof data.seed !== "number" ||
     !Array.isArray(data.targets) || !Array.isArray(data.results)

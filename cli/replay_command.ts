@@ -16,6 +16,7 @@ import { referenceHals } from "../impls/mod.ts";
 import type { Io } from "./conform.ts";
 import { EXIT_FAILED, EXIT_OK, LoadError, UsageError } from "./exit_codes.ts";
 import { readJsonFile } from "./read_json.ts";
+import { printable } from "./report.ts";
 
 async function readCounterexample(file: string): Promise<Counterexample> {
   const data = await readJsonFile(file, "counterexample") as Partial<Counterexample>;
@@ -105,7 +106,7 @@ export async function replayCommand(
       });
       output = session.takeOutput();
       if (outcome.failure) {
-        io.err(`halconf: ${outcome.failure.reason}\n`);
+        io.err(`halconf: ${printable(outcome.failure.reason)}\n`);
         return EXIT_FAILED;
       }
       violation = judgeTrace(outcome.traces[0], session.profile);
@@ -127,16 +128,22 @@ export async function replayCommand(
     const lines = [
       `${counterexample.target} ${counterexample.check}: replaying ${counterexample.program.length} steps`,
     ];
-    for (const step of steps ?? []) lines.push(`  ${step}`);
+    // What the HAL returned, threw and printed is shown inert on the terminal.
+    for (const step of steps ?? []) lines.push(`  ${printable(step)}`);
     if (violation) {
-      lines.push(`${violation.clause} broken: ${violation.message}`);
+      lines.push(`${violation.clause} broken: ${printable(violation.message)}`);
       if (violation.expected !== undefined) {
-        lines.push(`  expected: ${violation.expected}`, `  actual:   ${violation.actual}`);
+        lines.push(
+          `  expected: ${printable(violation.expected)}`,
+          `  actual:   ${printable(String(violation.actual))}`,
+        );
       }
     } else {
       lines.push("no violation: the HAL now keeps the contract on this program");
     }
-    if (output) lines.push("output of the HAL:", ...output.trimEnd().split("\n").map((line) => `  | ${line}`));
+    if (output) {
+      lines.push("output of the HAL:", ...output.trimEnd().split("\n").map((line) => `  | ${printable(line)}`));
+    }
     io.out(lines.join("\n") + "\n");
   }
   return reproduced ? EXIT_FAILED : EXIT_OK;

@@ -187,11 +187,18 @@ export function formatJson(report: CliReport): string {
   return JSON.stringify(report, null, 2) + "\n";
 }
 
+/**
+ * Text as XML 1.0 character data or an attribute value. What XML cannot carry at all, even escaped (control
+ * characters, U+FFFE and U+FFFF, a surrogate without its pair), is shown as `\u001b` instead; markup is escaped, so
+ * neither a tag nor a CDATA terminator (`]]>`) a HAL writes can end the element that holds it.
+ */
 function xml(text: string): string {
   return text
-    // XML 1.0 cannot carry these control characters at all, even escaped.
-    // deno-lint-ignore no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+    .replace(
+      // deno-lint-ignore no-control-regex
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    )
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;")
@@ -257,7 +264,21 @@ export function formatJunit(report: CliReport): string {
 /** Text for a TAP description: one line, and no `#` that a consumer would read as a directive (`# TODO`). */
 function tapText(text: string): string {
   // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u001f]+/g, " ").replaceAll("\\", "\\\\").replaceAll("#", "\\#");
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]+/g, " ").toWellFormed().replaceAll(
+    "\\",
+    "\\\\",
+  ).replaceAll("#", "\\#");
+}
+
+/**
+ * A YAML double-quoted scalar for a TAP diagnostic: JSON's escapes, and `\uXXXX` as well for what YAML does not allow
+ * raw (C1 controls, line and paragraph separators, U+FFFE and U+FFFF, lone surrogates).
+ */
+function yamlString(text: string): string {
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** TAP version 14. */
@@ -273,9 +294,9 @@ export function formatTap(report: CliReport): string {
     } else {
       lines.push(`not ok ${n} - ${name}`, "  ---", `  status: ${result.status}`);
       if (result.counterexample) lines.push(`  clause: ${result.counterexample.violation.clause}`);
-      lines.push(`  message: ${JSON.stringify(result.counterexample?.violation.message ?? result.reason ?? "")}`);
+      lines.push(`  message: ${yamlString(result.counterexample?.violation.message ?? result.reason ?? "")}`);
       if (result.counterexample) {
-        lines.push("  steps:", ...result.counterexample.steps.map((step) => `    - ${JSON.stringify(step)}`));
+        lines.push("  steps:", ...result.counterexample.steps.map((step) => `    - ${yamlString(step)}`));
       }
       lines.push("  ...");
     }
@@ -283,12 +304,35 @@ export function formatTap(report: CliReport): string {
   return lines.join("\n") + "\n";
 }
 
+/**
+ * A workflow command's message: one line whatever the HAL wrote (`%0A`), with its escape sequences shown inert, so that
+ * nothing in it starts another command (`::`) or repaints the log.
+ */
 function annotation(text: string): string {
-  return text.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+  return text.split("\n").map(printable).join("\n").replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll(
+    "\n",
+    "%0A",
+  );
 }
 
 function annotationProperty(text: string): string {
   return annotation(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
+}
+
+/**
+ * Text as inline markdown in a table cell of the step summary: every ASCII punctuation character escaped (so no
+ * emphasis, link, image, HTML or `|` cell break), line breaks as spaces and control characters shown inert.
+ */
+function markdownText(text: string): string {
+  return printable(text.replace(/\r?\n/g, " ")).replace(/[!-/:-@[-`{-~]/g, (char) => `\\${char}`);
+}
+
+/** Text as HTML character data (the summary's `<details>` blocks). */
+function htmlText(text: string): string {
+  return printable(text).replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll(
+    '"',
+    "&quot;",
+  );
 }
 
 /** GitHub workflow commands: an error annotation per unexpected failure, a notice for unexpected passes. */
@@ -333,22 +377,21 @@ export function githubSummary(report: CliReport): string {
     "| --- | --- | --- | --- |",
   ];
   for (const result of report.results.filter((r) => r.status !== "pass" && r.status !== "skip")) {
-    const detail = (result.counterexample?.violation.message ?? result.reason ?? "").replaceAll("|", "\\|");
+    const detail = markdownText(result.counterexample?.violation.message ?? result.reason ?? "");
     lines.push(
-      `| ${result.target} | \`${result.check}\` | ${result.status}${
+      `| ${markdownText(result.target)} | ${markdownText(result.check)} | ${result.status}${
         result.unexpected ? "" : " (expected)"
       } | ${detail} |`,
     );
   }
+  // Each counterexample as an HTML block: everything in it is escaped, so it ends where this code ends it.
   for (const result of report.results.filter((r) => r.counterexample && r.unexpected)) {
     lines.push(
       "",
-      `<details><summary>${result.target} ${result.check}: ${result.counterexample!.violation.clause}</summary>`,
-      "",
-      "```",
-      ...result.counterexample!.steps,
-      "```",
-      "</details>",
+      `<details><summary>${htmlText(`${result.target} ${result.check}: ${result.counterexample!.violation.clause}`)}` +
+        `</summary><pre>${
+          result.counterexample!.steps.map((step) => htmlText(step) || "&nbsp;").join("\n")
+        }</pre></details>`,
     );
   }
   return lines.join("\n") + "\n";

@@ -97,7 +97,7 @@ export class DriverProcess {
   #toDriver: Deno.FsFile | undefined;
   #opening: Promise<[Deno.FsFile, Deno.FsFile]>;
   #lines: LineReader | undefined;
-  #pending: Promise<string | null> | undefined;
+  #cut = false;
   #writing: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timedOut = false;
@@ -106,6 +106,23 @@ export class DriverProcess {
   #unblocked: Promise<void> | undefined;
   /** Whether the process has ended (or was killed): a session starts a fresh one for its next batch. */
   dead = false;
+  static #alive = 0;
+  static #peak = 0;
+
+  /** How many driver processes this process holds now (spawned and not yet cleaned up). */
+  static get alive(): number {
+    return DriverProcess.#alive;
+  }
+
+  /** The most driver processes held at once since the last `resetPeak` (what `--jobs` bounds). */
+  static get peakAlive(): number {
+    return DriverProcess.#peak;
+  }
+
+  /** Starts counting `peakAlive` afresh. */
+  static resetPeak(): void {
+    DriverProcess.#peak = DriverProcess.#alive;
+  }
 
   private constructor(child: Deno.ChildProcess, group: boolean, launch: DriverLaunch, output: OutputBuffer) {
     this.#child = child;
@@ -117,6 +134,12 @@ export class DriverProcess {
     this.#exited = child.status.then(() => {
       this.dead = true;
     });
+    // What the driver wrote before it ended is still read; then the channel is cut, so that a channel held open by
+    // another process (a forked child, a wrapper's) cannot keep a read waiting.
+    this.#exitedThenGrace().then(() => {
+      this.#cut = true;
+      return this.#lines?.cancel();
+    }).catch(() => {});
     // Opening a named pipe waits for its other end: these complete when the driver opens its ends.
     const channel = DriverProcess.channelOf(launch.workDir);
     this.#opening = Promise.all([
@@ -155,6 +178,8 @@ export class DriverProcess {
     } catch (error) {
       throw new DriverLoadError(`Cannot start the driver of "${launch.label}": ${(error as Error).message}`);
     }
+    DriverProcess.#alive++;
+    DriverProcess.#peak = Math.max(DriverProcess.#peak, DriverProcess.#alive);
     return new DriverProcess(child, SETSID !== undefined, launch, output);
   }
 
@@ -163,16 +188,23 @@ export class DriverProcess {
     return `${workDir}/channel`;
   }
 
+  /**
+   * Keeps what the driver printed on one stream: read into one buffer, reused (a byte stream's BYOB reader), and copied
+   * into the bounded output, so that output at any rate allocates nothing per chunk here.
+   */
   async #keep(stream: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    const reader = stream.getReader();
-    // Read until the stream ends, or until the group is dead and what is left has had a moment to arrive.
-    const gone = this.#exitedThenGrace();
+    const reader = stream.getReader({ mode: "byob" });
+    // Read until the stream ends, or until the group is dead and what is left has had a moment to arrive (then the read
+    // is cancelled: one reaction, not a race per read, which would pile up on the long-lived promise).
+    this.#exitedThenGrace().then(() => reader.cancel().catch(() => {}));
+    let buffer: Uint8Array<ArrayBuffer> = new Uint8Array(65536);
     try {
       while (true) {
-        const next = await Promise.race([reader.read(), gone.then(() => undefined)]);
-        if (next === undefined || next.done) break;
-        this.output.add(decoder.decode(next.value, { stream: true }));
+        const next = await reader.read(buffer);
+        if (next.done || next.value === undefined) break;
+        this.output.addBytes(next.value);
+        // The buffer came back in the read's result (it was transferred): reused for the next read.
+        buffer = new Uint8Array(next.value.buffer, 0, next.value.buffer.byteLength);
       }
     } catch {
       // the process is gone
@@ -292,22 +324,9 @@ export class DriverProcess {
    */
   async #line(): Promise<string> {
     while (true) {
-      // One read at a time: a read a race left behind is the next one awaited.
-      const pending = this.#pending ??= this.#lines!.next();
-      let line: string | null | typeof DRIVER_EXITED = await Promise.race([
-        pending,
-        this.#exited.then((): typeof DRIVER_EXITED => DRIVER_EXITED),
-      ]);
-      if (line === DRIVER_EXITED) {
-        // What the driver wrote before it ended is still read; a channel held open by another process is not.
-        const grace = new Promise<typeof DRIVER_EXITED>((resolve) =>
-          setTimeout(() => resolve(DRIVER_EXITED), DRAIN_GRACE_MS)
-        );
-        line = await Promise.race([pending, grace]);
-        if (line === DRIVER_EXITED) throw new DriverExited();
-      }
-      this.#pending = undefined;
-      if (line === null) throw new DriverExited();
+      const line = await this.#lines!.next();
+      // Cut: the driver's process ended a moment ago, and another process may hold its channel open.
+      if (line === null || this.#cut) throw new DriverExited();
       if (line.startsWith("output ")) {
         this.output.add(unpctLoose(line.slice(7)));
         continue;
@@ -438,6 +457,12 @@ export class DriverProcess {
     this.dead = true;
   }
 
+  /** Kills the driver and its group, and releases what it held. */
+  async end(): Promise<void> {
+    this.kill();
+    await this.cleanup();
+  }
+
   /**
    * Ends the channel (`quit`, then end of file) and waits briefly for the driver to exit; a driver that lingers is
    * killed, and whatever it started is killed with it.
@@ -467,6 +492,7 @@ export class DriverProcess {
       this.#fromDriver = undefined;
       await this.#outputDone;
       await Deno.remove(this.#launch.workDir, { recursive: true }).catch(() => {});
+      DriverProcess.#alive--;
     })();
   }
 }
@@ -494,8 +520,6 @@ function closeQuietly(file: Deno.FsFile): void {
     // already closed
   }
 }
-
-const DRIVER_EXITED: unique symbol = Symbol("driver exited");
 
 /** Percent-decoding that keeps what it cannot decode (text for people, never a verdict). */
 function unpctLoose(text: string): string {

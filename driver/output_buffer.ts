@@ -1,13 +1,17 @@
 /**
  * What a HAL printed, kept within a bound: the head and the tail, the middle
  * counted and dropped, so that a HAL printing in a loop cannot exhaust the
- * supervisor's memory.
+ * supervisor's memory. Bytes are copied into two fixed buffers as they arrive
+ * and decoded only when the text is taken: a flood of output allocates
+ * nothing per chunk, so it cannot grow the supervisor's heap either.
  *
  * @module
  */
 
+const encoder = new TextEncoder();
+
 /**
- * A bounded text buffer.
+ * A bounded output buffer.
  *
  * @example
  * ```ts
@@ -15,50 +19,93 @@
  *
  * const buffer = new OutputBuffer(8);
  * buffer.add("0123456789abcdef");
- * buffer.take(); // "0123\n... (8 characters omitted) ...\ncdef"
+ * buffer.take(); // "0123\n... (8 bytes omitted) ...\ncdef"
  * ```
  */
 export class OutputBuffer {
-  readonly #limit: number;
-  #head = "";
-  #tail = "";
+  readonly #head: Uint8Array;
+  readonly #tail: Uint8Array;
+  #headLength = 0;
+  /** The tail is a ring: `#tailLength` bytes ending just before `#tailEnd` (modulo its size). */
+  #tailEnd = 0;
+  #tailLength = 0;
   #dropped = 0;
 
-  /** A buffer keeping at most `limit` characters. */
+  /** A buffer keeping at most `limit` bytes: the first half, and the last. */
   constructor(limit: number) {
-    this.#limit = limit;
+    this.#head = new Uint8Array(Math.floor(limit / 2));
+    this.#tail = new Uint8Array(Math.ceil(limit / 2));
   }
 
   /** Adds text. */
   add(text: string): void {
-    const half = this.#limit / 2;
-    if (this.#head.length < half) {
-      const room = half - this.#head.length;
-      this.#head += text.slice(0, room);
-      text = text.slice(room);
+    this.addBytes(encoder.encode(text));
+  }
+
+  /** Adds bytes as they came (copied: `bytes` may be reused by the caller at once). */
+  addBytes(bytes: Uint8Array): void {
+    let from = 0;
+    if (this.#headLength < this.#head.length) {
+      from = Math.min(bytes.length, this.#head.length - this.#headLength);
+      this.#head.set(bytes.subarray(0, from), this.#headLength);
+      this.#headLength += from;
     }
-    if (!text) return;
-    this.#tail += text;
-    if (this.#tail.length > half) {
-      this.#dropped += this.#tail.length - half;
-      this.#tail = this.#tail.slice(-half);
+    const size = this.#tail.length;
+    if (from >= bytes.length || size === 0) {
+      if (size === 0) this.#dropped += bytes.length - from;
+      return;
     }
+    let rest = bytes.subarray(from);
+    if (rest.length > size) {
+      this.#dropped += rest.length - size;
+      rest = rest.subarray(rest.length - size);
+    }
+    const overflow = this.#tailLength + rest.length - size;
+    if (overflow > 0) {
+      this.#dropped += overflow;
+      this.#tailLength -= overflow;
+    }
+    // Copied in at most two pieces around the end of the ring.
+    const first = Math.min(rest.length, size - this.#tailEnd);
+    this.#tail.set(rest.subarray(0, first), this.#tailEnd);
+    this.#tail.set(rest.subarray(first), 0);
+    this.#tailEnd = (this.#tailEnd + rest.length) % size;
+    this.#tailLength += rest.length;
+  }
+
+  #tailBytes(): Uint8Array {
+    const size = this.#tail.length;
+    const start = (this.#tailEnd - this.#tailLength + size) % size;
+    if (start + this.#tailLength <= size) return this.#tail.slice(start, start + this.#tailLength);
+    const bytes = new Uint8Array(this.#tailLength);
+    bytes.set(this.#tail.subarray(start));
+    bytes.set(this.#tail.subarray(0, this.#tailEnd), size - start);
+    return bytes;
   }
 
   /** The text kept so far, emptying the buffer; `undefined` when nothing was printed. */
   take(): string | undefined {
-    if (this.#head.length === 0) return undefined;
-    const text = this.#dropped
-      ? `${this.#head}\n... (${this.#dropped} characters omitted) ...\n${this.#tail}`
-      : this.#head + this.#tail;
-    this.#head = this.#tail = "";
-    this.#dropped = 0;
+    if (this.#headLength === 0) return undefined;
+    const text = this.#text();
+    this.#headLength =
+      this.#tailLength =
+      this.#tailEnd =
+      this.#dropped =
+        0;
     return text;
+  }
+
+  #text(): string {
+    const decoder = new TextDecoder();
+    const head = decoder.decode(this.#head.subarray(0, this.#headLength));
+    const tail = decoder.decode(this.#tailBytes());
+    return this.#dropped ? `${head}\n... (${this.#dropped} bytes omitted) ...\n${tail}` : head + tail;
   }
 
   /** The text kept so far (head, then tail), without emptying the buffer. */
   peek(): string {
-    return this.#head + this.#tail;
+    const decoder = new TextDecoder();
+    return decoder.decode(this.#head.subarray(0, this.#headLength)) + decoder.decode(this.#tailBytes());
   }
 
   /**
@@ -66,7 +113,7 @@ export class OutputBuffer {
    * (`    at f (file.ts:1:1)`), so that a crash is reported by its message.
    */
   lastLine(): string | undefined {
-    const lines = (this.#head + this.#tail).split("\n").map((line) => line.trim()).filter(Boolean);
+    const lines = this.peek().split("\n").map((line) => line.trim()).filter(Boolean);
     return lines.filter((line) => !/^at\s/.test(line)).at(-1) ?? lines.at(-1);
   }
 }

@@ -87,6 +87,32 @@ function nativeEnvironment(): Record<string, string> {
   return env;
 }
 
+/**
+ * A private Deno directory for one driver, in `workDir` (removed with it). It links to the caches of `denoDir` that
+ * hold what halconf itself cached (npm packages, analysed and emitted modules), and shares nothing a HAL can fill with
+ * bytes of its choosing: Web Storage and the Cache API (`location_data`) start empty, and V8's code cache (which a
+ * HAL's `data:` imports would grow) is a copy, written to privately (a copy taken mid-write is rebuilt by Deno).
+ */
+async function privateDenoDir(denoDir: string, workDir: string): Promise<string> {
+  const dir = join(workDir, "deno_dir");
+  await Deno.mkdir(dir);
+  const entries: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(denoDir)) entries.push(entry.name);
+  } catch {
+    return dir; // no cache yet: a fresh one, private
+  }
+  for (const name of entries) {
+    if (name === "location_data") continue;
+    if (!name.startsWith("v8_code_cache")) {
+      await Deno.symlink(join(denoDir, name), join(dir, name)).catch(() => {});
+    } else if (!/-(shm|wal)$/.test(name)) {
+      await Deno.copyFile(join(denoDir, name), join(dir, name)).catch(() => {});
+    }
+  }
+  return dir;
+}
+
 /** A folder the driver may read, refused when Deno's comma-separated permission lists cannot express it. */
 function readableFolder(dir: string, what: string): string {
   if (dir.includes(",")) {
@@ -137,6 +163,9 @@ async function launchOf(options: SessionOptions, workDir: string): Promise<Drive
     config = [`--config=${root}deno.json`, "--no-lock"];
     target = `reference:${source.reference}`;
   }
+  // Deno's directory as the driver sees it: the module caches it needs, shared read-mostly, and everything a HAL could
+  // make Deno write (Web Storage, the Cache API's data, emitted code) in a private one, removed with the driver.
+  if (deno) env.DENO_DIR = await privateDenoDir(deno, workDir);
   const channel = DriverProcess.channelOf(workDir);
   const argv = [
     Deno.execPath(),
@@ -190,13 +219,11 @@ export class DriverSession implements ProgramExecutor {
     if (handshake.probeError !== undefined) this.probeError = handshake.probeError;
     const problem = nameProblem(handshake.name);
     if (problem) {
-      process.kill();
       throw new DriverLoadError(`HAL "${options.label}": its name ${problem}, got ${JSON.stringify(handshake.name)}`);
     }
     try {
       this.profile = validateProfile(handshake.profile);
     } catch (error) {
-      process.kill();
       throw new DriverLoadError(`HAL "${options.label}": ${(error as Error).message.split("\n")[0]}`);
     }
     // Methods that disagree with the edition would skip or fail checks for a reason that is the profile's.
@@ -204,7 +231,6 @@ export class DriverSession implements ProgramExecutor {
       ? editionProblem(this.profile.contract, this.methods)
       : undefined;
     if (disagreement) {
-      process.kill();
       throw new DriverLoadError(`HAL "${options.label}": ${disagreement}`);
     }
   }
@@ -214,7 +240,12 @@ export class DriverSession implements ProgramExecutor {
     const output = new OutputBuffer(LIMITS.outputBytes);
     const process = await startProcess(options, output);
     const handshake = await process.handshake(options.loadTimeoutMs ?? 30_000);
-    return new DriverSession(options, process, handshake, output);
+    try {
+      return new DriverSession(options, process, handshake, output);
+    } catch (error) {
+      await process.end();
+      throw error;
+    }
   }
 
   /** What the HAL printed since the last call (stderr, and stdout for TypeScript HALs), bounded. */
@@ -232,6 +263,8 @@ export class DriverSession implements ProgramExecutor {
     if (this.#killed) return interrupted;
     let process = this.#process;
     if (!process || process.dead) {
+      await process?.end();
+      this.#process = undefined;
       try {
         process = await startProcess(this.#options, this.#output);
         const handshake = await process.handshake(this.#options.loadTimeoutMs ?? 30_000);
@@ -239,7 +272,7 @@ export class DriverSession implements ProgramExecutor {
           handshake.name !== this.name ||
           JSON.stringify(handshake, replacer) !== JSON.stringify(this.#handshake, replacer)
         ) {
-          process.kill();
+          await process.end();
           return {
             traces: [],
             completed: 0,
@@ -248,7 +281,7 @@ export class DriverSession implements ProgramExecutor {
         }
         this.#process = process;
         if (this.#killed) {
-          process.kill(); // killed while this one started
+          await process.end(); // killed while this one started
           return interrupted;
         }
       } catch (error) {
@@ -256,6 +289,16 @@ export class DriverSession implements ProgramExecutor {
       }
     }
     return await process.run(programs, options, new TraceReader(this.profile, this.methods, options.fillLimit));
+  }
+
+  /**
+   * Ends the driver process for now, keeping what its handshake declared: the next batch starts a fresh one (and checks
+   * that it declares the same HAL). A run of more HALs than `--jobs` keeps only the drivers whose turn it is alive.
+   */
+  async suspend(): Promise<void> {
+    const process = this.#process;
+    this.#process = undefined;
+    await process?.close();
   }
 
   /** Kills the driver at once, for good (Ctrl-C): later batches are not run, and the driver is not restarted. */

@@ -171,7 +171,16 @@ function answer(trace: Trace, denied: Map<number | undefined, string[]>, frameSi
 }
 
 async function main(): Promise<void> {
-  const [source = "", base = "/", channel = ""] = Deno.args;
+  const [source = "", base = "/", named = ""] = Deno.args;
+  // Started by the supervisor, the channel is an argument (its sandbox grants exactly those files); started by hand
+  // under `--driver` (with -A), it is in the environment, as for any native driver.
+  const channel = named || (() => {
+    try {
+      return Deno.env.get("HALCONF_CHANNEL") ?? "";
+    } catch {
+      return "";
+    }
+  })();
   let channelIn: ReadableStream<Uint8Array>;
   try {
     channelIn = await openChannel(channel);
@@ -237,4 +246,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  // Whatever goes wrong in the driver itself ends it with a reason on the channel, never a silent wait.
+  await main().catch((error) => fail(`the driver failed: ${error instanceof Error ? error.message : String(error)}`));
+}

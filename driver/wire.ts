@@ -95,7 +95,8 @@ export function show(token: string): string {
 
 /** Percent-encodes text so that it holds no space, colon or newline. */
 export function pct(text: string): string {
-  return encodeURIComponent(text);
+  // A lone surrogate (a HAL's string may hold one) has no UTF-8 form: it is sent as U+FFFD, as a decoder would show it.
+  return encodeURIComponent(text.toWellFormed());
 }
 
 export function unpct(text: string, what: string): string {

@@ -53,6 +53,31 @@ export const SUITE_VERSION = "0.1.0";
  */
 export type CheckStatus = "pass" | "fail" | "skip" | "error" | "timeout" | "incomplete";
 
+/** How the reason of a check stopped by its time budget begins. */
+const TIME_BUDGET_SPENT = "time budget spent";
+
+/**
+ * Whether a check ended by the clock, not by its programs: it timed out, its time budget ran out before its programs
+ * did, or (given the check's deadline) it was still shrinking a failure when the deadline came. A HAL that does this
+ * once is slow everywhere (or hangs): the CLI runs none of its remaining checks.
+ *
+ * @example
+ * ```ts
+ * import { ranOutOfTime } from "./runner.ts";
+ *
+ * ranOutOfTime({ status: "incomplete", reason: "time budget spent after 3 of 100 programs", durationMs: 48_000 }); // true
+ * ranOutOfTime({ status: "fail", durationMs: 60_012 }, 60_000); // true: shrinking was cut by the deadline
+ * ranOutOfTime({ status: "incomplete", reason: "no program exercised IRQ-3 (100 programs)", durationMs: 30 }); // false
+ * ```
+ */
+export function ranOutOfTime(
+  result: { status: CheckStatus; reason?: string; durationMs: number },
+  deadlineMs = Infinity,
+): boolean {
+  return result.status === "timeout" || result.durationMs >= deadlineMs ||
+    result.status === "incomplete" && (result.reason ?? "").startsWith(TIME_BUDGET_SPENT);
+}
+
 /** A failure, shrunk, with everything needed to replay it. */
 export interface Counterexample {
   /** The suite version that found it. */
@@ -311,6 +336,43 @@ export function runCheck(target: HalTarget, check: Check, options: RunOptions = 
 }
 
 /**
+ * How a check ends before any program runs, when it does: the HAL's first instance could not be made (`error`), the
+ * profile lacks what the check needs (`skip`, or `error` when what it declares is broken), or every clause of the check
+ * cannot arise under the profile (`skip`). `undefined` when the check has programs to run.
+ *
+ * @example
+ * ```ts
+ * import { decidedBeforeRunning, identityHal, inProcessExecutor, selectChecks } from "@halconf/halconf";
+ *
+ * const [check] = selectChecks(["numa.local-first"]);
+ * decidedBeforeRunning(inProcessExecutor(identityHal()), check)?.status; // "skip": no cpuNodes
+ * ```
+ */
+export function decidedBeforeRunning(
+  executor: Pick<ProgramExecutor, "profile" | "methods" | "probeError">,
+  check: Check,
+  options: Pick<RunOptions, "exhaustionLimit"> = {},
+): { status: CheckStatus; reason: string; denied?: string } | undefined {
+  const profile = executor.profile;
+  if (executor.probeError) {
+    const denied = deniedPermission(executor.probeError);
+    return { status: "error", reason: executor.probeError, ...(denied ? { denied } : {}) };
+  }
+  const exhaustionLimit = options.exhaustionLimit ?? DEFAULT_EXHAUSTION_LIMIT;
+  for (const need of check.needs) {
+    const reason = unmetNeed(need, profile, executor.methods, exhaustionLimit);
+    if (reason) return { status: needIsBroken(need, profile) ? "error" : "skip", reason };
+  }
+  // Clauses that cannot arise under the profile are not asked of the programs; a check of nothing else is skipped.
+  const vacuous = check.judgesAll ? [] : check.clauses.filter((clause) => vacuousReason(clause, profile));
+  if (vacuous.length === check.clauses.length) {
+    const reasons = [...new Set(vacuous.map((clause) => vacuousReason(clause, profile)!))];
+    return { status: "skip", reason: `${vacuous.join(", ")} cannot arise: ${reasons.join("; ")}` };
+  }
+  return undefined;
+}
+
+/**
  * Runs one check on a HAL behind any executor (in process, or a driver
  * process). Programs are generated, judged and shrunk here; the executor
  * only runs them. Generated programs travel in batches; only shrinking
@@ -347,21 +409,10 @@ export async function runCheckWith(
     ...extra,
   });
   const profile = executor.profile;
-  if (executor.probeError) {
-    const denied = deniedPermission(executor.probeError);
-    return done("error", 0, { reason: executor.probeError, ...(denied ? { denied } : {}) });
-  }
+  const decided = decidedBeforeRunning(executor, check, options);
+  if (decided) return done(decided.status, 0, decided);
   const exhaustionLimit = options.exhaustionLimit ?? DEFAULT_EXHAUSTION_LIMIT;
-  for (const need of check.needs) {
-    const reason = unmetNeed(need, profile, executor.methods, exhaustionLimit);
-    if (reason) return done(needIsBroken(need, profile) ? "error" : "skip", 0, { reason });
-  }
-  // Clauses that cannot arise under the profile are not asked of the programs; a check of nothing else is skipped.
   const vacuous = check.judgesAll ? [] : check.clauses.filter((clause) => vacuousReason(clause, profile));
-  if (vacuous.length === check.clauses.length) {
-    const reasons = [...new Set(vacuous.map((clause) => vacuousReason(clause, profile)!))];
-    return done("skip", 0, { reason: `${vacuous.join(", ")} cannot arise: ${reasons.join("; ")}` });
-  }
   const shape = fittedShape(check.shape, profile, executor.methods, options, check.needs.includes("exhaustible"));
   const arbitrary = programArbitrary(profile, shape);
   // Only the checks that need to exhaust RAM drain all of it; the others fill a bounded sample of the pool, so that
@@ -419,14 +470,19 @@ export async function runCheckWith(
       : hasFill(shape)
       ? Math.max(1, Math.min(MAX_BATCH, Math.floor(FRAMES_PER_BATCH / fillLimit)))
       : MAX_BATCH;
-    let size = drainOnce ? batchCap : Math.min(8, batchCap);
+    // The first batch is one program: its time sets the size of the next, so that a slow HAL overruns the time budget
+    // by at most one program, not by a batch.
+    let size = drainOnce ? batchCap : 1;
     while (ran < programs.length && !failing) {
       if (performance.now() - started > budgetMs) break;
       const batch = programs.slice(ran, ran + size);
       const batchStarted = performance.now();
+      // A first program that cannot end within the whole time budget will not be followed by more: it is cut there.
+      const first = ran === 0 && !drainOnce;
+      const batchDeadline = first ? Math.min(deadline, started + budgetMs) : deadline;
       const outcome = await executor.execute(batch, {
         fillLimit,
-        deadline,
+        deadline: batchDeadline,
         onTrace(index, trace) {
           if (failing) return; // the rest of a batch after the first failure is not judged
           const judgement = judgeTraceReach(trace, profile);
@@ -445,7 +501,9 @@ export async function runCheckWith(
         const failure = outcome.failure.status === "timeout"
           ? {
             ...outcome.failure,
-            reason: `no result within ${Number((deadlineMs / 1000).toFixed(3))} s: ${outcome.failure.reason}`,
+            reason: `no result within ${
+              Number(((batchDeadline - started) / 1000).toFixed(3))
+            } s: ${outcome.failure.reason}`,
           }
           : outcome.failure;
         return executionFailed(done, ran + 1, failure, batch[outcome.completed], executor, check, {
@@ -597,7 +655,10 @@ export async function runCheckWith(
   }
 
   if (ran < numRuns) {
-    return done("incomplete", ran, { reason: `time budget spent after ${ran} of ${numRuns} programs`, ...exercised });
+    return done("incomplete", ran, {
+      reason: `${TIME_BUDGET_SPENT} after ${ran} of ${numRuns} programs`,
+      ...exercised,
+    });
   }
   const unreached = check.judgesAll
     ? (reached.has("STATE-1") ? [] : ["STATE-1"])

@@ -1,8 +1,17 @@
 /**
  * A driver that breaks the protocol in one chosen way (the first argument),
- * for the session's tests. It is not halconf's driver: it answers by hand,
- * on the channel `HALCONF_CHANNEL` names (protocol 2).
+ * for the session's and the supervisor's tests. It is not halconf's driver:
+ * it answers every program honestly with the identity reference HAL (through
+ * halconf's own executor and codecs), on the channel `HALCONF_CHANNEL` names
+ * (protocol 2), and breaks the protocol by hand where its mode says.
  */
+import { executeProgram, OPTIONAL_METHODS, probeTarget } from "../../conformance/program/executor.ts";
+import { declaredProfile, validateProfile } from "../../conformance/contract/profile.ts";
+import { identityHal } from "../../impls/mod.ts";
+import { decodeProgram } from "../program_codec.ts";
+import { answerLines, encodeBegin, encodeStep } from "../answer_codec.ts";
+import { encodeHandshake } from "../handshake.ts";
+
 const mode = Deno.args[0];
 const encoder = new TextEncoder();
 
@@ -24,8 +33,15 @@ const out = (text: string) => {
 };
 const print = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
 
-out(mode === "version3" ? "halconf 3\n" : "halconf 2\n");
-out(`name fake-${mode}\nregion 0x80000000 0x100000 0\nmethods\nready\n`);
+const target = identityHal();
+const profile = validateProfile(target.profile);
+const handshake = encodeHandshake({
+  version: mode === "version3" ? 3 : 2,
+  name: `fake-${mode}`,
+  profile: declaredProfile(profile),
+  methods: [...probeTarget(target).methods],
+});
+out(handshake.join("\n") + "\n");
 
 const decoder = new TextDecoder();
 let pending = "";
@@ -43,15 +59,15 @@ const lines = async function* () {
   }
 }();
 
-/** A fresh bump allocator per program: alloc-only programs, answered correctly. */
-function honest(program: string): string {
-  let next = 0x8000_0000n;
-  const steps = program.split(" ").map(() => {
-    const frame = next;
-    next += 0x1000n;
-    return `0x${frame.toString(16)}`;
+/** The identity HAL's honest answer to a program line, as halconf's own driver would give it. */
+function honest(line: string, fillLimit: number): string {
+  const trace = executeProgram(target, profile, decodeProgram(line), {
+    fillLimit,
+    methods: new Set(OPTIONAL_METHODS),
   });
-  return ["begin", ...steps].join("\n") + "\n";
+  const lines = [encodeBegin(trace)];
+  for (const step of trace.steps) lines.push(...answerLines(encodeStep(step, profile.frameSize)));
+  return lines.join("\n") + "\n";
 }
 
 const forever = () => new Promise(() => setInterval(() => {}, 1_000));
@@ -59,7 +75,7 @@ const forever = () => new Promise(() => setInterval(() => {}, 1_000));
 for (;;) {
   const header = (await lines.next()).value as string | undefined;
   if (header === undefined || header === "quit") Deno.exit(0);
-  const count = Number(header.split(" ")[2]);
+  const [, fill, count] = header.split(" ").map(Number);
   for (let n = 0; n < count; n++) {
     const program = (await lines.next()).value as string;
     switch (mode) {
@@ -75,19 +91,19 @@ for (;;) {
         out("PASS\n");
         break;
       case "extra-token":
-        out(honest(program).replace(/\n$/, " ok\n"));
+        out(honest(program, fill).replace(/\n$/, " ok\n"));
         break;
       case "exit-mid":
         if (n === 1) Deno.exit(3);
-        out(honest(program));
+        out(honest(program, fill));
         break;
       case "fork-exit-mid":
         // A sleeper that inherits everything (its output, and the channel through the environment), then an exit.
         if (n === 1) {
-          new Deno.Command("sleep", { args: ["300"], stdout: "inherit", stderr: "inherit" }).spawn();
+          new Deno.Command("sleep", { args: ["313"], stdout: "inherit", stderr: "inherit" }).spawn();
           Deno.exit(3);
         }
-        out(honest(program));
+        out(honest(program, fill));
         break;
       case "silent":
         await forever();
@@ -95,17 +111,17 @@ for (;;) {
       case "stdout-logging":
         // Printing is what a HAL does: none of it is the protocol.
         print(`allocFrame: ${n}\nbegin\nPASS\n`);
-        out(honest(program));
+        out(honest(program, fill));
         break;
       case "empty-continuation":
         out("begin\n+\n");
         break;
       case "irq-flood":
         out("begin\n");
-        for (const token of honest(program).split("\n").slice(1, -1)) out(`${token}${" irq:1".repeat(9_000)}\n`);
+        for (const token of honest(program, fill).split("\n").slice(1, -1)) out(`${token}${" irq:1".repeat(9_000)}\n`);
         break;
       default:
-        out(honest(program));
+        out(honest(program, fill));
     }
   }
   switch (mode) {

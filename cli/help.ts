@@ -45,7 +45,8 @@ Options:
                            It runs in a sandboxed driver process that may only read its own
                            folder; programs are generated and judged here, never there.
   --driver "<command>"     a HAL in any language behind a driver executable that speaks
-                           PROTOCOL.md; repeatable. The command is split into words as a
+                           PROTOCOL.md (version 2, on the channel HALCONF_CHANNEL names;
+                           what it prints is the HAL's output); repeatable. The command is split into words as a
                            shell would (quotes kept), and run without a shell: a binary
                            ("target/release/my-driver"), "cargo run -q --manifest-path
                            driver/Cargo.toml", a script ("sh run.sh"), or a guest under
@@ -64,10 +65,13 @@ Options:
                            the result says how many ran and how many frames they drained
   --timeout <seconds>      deadline of each check (default 60, at most 86400); a HAL still
                            running then is killed. No new programs start after 80% of it:
-                           a check that could not run all its programs is incomplete
+                           a check that could not run all its programs is incomplete. A
+                           check that runs out of time ends its HAL's run: its later
+                           checks are reported as not run (timeout)
   --jobs <n>               lanes checking at once (default: number of CPUs): one per target,
                            and reference HALs deal their checks out to this process's thread
-                           and worker threads; --jobs 1 uses the least memory
+                           and worker threads; --jobs 1 uses the least memory. At most
+                           this many driver processes are alive at once
   --format <f>             pretty (default), json, junit, tap, github, html (a page with
                            the matrix of HALs and checks and every counterexample)
   --report <path>          also write the report there: the HTML page when the name ends

@@ -149,17 +149,22 @@ export class DriverProcess {
     this.#opening.catch(() => {});
   }
 
-  /** Starts a driver in a process group of its own, with its channel made in its private directory. */
-  static async spawn(launch: DriverLaunch, output: OutputBuffer): Promise<DriverProcess> {
-    const channel = DriverProcess.channelOf(launch.workDir);
+  /** Makes the channel of a driver in its private directory (before `spawn`: two named pipes, mode 600). */
+  static async makeChannel(workDir: string, label: string): Promise<void> {
+    const channel = DriverProcess.channelOf(workDir);
     const made = await new Deno.Command("mkfifo", { args: ["-m", "600", `${channel}.in`, `${channel}.out`] })
       .output()
       .catch((error: Error) => ({ success: false, stderr: new TextEncoder().encode(error.message) }));
     if (!made.success) {
       throw new DriverLoadError(
-        `Cannot start the driver of "${launch.label}": mkfifo failed: ${new TextDecoder().decode(made.stderr).trim()}`,
+        `Cannot start the driver of "${label}": mkfifo failed: ${new TextDecoder().decode(made.stderr).trim()}`,
       );
     }
+  }
+
+  /** Starts a driver in a process group of its own, on the channel `makeChannel` made in its private directory. */
+  static spawn(launch: DriverLaunch, output: OutputBuffer): DriverProcess {
+    const channel = DriverProcess.channelOf(launch.workDir);
     // ulimit -d caps the data segment (heap and array buffers) of the driver and of everything it starts; setsid
     // makes it the leader of a session and group of its own, which is killed whole.
     const shell = ["/bin/sh", "-c", 'ulimit -d "$1" 2>/dev/null; shift; exec "$@"', "halconf-driver"];
@@ -499,13 +504,14 @@ export class DriverProcess {
 
 /** A file read as a stream with `read` (a named pipe's `readable` reads nothing in Deno 2.9, measured). */
 function fileStream(file: Deno.FsFile): ReadableStream<Uint8Array> {
+  // One buffer, reused: what each read brings is copied out at its length.
+  const buffer = new Uint8Array(65536);
   return new ReadableStream({
     async pull(controller) {
-      const buffer = new Uint8Array(65536);
       try {
         const count = await file.read(buffer);
         if (count === null) controller.close();
-        else controller.enqueue(buffer.subarray(0, count));
+        else controller.enqueue(buffer.slice(0, count));
       } catch {
         controller.close();
       }

@@ -317,7 +317,12 @@ export class DriverSession implements ProgramExecutor {
 async function startProcess(options: SessionOptions, output: OutputBuffer): Promise<DriverProcess> {
   const workDir = await Deno.makeTempDir({ prefix: "halconf_driver_" });
   try {
-    return await DriverProcess.spawn(await launchOf(options, workDir), output);
+    // The channel is made while the launch is prepared (each is a few milliseconds of waiting on the system).
+    const [launch] = await Promise.all([
+      launchOf(options, workDir),
+      DriverProcess.makeChannel(workDir, options.label),
+    ]);
+    return DriverProcess.spawn(launch, output);
   } catch (error) {
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
     throw error;

@@ -32,17 +32,16 @@ import { LIMITS, pct, PROTOCOL_VERSION, ProtocolError } from "./wire.ts";
 const exit: (code?: number) => never = Deno.exit;
 const encoder = new TextEncoder();
 let channelOut: Deno.FsFile | undefined;
-let writing: Promise<void> = Promise.resolve();
 
-/** Sends protocol text, in order, all of it. */
-function send(text: string): Promise<void> {
+/**
+ * Sends protocol text, all of it, at once: a synchronous write (the driver has nothing else to do while the supervisor
+ * takes its answer; an asynchronous write costs a thread hop per answer, and halconf sends thousands of programs).
+ */
+function send(text: string): void {
   const out = channelOut;
-  if (!out) return writing;
+  if (!out) return;
   const bytes = encoder.encode(text);
-  writing = writing.then(async () => {
-    for (let written = 0; written < bytes.length;) written += await out.write(bytes.subarray(written));
-  });
-  return writing;
+  for (let written = 0; written < bytes.length;) written += out.writeSync(bytes.subarray(written));
 }
 
 /** Opens the channel's ends, then gives up the permission to open them again. */
@@ -51,12 +50,13 @@ async function openChannel(channel: string): Promise<ReadableStream<Uint8Array>>
   channelOut = await Deno.open(`${channel}.out`, { write: true });
   await Deno.permissions.revoke({ name: "read", path: `${channel}.in` });
   await Deno.permissions.revoke({ name: "write", path: `${channel}.out` });
+  // One buffer, reused: what each read brings is copied out at its length.
+  const buffer = new Uint8Array(65536);
   return new ReadableStream({
     async pull(controller) {
-      const buffer = new Uint8Array(65536);
       const count = await input.read(buffer).catch(() => null);
       if (count === null) controller.close();
-      else controller.enqueue(buffer.subarray(0, count));
+      else controller.enqueue(buffer.slice(0, count));
     },
   });
 }
@@ -152,8 +152,12 @@ async function load(source: string, base: string): Promise<HalTarget> {
   return target;
 }
 
-async function fail(message: string): Promise<never> {
-  await send(`error ${pct(message.split("\n")[0].slice(0, 2000))}\n`).catch(() => {});
+function fail(message: string): never {
+  try {
+    send(`error ${pct(message.split("\n")[0].slice(0, 2000))}\n`);
+  } catch {
+    // the channel is gone: the exit says it
+  }
   exit(1);
 }
 
@@ -196,7 +200,7 @@ async function main(): Promise<void> {
   try {
     target = await load(source, base);
   } catch (error) {
-    return await fail(error instanceof Error ? error.message : String(error));
+    return fail(error instanceof Error ? error.message : String(error));
   }
   // The profile as validated before any instance exists: what create() does to its target's profile object after
   // this changes neither what is declared nor what is judged.
@@ -204,7 +208,7 @@ async function main(): Promise<void> {
   const declared = declaredProfile(profile);
   const name = target.name;
   const { methods, probeError, missingRequired } = probeTarget(target);
-  if (missingRequired) return await fail(`Cannot load HAL module "${source.slice("module:".length)}": ${probeError}`);
+  if (missingRequired) return fail(`Cannot load HAL module "${source.slice("module:".length)}": ${probeError}`);
   const handshake = {
     version: PROTOCOL_VERSION,
     name,
@@ -212,26 +216,25 @@ async function main(): Promise<void> {
     methods: [...methods],
     ...(probeError ? { probeError } : {}),
   };
-  await send(encodeHandshake(handshake).join("\n") + "\n");
+  send(encodeHandshake(handshake).join("\n") + "\n");
   const allMethods = new Set<string>(OPTIONAL_METHODS);
   while (true) {
     const header = await input.next();
     if (header === null || header === "quit") {
-      await writing.catch(() => {});
       return exit(0);
     }
     const run = /^run (\d+) (\d+)$/.exec(header);
-    if (!run) return await fail(`expected "run <fillLimit> <count>", got ${JSON.stringify(header.slice(0, 60))}`);
+    if (!run) return fail(`expected "run <fillLimit> <count>", got ${JSON.stringify(header.slice(0, 60))}`);
     const fillLimit = Math.min(Number(run[1]), LIMITS.fillFrames);
     const count = Number(run[2]);
     for (let n = 0; n < count; n++) {
       const line = await input.next();
-      if (line === null) return await fail("the input ended inside a batch");
+      if (line === null) return fail("the input ended inside a batch");
       let program;
       try {
         program = decodeProgram(line);
       } catch (error) {
-        return await fail(error instanceof ProtocolError ? error.message : String(error));
+        return fail(error instanceof ProtocolError ? error.message : String(error));
       }
       ledger.step = -1;
       const trace = executeProgram(target, profile, program, {
@@ -240,9 +243,9 @@ async function main(): Promise<void> {
         onStep: (index) => ledger.step = index,
       });
       ledger.step = undefined;
-      await send(answer(trace, await ledger.settle(), profile.frameSize));
+      send(answer(trace, await ledger.settle(), profile.frameSize));
     }
-    await send("end\n");
+    send("end\n");
   }
 }
 

@@ -470,9 +470,7 @@ export async function runCheckWith(
       : hasFill(shape)
       ? Math.max(1, Math.min(MAX_BATCH, Math.floor(FRAMES_PER_BATCH / fillLimit)))
       : MAX_BATCH;
-    // The first batch is one program: its time sets the size of the next, so that a slow HAL overruns the time budget
-    // by at most one program, not by a batch.
-    let size = drainOnce ? batchCap : 1;
+    let size = drainOnce ? batchCap : Math.min(8, batchCap);
     while (ran < programs.length && !failing) {
       if (performance.now() - started > budgetMs) break;
       const batch = programs.slice(ran, ran + size);

@@ -116,6 +116,10 @@ for (;;) {
       case "empty-continuation":
         out("begin\n+\n");
         break;
+      case "garbage":
+        // Whatever bytes the file holds, as the answer to each program (the session's fuzz test writes them).
+        output.writeSync(Deno.readFileSync(Deno.args[1]));
+        break;
       case "irq-flood":
         out("begin\n");
         for (const token of honest(program, fill).split("\n").slice(1, -1)) out(`${token}${" irq:1".repeat(9_000)}\n`);

@@ -333,7 +333,7 @@ export class DriverProcess {
       // Cut: the driver's process ended a moment ago, and another process may hold its channel open.
       if (line === null || this.#cut) throw new DriverExited();
       if (line.startsWith("output ")) {
-        this.output.add(unpctLoose(line.slice(7)));
+        this.output.add(`${unpctLoose(line.slice(7))}\n`);
         continue;
       }
       return line;

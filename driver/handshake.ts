@@ -51,6 +51,7 @@ export function encodeHandshake(handshake: Handshake): string[] {
     lines.push(`irq ${count} ${none} ${order}${semantics}`);
     const named = Object.entries(priorities ?? {});
     if (named.length > 0) lines.push(`irqPriorities ${named.map(([line, value]) => `${line}:${value}`).join(" ")}`);
+    if (profile.irq.raisable !== undefined) lines.push(`irqRaisable ${lineRanges(profile.irq.raisable)}`);
   }
   if (profile.testWindow) lines.push(`testWindow ${hex(profile.testWindow.start)} ${hex(profile.testWindow.size)}`);
   if (profile.zeroedFrames) lines.push("zeroedFrames");
@@ -72,6 +73,7 @@ export const HANDSHAKE_KEYWORDS = [
   "cpuNodes",
   "irq",
   "irqPriorities",
+  "irqRaisable",
   "zeroedFrames",
   "strictFree",
   "testWindow",
@@ -156,6 +158,19 @@ export function decodeHandshake(lines: readonly string[]): Handshake {
         handshake.profile.irq.priorities = priorities;
         break;
       }
+      case "irqRaisable": {
+        const raisable: number[] = [];
+        for (const arg of args) {
+          const range = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(arg);
+          if (!range) throw new ProtocolError(`${what}: expected <line> or <first>-<last>, got ${show(arg)}`);
+          const first = Number(range[1]), last = Number(range[2] ?? range[1]);
+          if (last < first || last - first > 100_000) throw new ProtocolError(`${what}: ${show(arg)} is not a range`);
+          for (let line = first; line <= last; line++) raisable.push(line);
+        }
+        if (!handshake.profile.irq) throw new ProtocolError(`${what}: irqRaisable before the irq line`);
+        handshake.profile.irq.raisable = raisable;
+        break;
+      }
       case "zeroedFrames":
         count(0);
         handshake.profile.zeroedFrames = true;
@@ -179,4 +194,17 @@ export function decodeHandshake(lines: readonly string[]): Handshake {
   }
   if (!named) throw new ProtocolError("the handshake has no name line");
   return handshake;
+}
+
+/** Lines as ranges, ascending: `0-15 27 30 32-63`. */
+function lineRanges(lines: readonly number[]): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    ranges.push(j === i ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return ranges.join(" ");
 }

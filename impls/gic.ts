@@ -88,11 +88,8 @@ export class Gic {
     this.#pending[this.#slot(irq, cpu)] = 1;
   }
 
-  /**
-   * Reads the acknowledge register on `cpu`: the deliverable line of the highest priority (the lowest numbered among
-   * equals), now active; or `spurious` when none is pending, or none preempts the running priority.
-   */
-  acknowledge(cpu: number): number {
+  /** The pending, inactive line of the highest priority `cpu` sees (the lowest numbered among equals), or -1. */
+  #best(cpu: number): { irq: number; priority: number } {
     let best = -1;
     let bestPriority = 256;
     for (let irq = 0; irq < this.#lines; irq++) {
@@ -104,6 +101,15 @@ export class Gic {
         bestPriority = priority;
       }
     }
+    return { irq: best, priority: bestPriority };
+  }
+
+  /**
+   * Reads the acknowledge register on `cpu`: the deliverable line of the highest priority (the lowest numbered among
+   * equals), now active; or `spurious` when none is pending, or none preempts the running priority.
+   */
+  acknowledge(cpu: number): number {
+    const { irq: best, priority: bestPriority } = this.#best(cpu);
     const running = this.#running?.[cpu];
     if (best < 0 || (running !== undefined && running.length > 0 && bestPriority >= running[running.length - 1])) {
       return this.#spurious;
@@ -113,6 +119,25 @@ export class Gic {
     this.#active[slot] = 1;
     running?.push(bestPriority);
     return best;
+  }
+
+  /**
+   * Reads the highest priority pending register on `cpu` (GICC_HPPIR, ICC_HPPIR1_EL1): the line an acknowledge would
+   * return were no line active, or `spurious`; it changes nothing.
+   *
+   * @example
+   * ```ts
+   * import { Gic } from "@halconf/halconf/impls";
+   *
+   * const gic = new Gic(64, 32, 1, 1023);
+   * gic.raise(40, 0);
+   * gic.highestPending(0); // 40, still pending
+   * gic.acknowledge(0); // 40
+   * ```
+   */
+  highestPending(cpu: number): number {
+    const { irq } = this.#best(cpu);
+    return irq < 0 ? this.#spurious : irq;
   }
 
   /** Writes the end-of-interrupt register on `cpu`: the running priority drops, and the line is no longer active. */

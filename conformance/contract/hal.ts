@@ -179,11 +179,19 @@ export interface IrqProfile {
   runningPriority?: boolean;
   /**
    * The priority of lines whose priority is not `0xa0` (Linux's default on a
-   * GIC), by line: 0 is the most urgent, 255 the least. With
-   * `runningPriority`, the pending line of the highest priority is served
-   * first, and `order` breaks ties among equal priorities.
+   * GIC), by line: 0 is the most urgent, 255 the least. The pending line
+   * of the highest priority is served first (a GIC's acknowledge and its
+   * highest priority pending register both do), and `order` breaks ties
+   * among equal priorities.
    */
   priorities?: Record<number, number>;
+  /**
+   * The lines the `raiseIrq` test port can raise (default: every line but `none`), for a controller that lets
+   * software pend only some: QEMU's GICv2 pends no PPI through `GICD_ISPENDR`, so a bare-metal HAL there raises the
+   * timer PPIs through the timers and declares `raisable: [...sgis, 27, 30, ...spis]`. Lines not raisable are never
+   * raised by generated programs.
+   */
+  raisable?: readonly number[];
 }
 
 /** The priority of a line a profile's `priorities` does not name: Linux's default on a GIC (`GICD_INT_DEF_PRI`). */

@@ -64,6 +64,8 @@ export interface ResolvedIrq {
   runningPriority: boolean;
   /** Each line's priority (lower is more urgent): all `DEFAULT_IRQ_PRIORITY` unless the profile names others. */
   priorities: number[];
+  /** The lines the test port can raise, ascending: every line but `none` unless the profile names fewer. */
+  raisable: number[];
 }
 
 /** A profile after validation: defaults filled in, regions sorted by address. */
@@ -179,9 +181,6 @@ function checkIrq(value: unknown): ResolvedIrq {
   if (!IRQ_ORDERS.includes(irq.order as IrqOrder)) {
     fail("type", "irq.order", `must be one of ${IRQ_ORDERS.join(", ")}, got ${describe(irq.order)}`);
   }
-  if (lines === 1 && none === 0) {
-    fail("range", "irq", "has no raisable line: its only line 0 is the none value");
-  }
   const fetch = irq.fetch === undefined ? "peek" : irq.fetch as IrqFetch;
   if (!IRQ_FETCHES.includes(fetch)) {
     fail("type", "irq.fetch", `must be one of ${IRQ_FETCHES.join(", ")}, got ${describe(irq.fetch)}`);
@@ -196,7 +195,6 @@ function checkIrq(value: unknown): ResolvedIrq {
     if (typeof irq.priorities !== "object" || irq.priorities === null || Array.isArray(irq.priorities)) {
       fail("type", "irq.priorities", `must be an object { [line]: priority }, got ${describe(irq.priorities)}`);
     }
-    if (!runningPriority) fail("range", "irq.priorities", "need runningPriority (priorities order a GIC's lines)");
     for (const [key, value] of Object.entries(irq.priorities as Record<string, unknown>)) {
       const line = /^(0|[1-9]\d*)$/.test(key) ? Number(key) : -1;
       if (line < 0 || line >= lines) {
@@ -205,10 +203,29 @@ function checkIrq(value: unknown): ResolvedIrq {
       priorities[line] = checkInteger(`irq.priorities[${key}]`, value, 0, 255);
     }
   }
-  return { lines, none, order: irq.order as IrqOrder, fetch, banked, runningPriority, priorities };
+  let raisable = Array.from({ length: lines }, (_, line) => line).filter((line) => line !== none);
+  if (irq.raisable !== undefined) {
+    if (!Array.isArray(irq.raisable)) {
+      fail("type", "irq.raisable", `must be an array of lines, got ${describe(irq.raisable)}`);
+    }
+    const named = new Set<number>();
+    for (const [index, line] of (irq.raisable as unknown[]).entries()) {
+      const checked = checkInteger(`irq.raisable[${index}]`, line, 0, lines - 1);
+      if (checked === none) fail("range", `irq.raisable[${index}]`, `is the none value ${none}: it cannot be raised`);
+      named.add(checked);
+    }
+    raisable = [...named].sort((a, b) => a - b);
+    if (raisable.length === 0) {
+      fail("range", "irq.raisable", "names no line: a controller with IRQs raises at least one");
+    }
+  }
+  if (lines === 1 && none === 0 || raisable.length === 0) {
+    fail("range", "irq", "has no raisable line: its only line 0 is the none value");
+  }
+  return { lines, none, order: irq.order as IrqOrder, fetch, banked, runningPriority, priorities, raisable };
 }
 
-const IRQ_KEYS = ["lines", "none", "order", "fetch", "banked", "runningPriority", "priorities"];
+const IRQ_KEYS = ["lines", "none", "order", "fetch", "banked", "runningPriority", "priorities", "raisable"];
 
 function checkWindow(value: unknown, frameSize: bigint, board: readonly ResolvedRegion[]): ResolvedRegion[] {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -367,6 +384,9 @@ export function declaredProfile(profile: ResolvedProfile): HalProfile {
           ...(irq.fetch !== "peek" || irq.banked !== 0 ? { fetch: irq.fetch, banked: irq.banked } : {}),
           ...(irq.runningPriority ? { runningPriority: true } : {}),
           ...(Object.keys(priorities).length > 0 ? { priorities } : {}),
+          ...(irq.raisable.length !== irq.lines - (irq.none < irq.lines ? 1 : 0)
+            ? { raisable: [...irq.raisable] }
+            : {}),
         },
       }
       : {}),

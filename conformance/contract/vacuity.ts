@@ -34,7 +34,7 @@ function boardFrames(profile: ResolvedProfile): bigint {
 export function raisableLines(profile: ResolvedProfile): number {
   const irq = profile.irq;
   if (!irq) return 0;
-  return irq.lines - (irq.none < irq.lines ? 1 : 0);
+  return irq.raisable.length;
 }
 
 const ONE_FRAME = (profile: ResolvedProfile) =>

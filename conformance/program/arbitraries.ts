@@ -102,20 +102,23 @@ export function invalidFreeAddress(profile: ResolvedProfile): fc.Arbitrary<bigin
  * lines whose priority differs from the rest (a GIC's preemption needs them).
  */
 export function irqLine(profile: ResolvedProfile): fc.Arbitrary<number> {
-  const { lines, none, banked, priorities } = profile.irq!;
-  const valid = (line: number) => line !== none;
-  const common = priorities[0];
-  const distinct = priorities.flatMap((priority, line) => (priority !== common ? [line] : [])).slice(0, 16);
-  const edges = [0, 1, lines - 2, lines - 1, banked - 1, banked]
+  const { lines, banked, priorities, raisable } = profile.irq!;
+  const canRaise = new Set(raisable);
+  const valid = (line: number) => canRaise.has(line);
+  const common = priorities[raisable[0]];
+  const distinct = raisable.filter((line) => priorities[line] !== common).slice(0, 16);
+  const edges = [0, 1, lines - 2, lines - 1, banked - 1, banked, raisable[0], raisable[raisable.length - 1]]
     .filter((line) => line >= 0 && line < lines && valid(line));
-  const small = Array.from({ length: Math.min(lines, 6) }, (_, i) => i).filter(valid);
-  const others = distinct.filter(valid);
+  const small = raisable.slice(0, 6);
+  const every = raisable.length === lines
+    ? fc.integer({ min: 0, max: lines - 1 })
+    : fc.nat({ max: raisable.length - 1 }).map((index) => raisable[index]);
   return fc.oneof(
     ONE_OF,
     fc.constantFrom(...edges),
     fc.constantFrom(...small),
-    fc.integer({ min: 0, max: lines - 1 }).filter(valid),
-    ...(others.length > 0 ? [fc.constantFrom(...others)] : []),
+    every,
+    ...(distinct.length > 0 ? [fc.constantFrom(...distinct)] : []),
   );
 }
 
@@ -234,10 +237,9 @@ export function programArbitrary(profile: ResolvedProfile, shape: ProgramShape):
  */
 function linePalette(profile: ResolvedProfile, anyLine: fc.Arbitrary<number>): fc.Arbitrary<number[]> {
   const some = fc.uniqueArray(anyLine, { minLength: 1, maxLength: 4 });
-  const { priorities, none, lines } = profile.irq!;
+  const { priorities, raisable } = profile.irq!;
   const byPriority = new Map<number, number[]>();
-  for (let line = 0; line < lines; line++) {
-    if (line === none) continue;
+  for (const line of raisable) {
     const group = byPriority.get(priorities[line]) ?? [];
     if (group.length < 16) group.push(line);
     byPriority.set(priorities[line], group);

@@ -487,7 +487,8 @@ export class ContractModel {
   expectedCurrent(deliverable: readonly PendingIrq[] = this.deliverable()): number | undefined {
     let lines = deliverable.map((entry) => entry.irq);
     if (lines.length === 0) return this.profile.irq?.none;
-    if (this.profile.irq!.runningPriority) {
+    {
+      // All lines have one priority unless the profile names others: then this keeps them all.
       const best = Math.min(...lines.map((irq) => this.priorityOf(irq)));
       lines = lines.filter((irq) => this.priorityOf(irq) === best);
       if (lines.length === 1) return lines[0];

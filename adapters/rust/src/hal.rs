@@ -66,7 +66,11 @@ impl Hal {
     }
 
     /// Sets the profile.
-    pub fn with_profile(mut self, profile: Profile) -> Self {
+    /// The contract an entry point set (`axvisor_memory!`, `Hal::from_axmm`, ...) is kept unless `profile` names one.
+    pub fn with_profile(mut self, mut profile: Profile) -> Self {
+        if profile.contract.is_none() {
+            profile.contract = self.profile.contract;
+        }
         self.profile = profile;
         self
     }
@@ -188,4 +192,62 @@ macro_rules! axvcpu_hal {
             ..$crate::axvcpu_hal!($hal)
         }
     };
+}
+
+/// Builds a [`Hal`] of the `axvisor-memory` edition from the six free functions of axvisor's memory API
+/// (`axvisor_api::memory`: `alloc_frame`, `dealloc_frame`, `alloc_contiguous_frames`, `dealloc_contiguous_frames`,
+/// `phys_to_virt`, `virt_to_phys`), given the module that holds them: your `#[api_mod_impl(axvisor_api::memory)]`
+/// module, or `axvisor_api::memory` itself, which calls it. Addresses convert with `From<usize>` / `Into<usize>` (as
+/// `memory_addr`'s `PhysAddr` and `VirtAddr` do), and the contract is set.
+///
+/// ```
+/// use halconf_driver::{axvisor_memory, Profile};
+///
+/// mod memory_impl {
+///     pub fn alloc_frame() -> Option<usize> { Some(0x8000_0000) }
+///     pub fn dealloc_frame(_paddr: usize) {}
+///     pub fn alloc_contiguous_frames(_num_frames: usize, _frame_align_pow2: usize) -> Option<usize> { None }
+///     pub fn dealloc_contiguous_frames(_first_addr: usize, _num_frames: usize) {}
+///     pub fn phys_to_virt(paddr: usize) -> usize { paddr }
+///     pub fn virt_to_phys(vaddr: usize) -> usize { vaddr }
+/// }
+///
+/// let hal = axvisor_memory!(memory_impl).with_profile(Profile::new().region(0x8000_0000, 0x1000));
+/// assert!(hal.alloc_contiguous_frames.is_some());
+/// assert_eq!(hal.profile.contract, Some("axvisor-memory"));
+/// ```
+#[macro_export]
+macro_rules! axvisor_memory {
+    ($api:path) => {{
+        use $api as api;
+        $crate::Hal {
+            name: ::std::string::String::from(stringify!($api)),
+            profile: $crate::Profile::new().contract("axvisor-memory"),
+            alloc_frame: || api::alloc_frame().map(::core::convert::Into::<usize>::into),
+            dealloc_frame: |paddr| api::dealloc_frame(::core::convert::From::from(paddr)),
+            phys_to_virt: |paddr| {
+                ::core::convert::Into::<usize>::into(api::phys_to_virt(
+                    ::core::convert::From::from(paddr),
+                ))
+            },
+            virt_to_phys: |vaddr| {
+                ::core::convert::Into::<usize>::into(api::virt_to_phys(
+                    ::core::convert::From::from(vaddr),
+                ))
+            },
+            irq_fetch: None,
+            irq_handler: None,
+            raise_irq: None,
+            read_memory: None,
+            write_memory: None,
+            alloc_contiguous_frames: Some(|count, align_pow2| {
+                api::alloc_contiguous_frames(count, align_pow2)
+                    .map(::core::convert::Into::<usize>::into)
+            }),
+            dealloc_contiguous_frames: Some(|first, count| {
+                api::dealloc_contiguous_frames(::core::convert::From::from(first), count)
+            }),
+            fresh: $crate::Fresh::Fork,
+        }
+    }};
 }

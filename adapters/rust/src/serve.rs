@@ -476,8 +476,37 @@ pub fn serve(hal: Hal) -> ! {
     std::process::exit(code)
 }
 
+/// Whether `irq_hanlder` is the `AxVCpuHal` trait's default, `unimplemented!()`: called once before the handshake
+/// with nothing pending (the panic it may print is silenced), then the HAL is reset. Such a HAL declares neither IRQ
+/// method, and halconf reports "IRQ not implemented" rather than failing its IRQ checks.
+fn keeps_default_irq_handler(hal: &Hal) -> bool {
+    let Some(handler) = hal.irq_handler else {
+        return false;
+    };
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = catch_unwind(AssertUnwindSafe(handler));
+    std::panic::set_hook(hook);
+    host::take_dispatched();
+    if let Fresh::Reset(reset) = hal.fresh {
+        let _ = catch_unwind(reset);
+    }
+    outcome.is_err_and(|payload| panic_message(payload).starts_with("not implemented"))
+}
+
 /// The protocol on any input and output (for tests): the handshake, then every batch until the input ends.
 pub fn serve_on(hal: &Hal, input: impl BufRead, out: &mut impl Write) -> Result<(), String> {
+    let served;
+    let hal = if keeps_default_irq_handler(hal) {
+        served = Hal {
+            irq_fetch: None,
+            irq_handler: None,
+            ..hal.clone()
+        };
+        &served
+    } else {
+        hal
+    };
     let io = |error: std::io::Error| error.to_string();
     writeln!(out, "halconf {PROTOCOL_VERSION}").map_err(io)?;
     writeln!(out, "name {}", pct(&hal.name)).map_err(io)?;

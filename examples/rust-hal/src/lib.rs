@@ -1,60 +1,34 @@
-//! An `AxVCpuHal` implementation shaped like axvisor's: global state behind locks, a bitmap page allocator that hands
-//! out virtual pages of a linear map (`PHYS_VIRT_OFFSET`), and a GIC-like interrupt controller whose handler
-//! dispatches the current IRQ to the host kernel and ends it.
+//! An `AxVCpuHal` implementation shaped like axvisor's, on the published crates: `axvcpu::AxVCpuHal` whose `MmHal` is
+//! an `axaddrspace::AxMmHal`, addresses of `memory_addr`, pages from `bitmap-allocator` (one `BitAlloc4K` per bank of
+//! RAM) handed out as virtual pages of a linear map (`PHYS_VIRT_OFFSET`), global state behind locks, and a GIC-like
+//! interrupt controller whose handler dispatches the current IRQ to the host kernel and ends it.
+//!
+//! The HAL itself (everything but [`driver`]) does not know halconf: its handler dispatches through [`host_irq`], the
+//! host kernel's dispatcher that the kernel (or, under test, the driver) installs with [`set_host_irq`].
 //!
 //! `Mutant` selects one realistic bug at startup, so that halconf can be shown to catch each (`--mutant <name>`).
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use halconf_driver::{axvcpu_hal, host, Hal, IrqOrder, Profile, TestPorts};
+use axaddrspace::{AxMmHal, HostPhysAddr, HostVirtAddr};
+use axvcpu::AxVCpuHal;
+use bitmap_allocator::{BitAlloc, BitAlloc4K};
+use halconf_driver::{Hal, IrqOrder, Profile, TestPorts};
 
-/// The trait as the `axvcpu` crate declares it (a local copy: the crate is not reachable offline). A HAL built
-/// against the real crate uses `axvcpu::AxVCpuHal` instead; nothing else changes.
-pub trait AxVCpuHal {
-    /// One physical frame, or `None`.
-    fn alloc_frame() -> Option<HostPhysAddr>;
-    /// Gives a frame back.
-    fn dealloc_frame(paddr: HostPhysAddr);
-    /// Host physical to host virtual.
-    fn phys_to_virt(paddr: HostPhysAddr) -> HostVirtAddr;
-    /// Host virtual to host physical.
-    fn virt_to_phys(vaddr: HostVirtAddr) -> HostPhysAddr;
-    /// The current IRQ number.
-    fn irq_fetch() -> usize {
-        0
-    }
-    /// Dispatches the current IRQ to the host.
-    fn irq_hanlder() {
-        unimplemented!()
-    }
+/// The host kernel's IRQ dispatcher, as the HAL reaches it: installed once at boot with [`set_host_irq`] (by the
+/// kernel; under halconf, by the driver with `halconf_driver::host::dispatch_irq`). The HAL crate needs no halconf.
+static HOST_IRQ: OnceLock<fn(usize)> = OnceLock::new();
+
+/// Installs the host kernel's IRQ dispatcher (once).
+pub fn set_host_irq(dispatch: fn(usize)) {
+    let _ = HOST_IRQ.set(dispatch);
 }
 
-/// A host physical address (as `memory_addr::PhysAddr`: a `usize` newtype).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct HostPhysAddr(usize);
-/// A host virtual address.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct HostVirtAddr(usize);
-
-impl From<usize> for HostPhysAddr {
-    fn from(value: usize) -> Self {
-        HostPhysAddr(value)
-    }
-}
-impl From<HostPhysAddr> for usize {
-    fn from(value: HostPhysAddr) -> Self {
-        value.0
-    }
-}
-impl From<usize> for HostVirtAddr {
-    fn from(value: usize) -> Self {
-        HostVirtAddr(value)
-    }
-}
-impl From<HostVirtAddr> for usize {
-    fn from(value: HostVirtAddr) -> Self {
-        value.0
+/// Hands an IRQ to the host kernel's dispatcher; with none installed, the IRQ is dropped (and the host never sees it).
+pub fn host_irq(irq: usize) {
+    if let Some(dispatch) = HOST_IRQ.get() {
+        dispatch(irq);
     }
 }
 
@@ -111,17 +85,16 @@ fn mutant() -> Mutant {
     *MUTANT.get().unwrap_or(&Mutant::None)
 }
 
-/// A page of a bank: free, handed out alone, or part of a contiguous range.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Page {
-    Free,
-    Single,
-    InRange,
+/// A bank of RAM: its first address and a bitmap of its pages (`bitmap-allocator`: a set bit is a free page).
+struct Bank {
+    start: usize,
+    pages: usize,
+    bitmap: BitAlloc4K,
 }
 
-/// A bitmap over the pages of each bank, as a kernel's page allocator keeps it.
-struct BitmapAllocator {
-    banks: Vec<(usize, Vec<Page>)>,
+/// The page allocator a kernel keeps: one bitmap per bank, pages handed out as virtual addresses of the linear map.
+struct PageAllocator {
+    banks: Vec<Bank>,
     /// Live contiguous ranges: first page (virtual address) and page count.
     ranges: Vec<(usize, usize)>,
     frees: usize,
@@ -129,7 +102,7 @@ struct BitmapAllocator {
     handed_zero: bool,
 }
 
-impl BitmapAllocator {
+impl PageAllocator {
     fn boot() -> Self {
         let banks = if mutant() == Mutant::FirstRegionOnly {
             &RAM[..1]
@@ -138,9 +111,17 @@ impl BitmapAllocator {
         };
         let banks = banks
             .iter()
-            .map(|&(start, size)| (start, vec![Page::Free; size / PAGE_SIZE]))
+            .map(|&(start, size)| {
+                let mut bitmap = BitAlloc4K::DEFAULT;
+                bitmap.insert(0..size / PAGE_SIZE);
+                Bank {
+                    start,
+                    pages: size / PAGE_SIZE,
+                    bitmap,
+                }
+            })
             .collect();
-        BitmapAllocator {
+        PageAllocator {
             banks,
             ranges: Vec::new(),
             frees: 0,
@@ -149,7 +130,15 @@ impl BitmapAllocator {
         }
     }
 
-    /// The lowest free page, as a virtual address.
+    /// The bank and page index of a physical address, if it is a page of a bank.
+    fn page_of(&mut self, paddr: usize) -> Option<(&mut Bank, usize)> {
+        self.banks.iter_mut().find_map(|bank| {
+            let index = paddr.checked_sub(bank.start)? / PAGE_SIZE;
+            (paddr.is_multiple_of(PAGE_SIZE) && index < bank.pages).then_some((bank, index))
+        })
+    }
+
+    /// The lowest free page (the bitmap's first free bit), as a virtual address.
     fn alloc_pages(&mut self) -> Option<usize> {
         self.allocations += 1;
         if mutant() == Mutant::Aborts && self.allocations == 5 {
@@ -160,10 +149,12 @@ impl BitmapAllocator {
             return Some(PHYS_VIRT_OFFSET);
         }
         let leaky = mutant() == Mutant::FrameTwice && self.frees >= 3;
-        for (start, used) in &mut self.banks {
-            if let Some(index) = used.iter().position(|&page| page == Page::Free) {
-                used[index] = if leaky { Page::Free } else { Page::Single };
-                return Some(*start + index * PAGE_SIZE + PHYS_VIRT_OFFSET);
+        for bank in &mut self.banks {
+            if let Some(index) = bank.bitmap.alloc() {
+                if leaky {
+                    bank.bitmap.dealloc(index);
+                }
+                return Some(bank.start + index * PAGE_SIZE + PHYS_VIRT_OFFSET);
             }
         }
         None
@@ -172,51 +163,35 @@ impl BitmapAllocator {
     /// Frees a page given by its virtual address; panics when it is not an allocated page.
     fn dealloc_pages(&mut self, vaddr: usize) {
         let paddr = vaddr.wrapping_sub(PHYS_VIRT_OFFSET);
-        let slot = self.banks.iter_mut().find_map(|(start, used)| {
-            let index = paddr.checked_sub(*start)? / PAGE_SIZE;
-            (paddr.is_multiple_of(PAGE_SIZE) && index < used.len()).then(move || &mut used[index])
-        });
-        match slot {
-            Some(page) if *page == Page::Single => {
-                *page = Page::Free;
-                self.frees += 1;
-            }
-            Some(page) if *page == Page::InRange => {
-                panic!("dealloc_frame(0x{paddr:x}): a page of a live contiguous range")
-            }
-            _ if mutant() == Mutant::SilentDoubleFree => {}
-            _ => panic!("dealloc_frame(0x{paddr:x}): not an allocated frame"),
+        let in_range = self
+            .ranges
+            .iter()
+            .any(|&(first, count)| (first..first + count * PAGE_SIZE).contains(&vaddr));
+        if in_range {
+            panic!("dealloc_frame(0x{paddr:x}): a page of a live contiguous range");
+        }
+        // The bitmap says whether the page was allocated: `dealloc` is false for a page already free.
+        let freed = self
+            .page_of(paddr)
+            .is_some_and(|(bank, index)| bank.bitmap.dealloc(index));
+        if freed {
+            self.frees += 1;
+        } else if mutant() != Mutant::SilentDoubleFree {
+            panic!("dealloc_frame(0x{paddr:x}): not an allocated frame");
         }
     }
-}
 
-impl BitmapAllocator {
-    /// `count` free pages in a row whose first physical address is aligned to `PAGE_SIZE << align_pow2`, as a
-    /// virtual address.
+    /// `count` free pages in a row whose first physical address is aligned to `PAGE_SIZE << align_pow2` (the banks
+    /// start at aligned addresses), as a virtual address.
     fn alloc_contiguous(&mut self, count: usize, align_pow2: usize) -> Option<usize> {
         if count == 0 || align_pow2 >= usize::BITS as usize - 12 {
             return None;
         }
-        let align = 1usize << align_pow2;
-        for (start, used) in &mut self.banks {
-            let base = *start / PAGE_SIZE;
-            let mut index = (align - base % align) % align;
-            while index + count <= used.len() {
-                match used[index..index + count]
-                    .iter()
-                    .position(|&page| page != Page::Free)
-                {
-                    None => {
-                        used[index..index + count].fill(Page::InRange);
-                        let vaddr = *start + index * PAGE_SIZE + PHYS_VIRT_OFFSET;
-                        self.ranges.push((vaddr, count));
-                        return Some(vaddr);
-                    }
-                    Some(taken) => {
-                        let next = index + taken + 1;
-                        index = next + (align - (base + next) % align) % align;
-                    }
-                }
+        for bank in &mut self.banks {
+            if let Some(index) = bank.bitmap.alloc_contiguous(None, count, align_pow2) {
+                let vaddr = bank.start + index * PAGE_SIZE + PHYS_VIRT_OFFSET;
+                self.ranges.push((vaddr, count));
+                return Some(vaddr);
             }
         }
         None
@@ -238,12 +213,8 @@ impl BitmapAllocator {
         };
         self.ranges.remove(at);
         let paddr = vaddr.wrapping_sub(PHYS_VIRT_OFFSET);
-        for (start, used) in &mut self.banks {
-            if let Some(index) = paddr.checked_sub(*start).map(|offset| offset / PAGE_SIZE) {
-                if index < used.len() {
-                    used[index..index + count].fill(Page::Free);
-                }
-            }
+        if let Some((bank, index)) = self.page_of(paddr) {
+            bank.bitmap.dealloc_contiguous(index, count);
         }
     }
 }
@@ -272,7 +243,7 @@ impl Gic {
     }
 }
 
-static ALLOCATOR: Mutex<Option<BitmapAllocator>> = Mutex::new(None);
+static ALLOCATOR: Mutex<Option<PageAllocator>> = Mutex::new(None);
 static GIC: Mutex<Gic> = Mutex::new(Gic { pending: 0 });
 /// What the frames hold, by physical frame: frames never written read as zero.
 static MEMORY: Mutex<BTreeMap<usize, Vec<u8>>> = Mutex::new(BTreeMap::new());
@@ -284,47 +255,54 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn with_allocator<T>(work: impl FnOnce(&mut BitmapAllocator) -> T) -> T {
+fn with_allocator<T>(work: impl FnOnce(&mut PageAllocator) -> T) -> T {
     let mut allocator = locked(&ALLOCATOR);
-    work(allocator.get_or_insert_with(BitmapAllocator::boot))
+    work(allocator.get_or_insert_with(PageAllocator::boot))
 }
 
-/// The HAL: what axvisor's `AxVCpuHalImpl` is, over this crate's statics.
-pub struct RustHal;
+/// The memory half of the HAL: what axvisor's `AxMmHalImpl` is, over this crate's statics.
+pub struct AxMmHalImpl;
 
-impl AxVCpuHal for RustHal {
+impl AxMmHal for AxMmHalImpl {
     fn alloc_frame() -> Option<HostPhysAddr> {
         let vaddr = with_allocator(|allocator| allocator.alloc_pages())?;
         let paddr = Self::virt_to_phys(vaddr.into());
         if mutant() != Mutant::V2pOffByPage {
-            locked(&MEMORY).remove(&usize::from(paddr)); // a fresh frame reads as zeros
+            locked(&MEMORY).remove(&paddr.as_usize()); // a fresh frame reads as zeros
         } else {
-            locked(&MEMORY).remove(&(usize::from(paddr) - PAGE_SIZE));
+            locked(&MEMORY).remove(&(paddr.as_usize() - PAGE_SIZE));
         }
         Some(if mutant() == Mutant::V2pOffByPage {
-            (usize::from(paddr) - PAGE_SIZE).into()
+            (paddr.as_usize() - PAGE_SIZE).into()
         } else {
             paddr
         })
     }
 
     fn dealloc_frame(paddr: HostPhysAddr) {
-        let vaddr = usize::from(paddr).wrapping_add(PHYS_VIRT_OFFSET);
+        let vaddr = paddr.as_usize().wrapping_add(PHYS_VIRT_OFFSET);
         with_allocator(|allocator| allocator.dealloc_pages(vaddr));
     }
 
     fn phys_to_virt(paddr: HostPhysAddr) -> HostVirtAddr {
-        usize::from(paddr).wrapping_add(PHYS_VIRT_OFFSET).into()
+        paddr.as_usize().wrapping_add(PHYS_VIRT_OFFSET).into()
     }
 
     fn virt_to_phys(vaddr: HostVirtAddr) -> HostPhysAddr {
-        let paddr = usize::from(vaddr).wrapping_sub(PHYS_VIRT_OFFSET);
+        let paddr = vaddr.as_usize().wrapping_sub(PHYS_VIRT_OFFSET);
         if mutant() == Mutant::V2pOffByPage {
             paddr.wrapping_add(PAGE_SIZE).into()
         } else {
             paddr.into()
         }
     }
+}
+
+/// The HAL: what axvisor's `AxVCpuHalImpl` is, its memory from [`AxMmHalImpl`].
+pub struct AxVCpuHalImpl;
+
+impl AxVCpuHal for AxVCpuHalImpl {
+    type MmHal = AxMmHalImpl;
 
     fn irq_fetch() -> usize {
         locked(&GIC).highest_priority_pending()
@@ -338,9 +316,12 @@ impl AxVCpuHal for RustHal {
         }
         gic.end_of_interrupt(irq);
         drop(gic);
-        host::dispatch_irq(irq);
+        host_irq(irq);
     }
 }
+
+/// The test ports and the axvisor memory API's contiguous functions live on the HAL type too.
+pub type RustHal = AxVCpuHalImpl;
 
 impl RustHal {
     /// `axvisor_api::memory::alloc_contiguous_frames`: `num_frames` pages aligned to `PAGE_SIZE << frame_align_pow2`.
@@ -350,7 +331,7 @@ impl RustHal {
     ) -> Option<HostPhysAddr> {
         let vaddr =
             with_allocator(|allocator| allocator.alloc_contiguous(num_frames, frame_align_pow2))?;
-        let paddr = usize::from(Self::virt_to_phys(vaddr.into()));
+        let paddr = AxMmHalImpl::virt_to_phys(vaddr.into()).as_usize();
         let mut memory = locked(&MEMORY);
         for page in 0..num_frames {
             memory.remove(&(paddr + page * PAGE_SIZE));
@@ -361,9 +342,9 @@ impl RustHal {
     /// `axvisor_api::memory::dealloc_contiguous_frames`.
     pub fn dealloc_contiguous_frames(first_addr: HostPhysAddr, num_frames: usize) {
         let vaddr = if mutant() == Mutant::ContigFreeWrongSpace {
-            usize::from(first_addr) // the real bug: the physical address, where a virtual one is expected
+            first_addr.as_usize() // the real bug: the physical address, where a virtual one is expected
         } else {
-            usize::from(Self::phys_to_virt(first_addr))
+            AxMmHalImpl::phys_to_virt(first_addr).as_usize()
         };
         with_allocator(|allocator| allocator.dealloc_contiguous(vaddr, num_frames));
     }
@@ -433,13 +414,17 @@ pub fn driver(mutant: Mutant, fork: bool, axvisor_memory: bool) -> Hal {
         .iter()
         .find(|(m, _, _)| *m == mutant)
         .map_or("rust-hal".into(), |(_, n, _)| format!("rust-hal-{n}"));
-    let hal = axvcpu_hal!(RustHal, irq)
+    // The HAL's dispatcher is halconf's host under test: the one line that ties the HAL to halconf.
+    set_host_irq(halconf_driver::host::dispatch_irq);
+    let hal = Hal::from_axvcpu::<AxVCpuHalImpl>()
         .named(&name)
         .with_profile(profile(axvisor_memory))
         .with_ports::<RustHal>();
     let hal = if axvisor_memory {
         hal.with_contiguous(
-            |count, align| RustHal::alloc_contiguous_frames(count, align).map(usize::from),
+            |count, align| {
+                RustHal::alloc_contiguous_frames(count, align).map(|paddr| paddr.as_usize())
+            },
             |first, count| RustHal::dealloc_contiguous_frames(first.into(), count),
         )
     } else {

@@ -13,8 +13,11 @@ import { CHECKS, selectChecks } from "../conformance/checks/catalogue.ts";
 import type { Check } from "../conformance/checks/check.ts";
 import type { HalTarget } from "../conformance/contract/hal.ts";
 import { inProcessExecutor, type ProgramExecutor } from "../conformance/run/program_executor.ts";
+import { capacityOf } from "../conformance/contract/profile.ts";
+import { programFromJson } from "../conformance/program/program.ts";
 import {
   type CheckResult,
+  type Counterexample,
   decidedBeforeRunning,
   DEFAULT_RUNS,
   deniedPermission,
@@ -193,6 +196,8 @@ interface OpenedTarget {
   executor?: ProgramExecutor;
   session?: DriverSession;
   loadError?: string;
+  /** Lines to show under the load error (already escaped): a compiler's diagnostic. */
+  loadDetail?: string;
 }
 
 /** Loads a target: starts its driver and reads the handshake (name, profile), or wraps a reference HAL. */
@@ -207,7 +212,14 @@ async function openTarget(target: PlannedTarget, options: ConformOptions): Promi
     });
     return { target, executor: session, session };
   } catch (error) {
-    if (error instanceof DriverLoadError || error instanceof LoadError) return { target, loadError: error.message };
+    if (error instanceof DriverLoadError) {
+      // The compiler's own words, line by line under the one-line error (each line escaped as the message is).
+      const detail = error.detail
+        ? `\n${error.detail.split("\n").map((line) => `  ${printable(line)}`).join("\n")}`
+        : "";
+      return { target, loadError: error.message, loadDetail: detail };
+    }
+    if (error instanceof LoadError) return { target, loadError: error.message };
     throw error;
   }
 }
@@ -251,6 +263,11 @@ async function runChecks(
       // A check cut short by Ctrl-C has no result: the partial report keeps only finished ones.
       if (signal.aborted) break;
       const output = executor.takeOutput();
+      // Under a counterexample, only what its own program printed: it runs once more, alone, on a fresh instance.
+      if (opened.session && result.counterexample && !signal.aborted) {
+        const own = await programOutput(opened.session, result.counterexample.program, timeoutMs);
+        if (own !== undefined) result.counterexample.output = own;
+      }
       const denied = result.denied ?? (output ? deniedPermission(output) : undefined);
       onResult({ ...result, ...(output ? { output } : {}), ...(denied ? { denied } : {}) });
       if (ranOutOfTime(result, timeoutMs)) outOfTime = result;
@@ -263,6 +280,30 @@ async function runChecks(
     await opened.session?.close();
   }
 }
+
+/**
+ * What a driver's HAL prints while it runs one program alone, and why that run did not end if it did not. Output
+ * travels on other pipes than the answers: a moment is left for its last lines.
+ */
+async function programOutput(
+  session: DriverSession,
+  program: Counterexample["program"],
+  timeoutMs: number,
+): Promise<string | undefined> {
+  const fillLimit = Math.min(Number(capacityOf(session.profile)) + 1, 1 << 20);
+  const outcome = await session.execute([programFromJson(program)], {
+    fillLimit,
+    deadline: performance.now() + Math.min(timeoutMs, 10_000),
+  }).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, OUTPUT_SETTLE_MS));
+  const output = session.takeOutput() ?? "";
+  if (!outcome) return undefined;
+  // The same program broke the driver when run again: said under it, with what the HAL printed.
+  return outcome.failure ? `${output}(run again alone, the program did not end: ${outcome.failure.reason})\n` : output;
+}
+
+/** How long output may lag behind the answers of the program that printed it (attribution only, never a verdict). */
+const OUTPUT_SETTLE_MS = 20;
 
 /** The result of a check not run because an earlier check of the same HAL ran out of time. */
 function notRun(target: string, check: Check, runSeed: number, outOfTime: CheckResult): CheckResult {
@@ -368,7 +409,7 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   const results: ReportedResult[] = [];
   const names = new Map<PlannedTarget, string>(planned.map((target) => [target, target.label]));
   const sources = new Map<string, string>();
-  const loadErrors: string[] = [];
+  const loadErrors: { message: string; detail: string }[] = [];
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   Deno.addSignalListener("SIGINT", onInterrupt);
@@ -411,8 +452,8 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     if (drivers > options.jobs) await one.session?.suspend();
     return one;
   });
-  for (const { target, executor, loadError } of opened) {
-    if (loadError) loadErrors.push(loadError);
+  for (const { target, executor, loadError, loadDetail } of opened) {
+    if (loadError) loadErrors.push({ message: loadError, detail: loadDetail ?? "" });
     if (executor) {
       names.set(target, executor.name);
       sources.set(executor.name, sourceOf(target));
@@ -517,7 +558,7 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
   const nothingRan = loadErrors.length > 0 && results.length === 0 && !interrupted;
   if (!nothingRan) await writeOutputs(report, options, io, sources, performance.now() - started);
   // A load error quotes what the HAL threw: shown inert, like everything a HAL says.
-  for (const message of loadErrors) io.err(`halconf: ${printable(message)}\n`);
+  for (const { message, detail } of loadErrors) io.err(`halconf: ${printable(message)}${detail}\n`);
   if (interrupted) {
     io.err(
       `halconf: interrupted; ${results.length} of ${total} results kept${

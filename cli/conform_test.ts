@@ -10,7 +10,7 @@ interface JsonResult {
   reason?: string;
   denied?: string;
   output?: string;
-  counterexample?: { steps: string[]; violation: { clause: string } };
+  counterexample?: { steps: string[]; violation: { clause: string }; output?: string };
 }
 
 /** Runs `body` with a fresh temporary directory, removed afterwards whatever happens. */
@@ -495,4 +495,28 @@ Deno.test("a HAL that floods its output without newlines neither breaks results 
     assert.ok(result.output!.length < 80 * 1024, `${result.output!.length} characters kept`);
     assert.match(result.output!, /bytes omitted/);
   }
+});
+
+Deno.test("under a counterexample is only what its own program printed, run once more alone", async () => {
+  const run = await runCli([
+    "--hal",
+    "cli/testdata/chatty_broken.ts",
+    "--check",
+    "alloc.unique",
+    "--seed",
+    "1",
+    "--format",
+    "json",
+  ]);
+  assert.equal(run.code, 1, run.stderr);
+  const [result] = JSON.parse(run.stdout).results as JsonResult[];
+  assert.equal(result.status, "fail");
+  const own = result.counterexample!.output!;
+  const created = own.match(/instance \d+ created/g) ?? [];
+  assert.equal(created.length, 1, "one instance: the counterexample's");
+  const instance = /instance (\d+) created/.exec(own)![1];
+  assert.ok(own.split("\n").filter(Boolean).every((line) => line.startsWith(`instance ${instance}`)));
+  assert.ok((result.output!.match(/created/g) ?? []).length > 1, "the check's own output keeps every program's");
+  const pretty = await runCli(["--hal", "cli/testdata/chatty_broken.ts", "--check", "alloc.unique", "--seed", "1"]);
+  assert.match(pretty.stdout, /output of the HAL while the program above ran \(\d+ lines\)/);
 });

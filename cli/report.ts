@@ -159,9 +159,13 @@ export function formatPretty(report: CliReport, options: PrettyOptions): string 
           );
         }
       }
-      if (result.output) {
-        const lines = result.output.trimEnd().split("\n");
-        out.push(`             output of the HAL (${lines.length} line${lines.length > 1 ? "s" : ""}):`);
+      // Under a counterexample, what its own program printed when it ran alone; else what the check's programs did.
+      const own = result.counterexample?.output;
+      const printed = own ?? result.output;
+      if (printed) {
+        const lines = printed.trimEnd().split("\n");
+        const during = own !== undefined ? " while the program above ran" : "";
+        out.push(`             output of the HAL${during} (${lines.length} line${lines.length > 1 ? "s" : ""}):`);
         for (const line of lines.slice(-10)) out.push(`               | ${printable(line)}`);
       }
       const replay = options.replayCommand?.(result);
@@ -213,7 +217,11 @@ function failureText(result: ReportedResult): string {
     if (expected !== undefined) lines.push(`expected: ${expected}`, `actual: ${actual}`);
   }
   if (result.denied) lines.push(`denied: ${result.denied}`);
-  if (result.output) lines.push("output of the HAL:", result.output);
+  const own = result.counterexample?.output;
+  if (own !== undefined || result.output) {
+    lines.push(own !== undefined ? "output of the HAL while the program above ran:" : "output of the HAL:");
+    lines.push(own ?? result.output!);
+  }
   return lines.join("\n");
 }
 

@@ -151,7 +151,11 @@ export function formatHtml(report: CliReport, options: HtmlOptions = {}): string
     } · <span class="s-${result.status}">${result.status.toUpperCase()}</span> ${e(headline)}</summary>${
       lines.length ? `<pre>${e(lines.join("\n"))}</pre>` : ""
     }${result.denied ? `<p>denied: the HAL asked for ${e(result.denied)}</p>` : ""}${
-      result.output ? `<p>output of the HAL:</p><pre>${e(result.output)}</pre>` : ""
+      result.counterexample?.output !== undefined
+        ? `<p>output of the HAL while the program above ran:</p><pre>${e(result.counterexample.output)}</pre>`
+        : result.output
+        ? `<p>output of the HAL:</p><pre>${e(result.output)}</pre>`
+        : ""
     }${replay ? `<p>replay: <code>${e(replay)}</code></p>` : ""}</details>`;
   }).filter(Boolean);
   const families = CLAUSE_FAMILIES.map((family) => `<option value="${family.id}">${family.id}</option>`).join("");

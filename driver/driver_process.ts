@@ -25,11 +25,44 @@ import { LIMITS, ProtocolError, show } from "./wire.ts";
 
 /** The driver could not be started or did not complete its handshake: the HAL cannot be checked at all. */
 export class DriverLoadError extends Error {
-  /** An error whose message is one line naming the HAL and the problem. */
-  constructor(message: string) {
+  /** What the driver printed that explains it, when it did: a compiler's first error, file and line included. */
+  readonly detail?: string;
+
+  /** An error whose message is one line naming the HAL and the problem, with the compiler's words as `detail`. */
+  constructor(message: string, detail?: string) {
     super(message);
     this.name = "DriverLoadError";
+    if (detail) this.detail = detail;
   }
+}
+
+/** The most lines of a compiler's diagnostic a load error shows. */
+const DIAGNOSTIC_LINES = 40;
+
+/**
+ * The first compiler error in what a driver printed before it exited (`cargo run` that could not build the driver):
+ * from its `error[E…]:` or `error:` line, with the `-->` location and the source lines under it, up to the next
+ * diagnostic. Undefined when there is none, or only cargo's closing "could not compile".
+ *
+ * @example
+ * ```ts
+ * import { compilerDiagnostic } from "./driver_process.ts";
+ *
+ * compilerDiagnostic("   Compiling x\nerror[E0599]: no function\n  --> src/lib.rs:3:5\n\nerror: could not compile `x`\n");
+ * // "error[E0599]: no function\n  --> src/lib.rs:3:5"
+ * ```
+ */
+export function compilerDiagnostic(printed: string): string | undefined {
+  const lines = printed.split("\n");
+  const start = lines.findIndex((line) => /^error(\[E\d+\])?: /.test(line) && !/^error: could not compile /.test(line));
+  if (start < 0) return undefined;
+  const block: string[] = [lines[start]];
+  for (const line of lines.slice(start + 1)) {
+    if (/^(error|warning)(\[E\d+\])?: /.test(line) || block.length >= DIAGNOSTIC_LINES) break;
+    block.push(line);
+  }
+  while (block.length > 1 && block[block.length - 1].trim() === "") block.pop();
+  return block.join("\n");
 }
 
 /** How long a driver may take to exit after its channel closes before its group is killed. */
@@ -286,6 +319,7 @@ export class DriverProcess {
       `Cannot load HAL "${label}": the driver exited with ${describeStatus(status)} while loading: ${
         this.output.lastLine() ?? "no output"
       }`,
+      compilerDiagnostic(printed),
     );
   }
 

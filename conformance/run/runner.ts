@@ -100,6 +100,8 @@ export interface Counterexample {
   violation: Violation;
   /** Where the HAL came from, when known (filled in by the CLI): a module path, `driver:<command>` or `reference:<name>`. */
   source?: string;
+  /** What the HAL printed while this program ran once more, alone (filled in by the CLI for drivers). */
+  output?: string;
   /** For a driver command: the directory it ran in (its relative paths are relative to it). */
   cwd?: string;
 }

@@ -75,7 +75,7 @@ fieldTest(
         const shortest = run.results.filter((r) => r.status === "fail").map((r) => r.counterexample!.steps)
           .sort((a, b) => a.length - b.length)[0];
         assert.equal(shortest.length, 2, shortest.join("\n"));
-        assert.match(shortest[1], /allocContig\(1, alignPow2 [1-9]\d*\) -> 0x[0-9a-f_]+   <-- CONTIG-3 broken/);
+        assert.match(shortest[1], /allocContig\(1, alignPow2 [1-9]\d*\) -> 0x[0-9a-f_]+ {3}<-- CONTIG-3 broken/);
       }
       const corrected = await conform(`bitmap-page-allocator --version ${version} --corrected`, 1);
       assert.equal(corrected.code, 0, JSON.stringify(corrected.results.filter((r) => r.status !== "pass")));

@@ -191,3 +191,37 @@ rustTest(
     assert.match(run.stderr, /Profile::contract\("axvisor-memory"\)/);
   },
 );
+
+rustTest("a driver that does not compile is a load error with the compiler's file, line and message", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "halconf_broken_driver_" });
+  try {
+    await Deno.mkdir(`${dir}/src`);
+    await Deno.writeTextFile(
+      `${dir}/Cargo.toml`,
+      '[package]\nname = "broken-driver"\nversion = "0.1.0"\nedition = "2021"\n',
+    );
+    await Deno.writeTextFile(
+      `${dir}/src/main.rs`,
+      'fn main() {\n    let x: u32 = "not a number";\n    println!("{x}");\n}\n',
+    );
+    const run = await runCli(["--driver", `cargo run -q --offline --manifest-path ${dir}/Cargo.toml`]);
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /the driver exited with code 101 while loading: error: could not compile `broken-driver`/);
+    assert.match(run.stderr, /\n {2}error\[E0308\]: mismatched types\n {3}--> src\/main\.rs:2:18\n/);
+    assert.match(run.stderr, /let x: u32 = "not a number";/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+rustTest(
+  "locks poisoned by a caught panic: the driver restarts itself, and the real counterexamples show",
+  async () => {
+    const run = await conformDriver(`${BINARY} --poisoning-locks --mutant frame-twice`);
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual(run.results.filter((result) => result.status === "error"), [], "no check is an error");
+    assert.ok(run.results.every((result) => !/create\(\) threw|PoisonError.*create/.test(result.reason ?? "")));
+    const unique = run.results.find((result) => result.check === "alloc.unique")!;
+    assert.equal(unique.counterexample?.violation.clause, "ALLOC-6");
+  },
+);

@@ -88,7 +88,38 @@ impl Hal {
         self
     }
 
-    /// Adds the test ports of `P`.
+    /// Adds one test port: raising an interrupt line on the simulated controller (the IRQ checks need it). Ports are
+    /// optional one by one: a HAL that can raise IRQs but not read its memory adds only this.
+    ///
+    /// ```
+    /// # use halconf_driver::{axvcpu_hal, Profile};
+    /// # trait AxVCpuHal { fn alloc_frame() -> Option<usize>; fn dealloc_frame(p: usize); fn phys_to_virt(p: usize) -> usize; fn virt_to_phys(v: usize) -> usize; }
+    /// # struct MyHal;
+    /// # impl AxVCpuHal for MyHal { fn alloc_frame() -> Option<usize> { None } fn dealloc_frame(_: usize) {} fn phys_to_virt(p: usize) -> usize { p } fn virt_to_phys(v: usize) -> usize { v } }
+    /// fn raise(irq: usize) { /* set the line pending on the simulated controller */ }
+    /// let hal = axvcpu_hal!(MyHal).with_raise_irq(raise);
+    /// assert!(hal.raise_irq.is_some() && hal.read_memory.is_none());
+    /// ```
+    pub fn with_raise_irq(mut self, raise: fn(usize)) -> Self {
+        self.raise_irq = Some(raise);
+        self
+    }
+
+    /// Adds one test port: reading `len` bytes through a virtual address (the memory checks need it and
+    /// [`Hal::with_write_memory`]).
+    pub fn with_read_memory(mut self, read: fn(usize, usize) -> Vec<u8>) -> Self {
+        self.read_memory = Some(read);
+        self
+    }
+
+    /// Adds one test port: writing bytes through a virtual address.
+    pub fn with_write_memory(mut self, write: fn(usize, &[u8])) -> Self {
+        self.write_memory = Some(write);
+        self
+    }
+
+    /// Adds the three test ports of `P` (or add them one by one with [`Hal::with_raise_irq`],
+    /// [`Hal::with_read_memory`], [`Hal::with_write_memory`]).
     pub fn with_ports<P: TestPorts>(mut self) -> Self {
         self.raise_irq = Some(P::raise_irq);
         self.read_memory = Some(P::read_memory);

@@ -28,7 +28,10 @@ mod sys {
         pub fn fork() -> i32;
         pub fn waitpid(pid: i32, status: *mut i32, options: i32) -> i32;
         pub fn _exit(code: i32) -> !;
+        pub fn fcntl(fd: i32, cmd: i32, ...) -> i32;
     }
+    /// `fcntl`'s command that sets a descriptor's flags (`FD_CLOEXEC` among them).
+    pub const F_SETFD: i32 = 2;
 }
 
 /// Percent-encodes text the way JavaScript's `encodeURIComponent` does: no space, colon or newline remains.
@@ -347,30 +350,47 @@ pub(crate) fn run_program(
     lines
 }
 
+/// What became of a program run on a fresh instance.
+enum Ran {
+    /// Its answer was written.
+    Answered,
+    /// The reset panicked in a process that had run programs before (a lock poisoned by a caught panic, most often):
+    /// nothing was written, and a fresh process is to run it.
+    ResetPanicked(String),
+}
+
 /// Runs one program on a fresh instance: reset first, or in a forked child. Returns `Err` with a reason when the
-/// forked child died without answering.
+/// forked child died without answering. With `restartable`, a reset that panics is not answered but returned.
 fn run_fresh(
     hal: &Hal,
     program: &[Op],
     fill_limit: usize,
     out: &mut impl Write,
-) -> Result<(), String> {
+    restartable: bool,
+) -> Result<Ran, String> {
     match hal.fresh {
         Fresh::Reset(reset) => {
-            let begin = match guarded("create", reset) {
+            let begin = match catch_unwind(AssertUnwindSafe(reset)) {
                 Ok(()) => "begin".to_string(),
-                Err(thrown) => {
+                Err(payload) if restartable => {
+                    return Ok(Ran::ResetPanicked(panic_message(payload)))
+                }
+                Err(payload) => {
+                    let thrown =
+                        format!("throw:create:panic:{}", pct(&clip(&panic_message(payload))));
                     writeln!(out, "begin {thrown}").map_err(|error| error.to_string())?;
-                    return out.flush().map_err(|error| error.to_string());
+                    out.flush().map_err(|error| error.to_string())?;
+                    return Ok(Ran::Answered);
                 }
             };
             let begin = begin + &dispatched_tokens();
             for line in run_program(hal, program, fill_limit, begin) {
                 writeln!(out, "{line}").map_err(|error| error.to_string())?;
             }
-            out.flush().map_err(|error| error.to_string())
+            out.flush().map_err(|error| error.to_string())?;
+            Ok(Ran::Answered)
         }
-        Fresh::Fork => fork_and_run(hal, program, fill_limit, out),
+        Fresh::Fork => fork_and_run(hal, program, fill_limit, out).map(|()| Ran::Answered),
     }
 }
 
@@ -443,9 +463,23 @@ fn open_channel() -> Result<(File, File), String> {
     Ok((input, output))
 }
 
+/// The environment variable that hands a restarted driver the rest of its batch (a file in its `TMPDIR`).
+const RESUME_VARIABLE: &str = "HALCONF_DRIVER_RESUME";
+
+/// The rest of a batch a driver could not run on a fresh instance: its fill limit and program lines, the first being
+/// the one whose reset panicked.
+struct Resume {
+    fill_limit: usize,
+    programs: Vec<String>,
+}
+
 /// Serves `hal` to halconf on the channel `HALCONF_CHANNEL` names until halconf says `quit` or closes it, then exits.
 /// Call it from your driver's `main`. What the HAL prints (`println!`, `eprintln!`) is its output, kept by halconf: the
 /// protocol never travels on the standard streams.
+///
+/// A reset (`reset_with`) that panics after a program panicked, as `lock().unwrap()` on a `std::sync::Mutex` poisoned
+/// by that panic does, does not fail every later program: the driver starts itself again (the same process, a fresh
+/// image: `exec`) and runs the rest of the batch on pristine statics, saying so once in the HAL's output.
 ///
 /// ```no_run
 /// # use halconf_driver::{axvcpu_hal, serve, Profile};
@@ -457,16 +491,39 @@ fn open_channel() -> Result<(File, File), String> {
 /// }
 /// ```
 pub fn serve(hal: Hal) -> ! {
-    let (input, output) = match open_channel() {
+    let resume = take_resume();
+    let channel = match &resume {
+        Ok(Some((_, fds))) => Ok(inherited_channel(*fds)),
+        _ => open_channel(),
+    };
+    let (input, output) = match channel {
         Ok(channel) => channel,
         Err(reason) => {
             eprintln!("halconf-driver: {reason}");
             std::process::exit(2)
         }
     };
+    let fds = raw_fds(&input, &output);
+    let mut input = BufReader::new(input);
     let mut out = BufWriter::new(output);
-    let code = match serve_on(&hal, BufReader::new(input), &mut out) {
-        Ok(()) => 0,
+    let served = match resume {
+        Ok(None) => handshake(&hal, &mut out)
+            .and_then(|hal| serve_batches(&hal, &mut input, &mut out, true, None)),
+        Ok(Some((resume, _))) => {
+            let hal = served_hal(&hal);
+            serve_batches(&hal, &mut input, &mut out, true, Some(resume))
+        }
+        Err(reason) => Err(reason),
+    };
+    let code = match served {
+        Ok(None) => 0,
+        Ok(Some(resume)) => {
+            let _ = out.flush();
+            let reason = restart(resume, fds);
+            let _ = writeln!(out, "error {}", pct(&clip(&reason)));
+            let _ = out.flush();
+            1
+        }
         Err(reason) => {
             let _ = writeln!(out, "error {}", pct(&clip(&reason)));
             let _ = out.flush();
@@ -474,6 +531,120 @@ pub fn serve(hal: Hal) -> ! {
         }
     };
     std::process::exit(code)
+}
+
+/// The channel's two descriptors (programs in, answers out).
+type ChannelFds = (i32, i32);
+
+/// The channel's descriptors, kept open across a restart.
+#[cfg(unix)]
+fn raw_fds(input: &File, output: &File) -> (i32, i32) {
+    use std::os::fd::AsRawFd;
+    (input.as_raw_fd(), output.as_raw_fd())
+}
+
+#[cfg(not(unix))]
+fn raw_fds(_: &File, _: &File) -> (i32, i32) {
+    (-1, -1)
+}
+
+/// The channel a restarted driver inherited from the image before it.
+#[cfg(unix)]
+fn inherited_channel((input, output): (i32, i32)) -> (File, File) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: the previous image of this process opened these descriptors, kept them open across exec and named them
+    // in the resume file; nothing else in this process owns them.
+    unsafe { (File::from_raw_fd(input), File::from_raw_fd(output)) }
+}
+
+#[cfg(not(unix))]
+fn inherited_channel(_: (i32, i32)) -> (File, File) {
+    unreachable!("a driver restarts only on Unix")
+}
+
+/// The batch a restarted driver is to finish and the channel it inherited, if it is one (the file is removed once
+/// read).
+fn take_resume() -> Result<Option<(Resume, ChannelFds)>, String> {
+    let Some(path) = std::env::var_os(RESUME_VARIABLE) else {
+        return Ok(None);
+    };
+    std::env::remove_var(RESUME_VARIABLE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|error| format!("cannot read the batch to resume: {error}"))?;
+    let _ = std::fs::remove_file(&path);
+    let mut lines = text.lines();
+    let fds = lines
+        .next()
+        .and_then(|line| {
+            let (input, output) = line.split_once(' ')?;
+            Some((input.parse().ok()?, output.parse().ok()?))
+        })
+        .ok_or("the batch to resume names no channel")?;
+    let fill_limit = lines
+        .next()
+        .and_then(|line| line.parse().ok())
+        .ok_or("the batch to resume has no fill limit")?;
+    Ok(Some((
+        Resume {
+            fill_limit,
+            programs: lines.map(String::from).collect(),
+        },
+        fds,
+    )))
+}
+
+/// Starts this driver again in its own process (`exec`: same pid, channel and output), handing it the rest of the
+/// batch. Returns only when it cannot, with why.
+#[cfg(unix)]
+fn restart(resume: Resume, (input, output): (i32, i32)) -> String {
+    use std::os::unix::process::CommandExt;
+    // The channel stays open across exec: were it closed for a moment, halconf would see the driver end.
+    // SAFETY: clears FD_CLOEXEC on two descriptors this process owns.
+    if unsafe { sys::fcntl(input, sys::F_SETFD, 0) < 0 || sys::fcntl(output, sys::F_SETFD, 0) < 0 }
+    {
+        return "the HAL's reset panicked and the driver could not keep its channel open to restart itself".into();
+    }
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!("halconf-driver-resume-{}", std::process::id()));
+    let mut text = format!("{input} {output}\n{}\n", resume.fill_limit);
+    for program in &resume.programs {
+        text.push_str(program);
+        text.push('\n');
+    }
+    if let Err(error) = std::fs::write(&path, text) {
+        return format!(
+            "the HAL's reset panicked and the driver could not restart itself: {error}"
+        );
+    }
+    let restarts: u32 = std::env::var("HALCONF_DRIVER_RESTARTS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0);
+    let Ok(exe) = std::env::current_exe() else {
+        return "the HAL's reset panicked and the driver could not find its own executable to restart".into();
+    };
+    let error = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(RESUME_VARIABLE, &path)
+        .env("HALCONF_DRIVER_RESTARTS", (restarts + 1).to_string())
+        .exec();
+    format!("the HAL's reset panicked and the driver could not restart itself: {error}")
+}
+
+#[cfg(not(unix))]
+fn restart(_: Resume, _: (i32, i32)) -> String {
+    "the HAL's reset panicked after a caught panic (a poisoned lock?); restarting needs a Unix system".into()
+}
+
+/// Says once per driver, in the HAL's output, why it restarted.
+fn restart_hint(thrown: &str) {
+    if std::env::var_os("HALCONF_DRIVER_RESTARTS").is_none() {
+        eprintln!(
+            "halconf-driver: the HAL's reset panicked after an earlier program panicked ({thrown}); the driver \
+             restarted itself to run the next programs on fresh statics (slower). A lock that does not poison \
+             (kspin, spin) or `.lock().unwrap_or_else(PoisonError::into_inner)` in the HAL avoids it."
+        );
+    }
 }
 
 /// Whether `irq_hanlder` is the `AxVCpuHal` trait's default, `unimplemented!()`: called once before the handshake
@@ -494,19 +665,22 @@ fn keeps_default_irq_handler(hal: &Hal) -> bool {
     outcome.is_err_and(|payload| panic_message(payload).starts_with("not implemented"))
 }
 
-/// The protocol on any input and output (for tests): the handshake, then every batch until the input ends.
-pub fn serve_on(hal: &Hal, input: impl BufRead, out: &mut impl Write) -> Result<(), String> {
-    let served;
-    let hal = if keeps_default_irq_handler(hal) {
-        served = Hal {
+/// The HAL as the handshake declares it: without its IRQ methods when it keeps `AxVCpuHal`'s defaults.
+fn served_hal(hal: &Hal) -> Hal {
+    if keeps_default_irq_handler(hal) {
+        Hal {
             irq_fetch: None,
             irq_handler: None,
             ..hal.clone()
-        };
-        &served
+        }
     } else {
-        hal
-    };
+        hal.clone()
+    }
+}
+
+/// Writes the handshake; returns the HAL as it declared it.
+fn handshake(hal: &Hal, out: &mut impl Write) -> Result<Hal, String> {
+    let hal = served_hal(hal);
     let io = |error: std::io::Error| error.to_string();
     writeln!(out, "halconf {PROTOCOL_VERSION}").map_err(io)?;
     writeln!(out, "name {}", pct(&hal.name)).map_err(io)?;
@@ -521,6 +695,50 @@ pub fn serve_on(hal: &Hal, input: impl BufRead, out: &mut impl Write) -> Result<
     .map_err(io)?;
     writeln!(out, "ready").map_err(io)?;
     out.flush().map_err(io)?;
+    Ok(hal)
+}
+
+/// The protocol on any input and output (for tests): the handshake, then every batch until the input ends.
+pub fn serve_on(hal: &Hal, input: impl BufRead, out: &mut impl Write) -> Result<(), String> {
+    let hal = handshake(hal, out)?;
+    serve_batches(&hal, input, out, false, None).map(|_| ())
+}
+
+/// Every batch until `quit` or the end of the input, starting with the rest of a resumed one. With `restartable`, a
+/// reset that panics in a process that already ran a program ends the loop with the rest of its batch.
+fn serve_batches(
+    hal: &Hal,
+    input: impl BufRead,
+    out: &mut impl Write,
+    restartable: bool,
+    resume: Option<Resume>,
+) -> Result<Option<Resume>, String> {
+    let io = |error: std::io::Error| error.to_string();
+    // The first program of a process runs whatever its reset does: restarting could not help it.
+    let mut ran_one = false;
+    if let Some(resume) = resume {
+        for (index, line) in resume.programs.iter().enumerate() {
+            let program = parse_program(line)?;
+            match run_fresh(
+                hal,
+                &program,
+                resume.fill_limit,
+                out,
+                ran_one && restartable,
+            )? {
+                Ran::Answered => ran_one = true,
+                Ran::ResetPanicked(thrown) => {
+                    restart_hint(&thrown);
+                    return Ok(Some(Resume {
+                        fill_limit: resume.fill_limit,
+                        programs: resume.programs[index..].to_vec(),
+                    }));
+                }
+            }
+        }
+        writeln!(out, "end").map_err(io)?;
+        out.flush().map_err(io)?;
+    }
     let mut lines = input.lines();
     while let Some(header) = lines.next() {
         let header = header.map_err(io)?;
@@ -542,16 +760,35 @@ pub fn serve_on(hal: &Hal, input: impl BufRead, out: &mut impl Write) -> Result<
                 ))
             }
         };
-        for _ in 0..count {
+        for done in 0..count {
             let line = lines
                 .next()
                 .ok_or("the input ended inside a batch")?
                 .map_err(io)?;
             let program = parse_program(&line)?;
-            run_fresh(hal, &program, fill_limit, out)?;
+            match run_fresh(hal, &program, fill_limit, out, ran_one && restartable)? {
+                Ran::Answered => ran_one = true,
+                Ran::ResetPanicked(thrown) => {
+                    restart_hint(&thrown);
+                    // The rest of the batch is all sent before any answer is read: take it along.
+                    let mut programs = vec![line];
+                    for _ in done + 1..count {
+                        programs.push(
+                            lines
+                                .next()
+                                .ok_or("the input ended inside a batch")?
+                                .map_err(io)?,
+                        );
+                    }
+                    return Ok(Some(Resume {
+                        fill_limit,
+                        programs,
+                    }));
+                }
+            }
         }
         writeln!(out, "end").map_err(io)?;
         out.flush().map_err(io)?;
     }
-    Ok(())
+    Ok(None)
 }

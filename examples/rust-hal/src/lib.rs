@@ -248,8 +248,21 @@ static GIC: Mutex<Gic> = Mutex::new(Gic { pending: 0 });
 /// What the frames hold, by physical frame: frames never written read as zero.
 static MEMORY: Mutex<BTreeMap<usize, Vec<u8>>> = Mutex::new(BTreeMap::new());
 
-/// A lock that a panic in an earlier call (a refused free) did not make unusable.
+/// Set by `--poisoning-locks`: locks taken with `.lock().unwrap()`, as a port of kspin's (non-poisoning) locks to
+/// `std::sync::Mutex` naturally is. Still a correct HAL: after a refused free poisons a lock, halconf's driver
+/// restarts itself rather than fail every later program on a `PoisonError`.
+static POISONING_LOCKS: OnceLock<bool> = OnceLock::new();
+
+/// Locks as `--poisoning-locks` says (see [`POISONING_LOCKS`]).
+pub fn set_poisoning_locks(poisoning: bool) {
+    let _ = POISONING_LOCKS.set(poisoning);
+}
+
+/// A lock that a panic in an earlier call (a refused free) did not make unusable, unless `--poisoning-locks`.
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    if POISONING_LOCKS.get() == Some(&true) {
+        return mutex.lock().unwrap();
+    }
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

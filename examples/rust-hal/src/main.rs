@@ -1,4 +1,5 @@
-//! The driver: `rust-hal [--mutant <name>] [--fork] [--axvisor-memory] [--contiguous-without-contract]`, started by
+//! The driver: `rust-hal [--mutant <name>] [--fork] [--axvisor-memory] [--contiguous-without-contract]
+//! [--poisoning-locks]`, started by
 //! `halconf conform --driver "..."`. The last serves the contiguous functions under a profile that forgot
 //! `Profile::contract("axvisor-memory")`: halconf refuses it (exit 3) rather than skip the CONTIG checks.
 
@@ -14,6 +15,7 @@ fn main() {
     while let Some(word) = words.next() {
         match word.as_str() {
             "--fork" => fork = true,
+            "--poisoning-locks" => rust_hal::set_poisoning_locks(true),
             "--axvisor-memory" => axvisor_memory = true,
             "--contiguous-without-contract" => {
                 axvisor_memory = true;
@@ -36,14 +38,18 @@ fn main() {
                 };
             }
             other => {
-                eprintln!("rust-hal: unknown argument {other:?} (usage: rust-hal [--mutant <name>] [--fork] [--axvisor-memory] [--contiguous-without-contract])");
+                eprintln!("rust-hal: unknown argument {other:?} (usage: rust-hal [--mutant <name>] [--fork] [--axvisor-memory] [--contiguous-without-contract] [--poisoning-locks])");
                 std::process::exit(2);
             }
         }
     }
     let hal = driver(mutant, fork, axvisor_memory);
+    // `with_profile` keeps the contract set before; a driver that builds its `Hal` by hand can still forget it.
     halconf_driver::serve(if forget_contract {
-        hal.with_profile(profile(false))
+        halconf_driver::Hal {
+            profile: profile(false),
+            ..hal
+        }
     } else {
         hal
     });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { resolve } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { HANGS_AFTER_A_PASS, ROOT, runCli, spawnCli } from "./testdata/run_cli.ts";
 
@@ -429,38 +430,74 @@ Deno.test("Ctrl-C writes the partial report and exits 130", async () => {
   assert.match(stderr, /interrupted; 1 of 2 results kept/);
 });
 
-Deno.test("init makes a standalone project: no path of this checkout, and it runs after being moved", async () => {
+/** Runs a deno task in a generated project, as its user would. */
+async function task(cwd: string, args: string[]): Promise<{ code: number; text: string; stdout: string }> {
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "--quiet", ...args],
+    cwd,
+    env: { NO_COLOR: "1" },
+  })
+    .output();
+  const stdout = new TextDecoder().decode(run.stdout);
+  return { code: run.code, text: stdout + new TextDecoder().decode(run.stderr), stdout };
+}
+
+Deno.test("init makes a project that works where it is made: linked to this checkout, no registry, shards merged", async () => {
   await withTempDir(async (dir) => {
     const init = await runCli(["init", `${dir}/my-hal`]);
     assert.equal(init.code, 0, init.stderr);
-    const files = ["hal.ts", "hal_test.ts", "deno.json", "README.md", ".github/workflows/halconf.yml"];
-    for (const file of files) {
-      const text = await Deno.readTextFile(`${dir}/my-hal/${file}`);
-      assert.ok(!text.includes(ROOT.replace(/\/$/, "")), `${file} names no path of the halconf checkout`);
-    }
+    const config = JSON.parse(await Deno.readTextFile(`${dir}/my-hal/deno.json`));
+    assert.equal(config.links.length, 1);
+    assert.ok(!config.links[0].startsWith("/"), "a relative link");
+    assert.equal(resolve(`${dir}/my-hal`, config.links[0]), ROOT.replace(/\/$/, ""));
     const workflow = await Deno.readTextFile(`${dir}/my-hal/.github/workflows/halconf.yml`);
-    assert.match(workflow, /deno task conform .*--format junit/s);
-    assert.match(workflow, /run: deno task test/);
-    assert.match(workflow, /halconf-junit\.xml/);
-    assert.doesNotMatch(workflow, /git clone/);
+    assert.match(workflow, /shard: \[1, 2, 3, 4\]/);
+    assert.match(workflow, /--shard "\$\{\{ matrix.shard \}\}\/4"/);
+    assert.match(workflow, /needs: conform/);
+    assert.match(workflow, /deno task halconf merge shard-\*\.json --format junit > halconf-junit\.xml/);
+    assert.match(workflow, /HALCONF_GIT/);
     const again = await runCli(["init", `${dir}/my-hal`]);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /hal\.ts already exists \(use --force to overwrite\)/);
 
-    // Moved elsewhere, with the documented offline override (a link to a halconf checkout), both tasks pass.
-    await Deno.rename(`${dir}/my-hal`, `${dir}/moved`);
-    const config = JSON.parse(await Deno.readTextFile(`${dir}/moved/deno.json`));
-    await Deno.writeTextFile(`${dir}/moved/deno.json`, JSON.stringify({ ...config, links: [ROOT] }));
-    for (const task of ["conform", "test"]) {
-      const run = await new Deno.Command(Deno.execPath(), {
-        args: ["task", "--quiet", task, ...(task === "conform" ? ["--seed", "8", "--runs", "20"] : [])],
-        cwd: `${dir}/moved`,
-        env: { NO_COLOR: "1" },
-      }).output();
-      const text = new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr);
-      assert.equal(run.code, 0, `deno task ${task}: ${text}`);
-      if (task === "conform") assert.match(text, /my-hal \(\.\/hal\.ts\)/);
+    // From the project's folder, as generated: both tasks, then what CI does (two shards, one merged report).
+    const project = `${dir}/my-hal`;
+    const conform = await task(project, ["conform", "--seed", "8", "--runs", "20"]);
+    assert.equal(conform.code, 0, conform.text);
+    assert.match(conform.text, /my-hal \(\.\/hal\.ts\)/);
+    const test = await task(project, ["test"]);
+    assert.equal(test.code, 0, test.text);
+    for (const shard of [1, 2]) {
+      const run = await task(project, [
+        "conform",
+        "--seed",
+        "8",
+        "--runs",
+        "20",
+        "--shard",
+        `${shard}/2`,
+        "--report",
+        `s${shard}.json`,
+      ]);
+      assert.equal(run.code, 0, run.text);
     }
+    const merged = await task(project, ["halconf", "merge", "s1.json", "s2.json", "--format", "junit"]);
+    assert.equal(merged.code, 0, merged.text);
+    assert.match(merged.stdout, /<testsuite name="my-hal" tests="35" failures="0" errors="0"/);
+  });
+});
+
+Deno.test("init --registry writes the published-package form: no path of this checkout anywhere", async () => {
+  await withTempDir(async (dir) => {
+    const init = await runCli(["init", `${dir}/published`, "--registry"]);
+    assert.equal(init.code, 0, init.stderr);
+    for (const file of ["hal.ts", "hal_test.ts", "deno.json", "README.md", ".github/workflows/halconf.yml"]) {
+      const text = await Deno.readTextFile(`${dir}/published/${file}`);
+      assert.ok(!text.includes(ROOT.replace(/\/$/, "")), `${file} names no path of the halconf checkout`);
+      // The README says how to add a link; nothing else has one.
+      assert.doesNotMatch(text, file === "README.md" ? /HALCONF_GIT/ : /"links"|HALCONF_GIT/, file);
+    }
+    assert.match(await Deno.readTextFile(`${dir}/published/README.md`), /add `"links": \["\.\.\/halconf"\]`/);
   });
 });
 

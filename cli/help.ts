@@ -27,7 +27,8 @@ Commands:
                      every profile word, the contract editions, what each status means,
                      or the GIC semantics
   replay <file>      re-run a saved counterexample against its HAL
-  init <dir>         scaffold a custom HAL that passes, with tasks and a CI workflow
+  init <dir>         scaffold a HAL that passes (TypeScript, or --rust), with tasks and a
+                     sharded CI workflow
   merge <reports...> join the JSON reports of shards into one
 
 Options:
@@ -123,14 +124,23 @@ directory the original run started in.
 Exit 1 when the violation is still there, 0 when the HAL now passes, 2 for a
 malformed or mismatched file, 3 when the HAL cannot be loaded.
 `,
-  init: `Usage: halconf init <dir> [--force] [--link <path-to-halconf>]
+  init: `Usage: halconf init <dir> [--rust] [--link <path-to-halconf> | --registry] [--force]
 
-Writes a standalone project: a custom HAL that passes the suite (hal.ts), a test
-using testConformance (hal_test.ts), a deno.json that takes halconf from its
-package (jsr:@halconf/halconf) with conform and test tasks, a README, and a GitHub
-Actions workflow (.github/workflows/halconf.yml) that runs both and uploads the
-JUnit report. --link adds "links" to a halconf checkout (as a relative path), to
-work offline or unpublished; it can be added to deno.json later as well.
+Writes a project that passes the suite, with a deno.json (tasks: conform,
+halconf; test for TypeScript), a README and a GitHub Actions workflow
+(.github/workflows/halconf.yml) that runs the suite in four shards and merges
+their reports into one JUnit report and one HTML matrix.
+
+  (default)   a custom HAL in TypeScript (hal.ts) and its test (hal_test.ts)
+  --rust      a Rust HAL crate on the published ArceOS crates (axvcpu 0.2,
+              axaddrspace 0.1, bitmap-allocator 0.2) and its driver crate
+              (halconf-driver/, one call: Hal::from_axvcpu); when <dir> already
+              holds a crate, only the driver crate and the tasks beside it
+  --link      link @halconf/halconf to this halconf checkout (default: the
+              checkout running this command), as a relative path: no package
+              registry is needed
+  --registry  take halconf from its published packages instead (no link)
+  --force     overwrite files that exist
 `,
   merge: `Usage: halconf merge <report.json...> [--format f] [--report <path>] [--allow-partial]
 

@@ -60,7 +60,12 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
       case "replay":
         return await replayCommand(parsed.file, parsed.hal, parsed.format, io, undefined, undefined, parsed.driver);
       case "init": {
-        const written = await initProject(parsed.dir, parsed.force, parsed.link);
+        const written = await initProject(parsed.dir, {
+          force: parsed.force,
+          link: parsed.link,
+          registry: parsed.registry,
+          rust: parsed.rust,
+        });
         io.out(`${written.map((path) => `wrote ${path}`).join("\n")}\nnext: cd ${parsed.dir} && deno task conform\n`);
         return EXIT_OK;
       }

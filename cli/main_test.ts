@@ -69,7 +69,11 @@ const usageErrors: [string, string[], RegExp][] = [
     ["explain", "alloc.uniq"],
     /unknown check, clause or topic "alloc.uniq" \(did you mean alloc.unique\?.*topics: profile, editions, host, ports, verdicts, gic\)/,
   ],
-  ["explain without an id", ["explain"], /explain takes exactly one check id/],
+  [
+    "explain without an id",
+    ["explain"],
+    /explain takes exactly one check, clause or topic \(halconf list; topics: profile, editions, host, ports, verdicts, gic\)/,
+  ],
   ["merge without files", ["merge"], /merge needs at least one report file/],
   ["unreadable --expect", ["--expect", "/nonexistent/expect.json"], /Cannot read expectations file/],
 ];

@@ -82,7 +82,7 @@ export type ParsedCommand =
   | { command: "list"; format: "pretty" | "json" }
   | { command: "explain"; check: string }
   | { command: "replay"; file: string; hal?: string; driver?: string; format: "pretty" | "json" }
-  | { command: "init"; dir: string; force: boolean; link?: string }
+  | { command: "init"; dir: string; force: boolean; link?: string; registry: boolean; rust: boolean }
   | { command: "merge"; files: string[]; format: Format; report?: string; allowPartial: boolean };
 
 const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
@@ -112,7 +112,12 @@ const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
   list: { format: { type: "string" } },
   explain: {},
   replay: { hal: { type: "string" }, driver: { type: "string" }, format: { type: "string" } },
-  init: { force: { type: "boolean" }, link: { type: "string" } },
+  init: {
+    force: { type: "boolean" },
+    link: { type: "string" },
+    registry: { type: "boolean" },
+    rust: { type: "boolean" },
+  },
   merge: { format: { type: "string" }, report: { type: "string" }, "allow-partial": { type: "boolean" } },
 };
 
@@ -267,7 +272,10 @@ export function parseCommandLine(
     case "list":
       return { command, format: format(text("format"), ["pretty", "json"] as const, "pretty") };
     case "explain":
-      return { command, check: one("check id") };
+      return {
+        command,
+        check: one("check, clause or topic (halconf list; topics: profile, editions, host, ports, verdicts, gic)"),
+      };
     case "replay":
       return {
         command,
@@ -276,8 +284,18 @@ export function parseCommandLine(
         driver: text("driver"),
         format: format(text("format"), ["pretty", "json"] as const, "pretty"),
       };
-    case "init":
-      return { command, dir: one("directory"), force: values.force === true, link: text("link") };
+    case "init": {
+      const registry = values.registry === true;
+      if (registry && text("link") !== undefined) throw new UsageError("init takes --link or --registry, not both");
+      return {
+        command,
+        dir: one("directory"),
+        force: values.force === true,
+        link: text("link"),
+        registry,
+        rust: values.rust === true,
+      };
+    }
     case "merge":
       if (positionals.length === 0) throw new UsageError("merge needs at least one report file");
       return {

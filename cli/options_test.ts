@@ -74,5 +74,9 @@ Deno.test("help for a command, and positional commands", () => {
     dir: "x",
     force: true,
     link: undefined,
+    registry: false,
+    rust: false,
   });
+  assert.equal((parseCommandLine(["init", "x", "--rust"]) as { rust: boolean }).rust, true);
+  assert.throws(() => parseCommandLine(["init", "x", "--registry", "--link", "y"]), /--link or --registry, not both/);
 });

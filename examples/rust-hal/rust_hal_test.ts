@@ -225,3 +225,42 @@ rustTest(
     assert.equal(unique.counterexample?.violation.clause, "ALLOC-6");
   },
 );
+
+rustTest(
+  "init --rust: the generated HAL crate and driver pass from a fresh folder; beside a crate, only the driver",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "halconf_init_rust_" });
+    try {
+      const init = await runCli(["init", "--rust", `${dir}/my-rust-hal`]);
+      assert.equal(init.code, 0, init.stderr);
+      // As its user would, from the project's folder (crates from cargo's cache: CI fetched them for the examples).
+      const run = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "--quiet", "conform", "--seed", "3"],
+        cwd: `${dir}/my-rust-hal`,
+        env: { NO_COLOR: "1", CARGO_NET_OFFLINE: "true" },
+      }).output();
+      const text = new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr);
+      assert.equal(run.code, 0, text);
+      assert.match(text, /PASS +irq\.dispatch/);
+      assert.match(
+        await Deno.readTextFile(`${dir}/my-rust-hal/halconf-driver/src/main.rs`),
+        /Hal::from_axvcpu::<AxVCpuHalImpl>\(\)/,
+      );
+
+      // Beside an author's own crate: the driver crate and the tasks, the crate and its README untouched.
+      await Deno.mkdir(`${dir}/theirs/src`, { recursive: true });
+      await Deno.writeTextFile(`${dir}/theirs/Cargo.toml`, '[package]\nname = "board-hal"\nversion = "0.1.0"\n');
+      await Deno.writeTextFile(`${dir}/theirs/README.md`, "theirs\n");
+      const beside = await runCli(["init", "--rust", `${dir}/theirs`]);
+      assert.equal(beside.code, 0, beside.stderr);
+      assert.equal(await Deno.readTextFile(`${dir}/theirs/README.md`), "theirs\n");
+      assert.match(
+        await Deno.readTextFile(`${dir}/theirs/halconf-driver/Cargo.toml`),
+        /board-hal = \{ path = "\.\." \}/,
+      );
+      assert.match(await Deno.readTextFile(`${dir}/theirs/halconf-driver/src/main.rs`), /use board_hal::/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);

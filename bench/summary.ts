@@ -1,7 +1,8 @@
 /**
  * Runs the benchmarks (all of `bench/`, or the files given) and prints, per group, each case's mean time and its
  * ratio to the group's baseline (the case marked `baseline`, else the fastest): the numbers the README's performance
- * section quotes, in one table. Lines the benchmarks print themselves (operations per second, memory) come first.
+ * section quotes, in one table. Lines the benchmarks print themselves (operations per second, memory) come first; run
+ * whole, it ends with the pinned line of `deno task bench:peer` (halconf beside its proptest peer).
  *
  * `deno task bench:summary [bench/checked_bench.ts ...]`
  *
@@ -90,4 +91,14 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   if (!output.success) Deno.exit(output.code);
+  // The whole set also runs halconf beside its proptest peer (bench/peer_bench.ts) and ends with its pinned line.
+  if (Deno.args.length === 0) {
+    const peer = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-run", "--allow-env", "bench/peer_bench.ts", "--rounds", "3"],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output().catch(() => undefined);
+    const line = peer && new TextDecoder().decode(peer.stdout).split("\n").find((text) => text.startsWith("peer: "));
+    console.log(`\n${line ?? "peer: not measured (bench/peer_bench.ts needs cargo)"}`);
+  }
 }

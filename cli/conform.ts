@@ -295,15 +295,23 @@ async function programOutput(
     fillLimit,
     deadline: performance.now() + Math.min(timeoutMs, 10_000),
   }).catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, OUTPUT_SETTLE_MS));
-  const output = session.takeOutput() ?? "";
+  // What the HAL printed comes on other pipes than its answers: taken until it has been quiet a moment (bounded).
+  let output = "";
+  for (const until = performance.now() + OUTPUT_SETTLE_MAX_MS; performance.now() < until;) {
+    await new Promise((resolve) => setTimeout(resolve, OUTPUT_SETTLE_MS));
+    const more = session.takeOutput();
+    if (!more) break;
+    output += more;
+  }
   if (!outcome) return undefined;
   // The same program broke the driver when run again: said under it, with what the HAL printed.
   return outcome.failure ? `${output}(run again alone, the program did not end: ${outcome.failure.reason})\n` : output;
 }
 
-/** How long output may lag behind the answers of the program that printed it (attribution only, never a verdict). */
+/** How long output must be quiet after a program's answers to be all of it (attribution only, never a verdict). */
 const OUTPUT_SETTLE_MS = 20;
+/** The most time spent waiting for it. */
+const OUTPUT_SETTLE_MAX_MS = 1_000;
 
 /** The result of a check not run because an earlier check of the same HAL ran out of time. */
 function notRun(target: string, check: Check, runSeed: number, outOfTime: CheckResult): CheckResult {
@@ -427,10 +435,17 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
         `(${(result.durationMs / 1000).toFixed(1)} s)\n`,
     );
   };
+  // --fail-fast: the first unexpected result stops the run (as Ctrl-C would, without being an interruption).
+  let failedFast: ReportedResult | undefined;
   const collect = (result: CheckResult) => {
+    if (failedFast) return;
     const reported = applyExpectation(result, expectations);
     results.push(reported);
     progress(result);
+    if (options.failFast && reported.unexpected) {
+      failedFast = reported;
+      controller.abort();
+    }
   };
 
   /** While a check runs longer than --heartbeat, a line every --heartbeat seconds says so (CI logs only). */
@@ -544,7 +559,7 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
     if (io.errIsTerminal && total > 0) io.err("\r\u001b[2K");
   }
 
-  const interrupted = controller.signal.aborted;
+  const interrupted = controller.signal.aborted && !failedFast;
   const report = buildReport(
     seed,
     planned.map((target) => names.get(target)!),
@@ -566,6 +581,12 @@ export async function conform(options: ConformOptions, io: Io): Promise<number> 
       }\n`,
     );
     return EXIT_INTERRUPTED;
+  }
+  if (failedFast) {
+    io.err(
+      `halconf: --fail-fast: stopped at ${failedFast.target} ${failedFast.check} (${failedFast.status}); ` +
+        `${results.length} of ${total} checks reported, the rest not run\n`,
+    );
   }
   if (loadErrors.length > 0) return EXIT_LOAD;
   return exitCodeOf(report, options);

@@ -557,3 +557,27 @@ Deno.test("under a counterexample is only what its own program printed, run once
   const pretty = await runCli(["--hal", "cli/testdata/chatty_broken.ts", "--check", "alloc.unique", "--seed", "1"]);
   assert.match(pretty.stdout, /output of the HAL while the program above ran \(\d+ lines\)/);
 });
+
+Deno.test("--fail-fast stops at the first failing check, reports what ran, and exits 1", async () => {
+  const run = await runCli([
+    "--hal",
+    "conformance/testdata/mutants/free_list_slip.ts",
+    "--target",
+    "identity",
+    "--fail-fast",
+    "--seed",
+    "2",
+    "--format",
+    "json",
+  ]);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout);
+  const failing = (report.results as JsonResult[]).filter((result) => result.status === "fail");
+  assert.equal(failing.length, 1, "one failing check, then nothing more");
+  assert.ok(report.results.length < 70, `${report.results.length} results`);
+  assert.notEqual(report.interrupted, true);
+  assert.match(run.stderr, /--fail-fast: stopped at free-list-slip \S+ \(fail\); \d+ of 70 checks reported/);
+  const passing = await runCli(["--target", "identity", "--check", "alloc.*", "--fail-fast", "--format", "json"]);
+  assert.equal(passing.code, 0, passing.stderr);
+  assert.equal(JSON.parse(passing.stdout).results.length, 5);
+});

@@ -81,6 +81,8 @@ Options:
   --isolate                run reference HALs in a driver process too
   --memory <MiB>           memory cap of each HAL process (default 2048, at least 512)
   --allow-incomplete       exit 0 even if some checks are incomplete (still reported as such)
+  --fail-fast              stop at the first check that does not pass as expected: report
+                           it and what ran before it, exit 1 (the rest is not run)
   --reach                  under each check, the model states its programs visited (pool
                            drained, drained twice, every CPU, ...) and those none did
   --heartbeat <seconds>    when stderr is not a terminal (CI), a line every this many seconds

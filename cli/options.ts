@@ -66,6 +66,8 @@ export interface ConformOptions {
   memoryMiB: number;
   /** Accept `incomplete` results (budget spent, clauses not reached) in the exit code. */
   allowIncomplete: boolean;
+  /** Stop at the first unexpected result (a failing check), report what ran, exit 1. */
+  failFast?: boolean;
   /** When stderr is not a terminal, a line every this many seconds while a check runs. */
   heartbeatSeconds: number;
   /** Print, under each check, the model states its programs visited. */
@@ -105,6 +107,7 @@ const SPECS: Record<Command, NonNullable<ParseArgsConfig["options"]>> = {
     shard: { type: "string" },
     memory: { type: "string" },
     "allow-incomplete": { type: "boolean" },
+    "fail-fast": { type: "boolean" },
     reach: { type: "boolean" },
     heartbeat: { type: "string" },
     "no-warm-up": { type: "boolean" },
@@ -264,6 +267,7 @@ export function parseCommandLine(
             ? DEFAULT_MEMORY_MIB
             : integer("memory", text("memory")!, 512, 1 << 20),
           allowIncomplete: values["allow-incomplete"] === true,
+          failFast: values["fail-fast"] === true,
           reach: values.reach === true,
           heartbeatSeconds: text("heartbeat") === undefined ? 30 : positiveSeconds("heartbeat", text("heartbeat")!),
           warmUp: values["no-warm-up"] !== true,

@@ -4,8 +4,8 @@
  * worker is a thread of it). Custom HALs never come here; they run behind the driver protocol.
  *
  * Messages in: `{ warmUp }` (a new worker's first, see warm_up.ts), then jobs `{ reference, checks, seed, runs,
- * drainFrames, timeoutMs }`; out: `{ result }` per check of a job, then `{ done }`. Messages are handled one at a time,
- * in order.
+ * drainFrames, timeoutMs }`; out: `{ result }` per check of a job, then `{ done }`, or `{ failed }` when one could
+ * not be run. Messages are handled one at a time, in order.
  *
  * @module
  */
@@ -93,5 +93,8 @@ scope.onmessage = (event) => {
         { between: () => turns.next() },
       )
       : run(message)
-  );
+  ).catch((error: Error) => {
+    // Said to the main thread, which rejects what this worker holds: never an uncaught error in the worker.
+    scope.postMessage({ failed: `${error?.name}: ${error?.message}` });
+  });
 };

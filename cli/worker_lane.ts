@@ -35,7 +35,11 @@ export class WorkerLane {
 
   constructor() {
     this.#worker = new Worker(new URL("./reference_worker.ts", import.meta.url), { type: "module" });
-    this.#worker.onmessage = (event: MessageEvent<{ result?: CheckResult; done?: boolean }>) => {
+    this.#worker.onmessage = (event: MessageEvent<{ result?: CheckResult; done?: boolean; failed?: string }>) => {
+      if (event.data.failed !== undefined) {
+        this.#fail(new Error(`a reference HAL's worker failed: ${event.data.failed}`));
+        return;
+      }
       const job = this.#pending[0];
       if (job === undefined) return;
       if (event.data.result) job.onResult(event.data.result);

@@ -118,6 +118,8 @@ export interface CheckResult {
   status: CheckStatus;
   /** Programs run (including the failing one). */
   runs: number;
+  /** The HAL calls those programs made and halconf judged (a fill's every allocFrame counted); shrinking not counted. */
+  calls?: number;
   /** Wall time in milliseconds. */
   durationMs: number;
   /** The seed of this (target, check). */
@@ -312,6 +314,21 @@ function programKey(program: Program): string {
 }
 
 /** Frames the fills of a trace handed out (for the note of a check that drains RAM). */
+/**
+ * The HAL calls a program made: one per step that called the HAL, every `allocFrame` of a fill and every free of a
+ * `freeMany`.
+ */
+function callsIn(trace: Trace): number {
+  let calls = 0;
+  for (const step of trace.steps) {
+    if (step.skipped !== undefined || step.missing !== undefined) continue;
+    if (step.op.op === "fill" && step.result instanceof WordList) calls += step.result.length;
+    else if (step.op.op === "freeMany" && typeof step.result === "number") calls += step.result;
+    else calls++;
+  }
+  return calls;
+}
+
 function framesFilled(trace: Trace): number {
   let frames = 0;
   for (const step of trace.steps) {
@@ -403,10 +420,12 @@ export async function runCheckWith(
   const runSeed = options.seed ?? 0;
   const seed = deriveSeed(runSeed, executor.name, check.id);
   const base = { target: executor.name, check: check.id, clauses: check.clauses, seed };
+  let calls = 0;
   const done = (status: CheckStatus, runs: number, extra: Partial<CheckResult> = {}): CheckResult => ({
     ...base,
     status,
     runs,
+    ...(calls > 0 ? { calls } : {}),
     durationMs: Math.round(performance.now() - started),
     ...extra,
   });
@@ -487,6 +506,7 @@ export async function runCheckWith(
           if (failing) return; // the rest of a batch after the first failure is not judged
           const judgement = judgeTraceReach(trace, profile);
           ran++;
+          calls += callsIn(trace);
           if (drains) filled += framesFilled(trace);
           for (const clause of judgement.reached) reached.add(clause);
           for (const state of judgement.visited) if (visits.has(state)) visits.set(state, visits.get(state)! + 1);

@@ -81,6 +81,11 @@ impl Mutant {
 
 static MUTANT: OnceLock<Mutant> = OnceLock::new();
 
+/// Builds `mutant` in (once, at startup; the driver does it, and a test of its own may).
+pub fn set_mutant(mutant: Mutant) {
+    MUTANT.set(mutant).expect("the mutant is chosen once");
+}
+
 fn mutant() -> Mutant {
     *MUTANT.get().unwrap_or(&Mutant::None)
 }
@@ -422,7 +427,7 @@ pub fn profile(axvisor_memory: bool) -> Profile {
 /// The HAL as halconf's driver serves it, with `mutant` built in, reset before every program (or, with `fork`, each
 /// program in a fresh process); with `axvisor_memory`, as the axvisor-memory edition with contiguous frames.
 pub fn driver(mutant: Mutant, fork: bool, axvisor_memory: bool) -> Hal {
-    MUTANT.set(mutant).expect("the mutant is chosen once");
+    set_mutant(mutant);
     let name = Mutant::ALL
         .iter()
         .find(|(m, _, _)| *m == mutant)

@@ -19,40 +19,13 @@
 //! `unimplemented!()`, which the driver finds before its handshake and reports as "IRQ not implemented".
 #![allow(unused_imports)]
 
-use crate::hal::{Fresh, Hal};
-use crate::profile::Profile;
+use crate::hal::Hal;
 
 /// The last path segment of a type's name: `my_hal::AxVCpuHalImpl` is reported as `AxVCpuHalImpl`.
 fn short_name<T>() -> String {
     let full = std::any::type_name::<T>();
     let base = full.split('<').next().unwrap_or(full);
     base.rsplit("::").next().unwrap_or(base).to_string()
-}
-
-/// A HAL of the four memory functions, nothing else: the rest is added by the caller.
-fn memory_hal(
-    name: String,
-    alloc_frame: fn() -> Option<usize>,
-    dealloc_frame: fn(usize),
-    phys_to_virt: fn(usize) -> usize,
-    virt_to_phys: fn(usize) -> usize,
-) -> Hal {
-    Hal {
-        name,
-        profile: Profile::new(),
-        alloc_frame,
-        dealloc_frame,
-        phys_to_virt,
-        virt_to_phys,
-        irq_fetch: None,
-        irq_handler: None,
-        raise_irq: None,
-        read_memory: None,
-        write_memory: None,
-        alloc_contiguous_frames: None,
-        dealloc_contiguous_frames: None,
-        fresh: Fresh::Fork,
-    }
 }
 
 /// `from_axmm` for one version line of `axaddrspace`.
@@ -80,8 +53,8 @@ macro_rules! axmm_line {
                 "```"
             )]
             pub fn $method<M: $krate::AxMmHal>() -> Hal {
-                let mut hal = memory_hal(
-                    short_name::<M>(),
+                let mut hal = Hal::memory(
+                    &short_name::<M>(),
                     || M::alloc_frame().map(usize::from),
                     |paddr| M::dealloc_frame($krate::HostPhysAddr::from(paddr)),
                     |paddr| usize::from(M::phys_to_virt($krate::HostPhysAddr::from(paddr))),
@@ -131,8 +104,8 @@ macro_rules! axvcpu_line {
             )]
             pub fn $method<H: $krate::AxVCpuHal>() -> Hal {
                 use axaddrspace_0_1::{AxMmHal, HostPhysAddr, HostVirtAddr};
-                let mut hal = memory_hal(
-                    short_name::<H>(),
+                let mut hal = Hal::memory(
+                    &short_name::<H>(),
                     || <H::MmHal as AxMmHal>::alloc_frame().map(usize::from),
                     |paddr| <H::MmHal as AxMmHal>::dealloc_frame(HostPhysAddr::from(paddr)),
                     |paddr| usize::from(<H::MmHal as AxMmHal>::phys_to_virt(HostPhysAddr::from(paddr))),
@@ -153,6 +126,24 @@ axvcpu_line!(
     from_axvcpu_0_1,
     "0.1.1 and later 0.1.x"
 );
+
+/// The memory functions of a `PagingHandler` `P` (any version: `memory_addr` 0.4 addresses), and `virt_to_phys`.
+#[cfg(any(feature = "page-table-multiarch", feature = "page-table-multiarch-0-5"))]
+macro_rules! paging_memory {
+    ($handler:ident, $virt_to_phys:expr) => {
+        Hal::memory(
+            &short_name::<$handler>(),
+            || $handler::alloc_frame().map(usize::from),
+            |paddr| $handler::dealloc_frame(memory_addr_0_4::PhysAddr::from(paddr)),
+            |paddr| {
+                usize::from($handler::phys_to_virt(memory_addr_0_4::PhysAddr::from(
+                    paddr,
+                )))
+            },
+            $virt_to_phys,
+        )
+    };
+}
 
 #[cfg(feature = "page-table-multiarch")]
 impl Hal {
@@ -180,13 +171,7 @@ impl Hal {
         virt_to_phys: fn(usize) -> usize,
     ) -> Hal {
         use memory_addr_0_4::PhysAddr;
-        let mut hal = memory_hal(
-            short_name::<P>(),
-            || P::alloc_frame().map(usize::from),
-            |paddr| P::dealloc_frame(PhysAddr::from(paddr)),
-            |paddr| usize::from(P::phys_to_virt(PhysAddr::from(paddr))),
-            virt_to_phys,
-        );
+        let mut hal = paging_memory!(P, virt_to_phys);
         hal.profile = hal.profile.contract("axvisor-memory");
         hal.alloc_contiguous_frames = Some(|count, align_pow2| {
             let frame = 4096;
@@ -222,14 +207,7 @@ impl Hal {
     pub fn from_paging_handler_0_5<P: page_table_multiarch_0_5::PagingHandler>(
         virt_to_phys: fn(usize) -> usize,
     ) -> Hal {
-        use memory_addr_0_4::PhysAddr;
-        let mut hal = memory_hal(
-            short_name::<P>(),
-            || P::alloc_frame().map(usize::from),
-            |paddr| P::dealloc_frame(PhysAddr::from(paddr)),
-            |paddr| usize::from(P::phys_to_virt(PhysAddr::from(paddr))),
-            virt_to_phys,
-        );
+        let mut hal = paging_memory!(P, virt_to_phys);
         hal.profile = hal.profile.contract("axmm-hal");
         hal
     }

@@ -59,6 +59,38 @@ pub trait TestPorts {
 }
 
 impl Hal {
+    /// A HAL of the four memory functions alone (no IRQ functions, no ports, the default profile, a fork per
+    /// program): what every entry point starts from.
+    ///
+    /// ```
+    /// let hal = halconf_driver::Hal::memory("bump", || Some(0x8000_0000), |_| {}, |p| p, |v| v);
+    /// assert_eq!((hal.alloc_frame)(), Some(0x8000_0000));
+    /// ```
+    pub fn memory(
+        name: &str,
+        alloc_frame: fn() -> Option<usize>,
+        dealloc_frame: fn(usize),
+        phys_to_virt: fn(usize) -> usize,
+        virt_to_phys: fn(usize) -> usize,
+    ) -> Hal {
+        Hal {
+            name: name.into(),
+            profile: Profile::new(),
+            alloc_frame,
+            dealloc_frame,
+            phys_to_virt,
+            virt_to_phys,
+            irq_fetch: None,
+            irq_handler: None,
+            raise_irq: None,
+            read_memory: None,
+            write_memory: None,
+            alloc_contiguous_frames: None,
+            dealloc_contiguous_frames: None,
+            fresh: Fresh::Fork,
+        }
+    }
+
     /// Names the HAL.
     pub fn named(mut self, name: &str) -> Self {
         self.name = name.into();
@@ -191,30 +223,21 @@ impl Hal {
 #[macro_export]
 macro_rules! axvcpu_hal {
     ($hal:ty) => {
-        $crate::Hal {
-            name: ::std::string::String::from(stringify!($hal)),
-            profile: $crate::Profile::new(),
-            alloc_frame: || <$hal>::alloc_frame().map(::core::convert::Into::<usize>::into),
-            dealloc_frame: |paddr| <$hal>::dealloc_frame(::core::convert::From::from(paddr)),
-            phys_to_virt: |paddr| {
+        $crate::Hal::memory(
+            stringify!($hal),
+            || <$hal>::alloc_frame().map(::core::convert::Into::<usize>::into),
+            |paddr| <$hal>::dealloc_frame(::core::convert::From::from(paddr)),
+            |paddr| {
                 ::core::convert::Into::<usize>::into(<$hal>::phys_to_virt(
                     ::core::convert::From::from(paddr),
                 ))
             },
-            virt_to_phys: |vaddr| {
+            |vaddr| {
                 ::core::convert::Into::<usize>::into(<$hal>::virt_to_phys(
                     ::core::convert::From::from(vaddr),
                 ))
             },
-            irq_fetch: None,
-            irq_handler: None,
-            raise_irq: None,
-            read_memory: None,
-            write_memory: None,
-            alloc_contiguous_frames: None,
-            dealloc_contiguous_frames: None,
-            fresh: $crate::Fresh::Fork,
-        }
+        )
     };
     ($hal:ty, irq) => {
         $crate::Hal {
@@ -252,25 +275,6 @@ macro_rules! axvisor_memory {
     ($api:path) => {{
         use $api as api;
         $crate::Hal {
-            name: ::std::string::String::from(stringify!($api)),
-            profile: $crate::Profile::new().contract("axvisor-memory"),
-            alloc_frame: || api::alloc_frame().map(::core::convert::Into::<usize>::into),
-            dealloc_frame: |paddr| api::dealloc_frame(::core::convert::From::from(paddr)),
-            phys_to_virt: |paddr| {
-                ::core::convert::Into::<usize>::into(api::phys_to_virt(
-                    ::core::convert::From::from(paddr),
-                ))
-            },
-            virt_to_phys: |vaddr| {
-                ::core::convert::Into::<usize>::into(api::virt_to_phys(
-                    ::core::convert::From::from(vaddr),
-                ))
-            },
-            irq_fetch: None,
-            irq_handler: None,
-            raise_irq: None,
-            read_memory: None,
-            write_memory: None,
             alloc_contiguous_frames: Some(|count, align_pow2| {
                 api::alloc_contiguous_frames(count, align_pow2)
                     .map(::core::convert::Into::<usize>::into)
@@ -278,7 +282,22 @@ macro_rules! axvisor_memory {
             dealloc_contiguous_frames: Some(|first, count| {
                 api::dealloc_contiguous_frames(::core::convert::From::from(first), count)
             }),
-            fresh: $crate::Fresh::Fork,
+            ..$crate::Hal::memory(
+                stringify!($api),
+                || api::alloc_frame().map(::core::convert::Into::<usize>::into),
+                |paddr| api::dealloc_frame(::core::convert::From::from(paddr)),
+                |paddr| {
+                    ::core::convert::Into::<usize>::into(api::phys_to_virt(
+                        ::core::convert::From::from(paddr),
+                    ))
+                },
+                |vaddr| {
+                    ::core::convert::Into::<usize>::into(api::virt_to_phys(
+                        ::core::convert::From::from(vaddr),
+                    ))
+                },
+            )
+            .with_profile($crate::Profile::new().contract("axvisor-memory"))
         }
     }};
 }

@@ -7,6 +7,11 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// Where halconf's command line is: `$HALCONF`, or the checkout around this crate.
+///
+/// ```
+/// let cli = halconf_driver::testing::halconf_cli();
+/// println!("halconf runs from {}", cli.display());
+/// ```
 pub fn halconf_cli() -> PathBuf {
     std::env::var_os("HALCONF")
         .map(PathBuf::from)
@@ -14,6 +19,13 @@ pub fn halconf_cli() -> PathBuf {
 }
 
 /// Quotes a path or word for the `--driver` command line (halconf splits it like a shell).
+///
+/// ```
+/// use halconf_driver::testing::quote;
+///
+/// assert_eq!(quote("target/release/my-driver"), "target/release/my-driver");
+/// assert_eq!(quote("my dir/driver"), "'my dir/driver'");
+/// ```
 pub fn quote(word: &str) -> String {
     if !word.is_empty()
         && word

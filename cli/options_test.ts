@@ -25,6 +25,7 @@ Deno.test("conform is the default command, with documented defaults", () => {
     shard: undefined,
     memoryMiB: 2048,
     allowIncomplete: false,
+    failFast: false,
     heartbeatSeconds: 30,
     reach: false,
     warmUp: true,

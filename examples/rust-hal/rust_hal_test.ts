@@ -264,3 +264,21 @@ rustTest(
     }
   },
 );
+
+rustTest(
+  "with a fork per program, several run at once and answer in order; one that aborts is that program's error",
+  async () => {
+    const run = await conformDriver(`${BINARY} --fork --mutant aborts`, [
+      "--check",
+      "alloc.unique",
+      "--check",
+      "xlate.range",
+    ]);
+    assert.equal(run.code, 1);
+    const [unique, range] = run.results;
+    assert.equal(unique.status, "error");
+    assert.match(unique.reason!, /the program's process was killed by signal 6/);
+    assert.ok(unique.counterexample!.steps.length >= 5, "the program that aborted, at its fifth allocation");
+    assert.equal(range.status, "pass");
+  },
+);

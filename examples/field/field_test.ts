@@ -9,13 +9,19 @@ import { runCli } from "../../cli/testdata/run_cli.ts";
 
 const HERE = fileURLToPath(new URL("./", import.meta.url));
 
+/** Each finding is a crate of its own: its driver binary, built where cargo puts it. */
+const CRATES = ["axvisor-memory-api", "bitmap-page-allocator"];
+
 async function cargoBuild(): Promise<string | undefined> {
   try {
-    const build = await new Deno.Command("cargo", {
-      args: ["build", "--offline", "-q", "--manifest-path", `${HERE}Cargo.toml`],
-      stderr: "piped",
-    }).output();
-    return build.success ? undefined : `cargo build failed: ${new TextDecoder().decode(build.stderr)}`;
+    for (const crate of CRATES) {
+      const build = await new Deno.Command("cargo", {
+        args: ["build", "--offline", "-q", "--manifest-path", `${HERE}${crate}/Cargo.toml`],
+        stderr: "piped",
+      }).output();
+      if (!build.success) return `cargo build failed for ${crate}: ${new TextDecoder().decode(build.stderr)}`;
+    }
+    return undefined;
   } catch (error) {
     return error instanceof Deno.errors.NotFound ? "cargo not found" : String(error);
   }
@@ -35,7 +41,7 @@ interface JsonResult {
 async function conform(driver: string, seed: number, extra: string[] = []) {
   const run = await runCli([
     "--driver",
-    `${HERE}target/debug/${driver}`,
+    `${HERE}${driver.split(" ")[0]}/target/debug/${driver}`,
     "--format",
     "json",
     "--seed",

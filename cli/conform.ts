@@ -267,10 +267,12 @@ async function runChecks(
       }).finally(stopHeartbeat);
       // A check cut short by Ctrl-C has no result: the partial report keeps only finished ones.
       if (signal.aborted) break;
-      const output = executor.takeOutput();
-      // Under a counterexample, only what its own program printed: it runs once more, alone, on a fresh instance.
+      let output = opened.session ? await opened.session.takeSettledOutput() : executor.takeOutput();
+      // Under a counterexample, only what its own program printed: it runs once more, alone, on a fresh instance,
+      // once what the check's programs printed has all come (else its last lines would be taken for the program's).
       if (opened.session && result.counterexample && !signal.aborted && !options.failFast) {
-        const own = await programOutput(opened.session, result.counterexample.program, timeoutMs);
+        output = ((output ?? "") + await quietOutput(opened.session, false)) || undefined;
+        const own = await programOutput(opened.session, result.counterexample.program, timeoutMs, Boolean(output));
         if (own !== undefined) result.counterexample.output = own;
       }
       const denied = result.denied ?? (output ? deniedPermission(output) : undefined);
@@ -288,29 +290,39 @@ async function runChecks(
 
 /**
  * What a driver's HAL prints while it runs one program alone, and why that run did not end if it did not. Output
- * travels on other pipes than the answers: a moment is left for its last lines.
+ * travels on other pipes than the answers: it is taken until it has been quiet a moment, and when the HAL printed
+ * during its check, not before something came (within the bound).
  */
 async function programOutput(
   session: DriverSession,
   program: Counterexample["program"],
   timeoutMs: number,
+  printsSomething: boolean,
 ): Promise<string | undefined> {
   const fillLimit = Math.min(Number(capacityOf(session.profile)) + 1, 1 << 20);
   const outcome = await session.execute([programFromJson(program)], {
     fillLimit,
     deadline: performance.now() + Math.min(timeoutMs, 10_000),
   }).catch(() => undefined);
-  // What the HAL printed comes on other pipes than its answers: taken until it has been quiet a moment (bounded).
+  const output = await quietOutput(session, printsSomething);
+  if (!outcome) return undefined;
+  // The same program broke the driver when run again: said under it, with what the HAL printed.
+  return outcome.failure ? `${output}(run again alone, the program did not end: ${outcome.failure.reason})\n` : output;
+}
+
+/**
+ * What the HAL printed that is still coming: output travels on other pipes than the answers, so it is taken until it
+ * has been quiet a moment, bounded; with `expected`, not before something came.
+ */
+async function quietOutput(session: DriverSession, expected: boolean): Promise<string> {
   let output = "";
   for (const until = performance.now() + OUTPUT_SETTLE_MAX_MS; performance.now() < until;) {
     await new Promise((resolve) => setTimeout(resolve, OUTPUT_SETTLE_MS));
     const more = session.takeOutput();
-    if (!more) break;
-    output += more;
+    if (!more && (output || !expected)) break;
+    output += more ?? "";
   }
-  if (!outcome) return undefined;
-  // The same program broke the driver when run again: said under it, with what the HAL printed.
-  return outcome.failure ? `${output}(run again alone, the program did not end: ${outcome.failure.reason})\n` : output;
+  return output;
 }
 
 /** How long output must be quiet after a program's answers to be all of it (attribution only, never a verdict). */

@@ -104,7 +104,7 @@ export async function replayCommand(
         fillLimit,
         deadline: performance.now() + timeoutMs,
       });
-      output = session.takeOutput();
+      output = await session.takeSettledOutput();
       if (outcome.failure) {
         io.err(`halconf: ${printable(outcome.failure.reason)}\n`);
         return EXIT_FAILED;

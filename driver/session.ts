@@ -45,6 +45,9 @@ export interface SessionOptions {
   loadTimeoutMs?: number;
 }
 
+/** Event-loop turns given to the output readers before a check's output is taken. */
+const SETTLE_TURNS = 3;
+
 /** Default memory cap of a driver, in MiB. */
 export const DEFAULT_MEMORY_MIB = 2048;
 
@@ -250,6 +253,15 @@ export class DriverSession implements ProgramExecutor {
 
   /** What the HAL printed since the last call (stderr, and stdout for TypeScript HALs), bounded. */
   takeOutput(): string | undefined {
+    return this.#output.take();
+  }
+
+  /**
+   * The same, once the output readers have had their turns: a driver writes what its HAL printed before the answers
+   * that follow it, but on other pipes, so the last lines may still wait to be read when the answers are in.
+   */
+  async takeSettledOutput(): Promise<string | undefined> {
+    for (let turn = 0; turn < SETTLE_TURNS; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
     return this.#output.take();
   }
 

@@ -10,7 +10,9 @@ pub enum Fresh {
     /// Calls this before every program (and it must leave the HAL as if just booted). Fast: no process per program.
     Reset(fn()),
     /// Forks the driver before every program, so statics start as they were at startup. Costs a `fork` per program
-    /// (about 0.11 ms a program on the example); needs nothing from the HAL. Unix only.
+    /// (about 0.2 ms, partly hidden: up to four forked programs run at once, answered in order); needs nothing from
+    /// the HAL whose state lives in its process. State outside it (a shared mapping, a file) is neither fresh nor
+    /// private to one program in this mode: reset it with [`Fresh::Reset`] instead. Unix only.
     Fork,
 }
 

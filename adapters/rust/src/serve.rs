@@ -361,39 +361,32 @@ enum Ran {
     ResetPanicked(String),
 }
 
-/// Runs one program on a fresh instance: reset first, or in a forked child. Returns `Err` with a reason when the
-/// forked child died without answering. With `restartable`, a reset that panics is not answered but returned.
-fn run_fresh(
+/// Runs one program on a fresh instance made by `reset` (fork mode runs its programs in a [`ForkPipeline`]). With
+/// `restartable`, a reset that panics is not answered but returned.
+fn run_after_reset(
+    reset: fn(),
     hal: &Hal,
     program: &[Op],
     fill_limit: usize,
     out: &mut impl Write,
     restartable: bool,
 ) -> Result<Ran, String> {
-    match hal.fresh {
-        Fresh::Reset(reset) => {
-            let begin = match catch_unwind(AssertUnwindSafe(reset)) {
-                Ok(()) => "begin".to_string(),
-                Err(payload) if restartable => {
-                    return Ok(Ran::ResetPanicked(panic_message(payload)))
-                }
-                Err(payload) => {
-                    let thrown =
-                        format!("throw:create:panic:{}", pct(&clip(&panic_message(payload))));
-                    writeln!(out, "begin {thrown}").map_err(|error| error.to_string())?;
-                    out.flush().map_err(|error| error.to_string())?;
-                    return Ok(Ran::Answered);
-                }
-            };
-            let begin = begin + &dispatched_tokens();
-            for line in run_program(hal, program, fill_limit, begin) {
-                writeln!(out, "{line}").map_err(|error| error.to_string())?;
-            }
+    let begin = match catch_unwind(AssertUnwindSafe(reset)) {
+        Ok(()) => "begin".to_string(),
+        Err(payload) if restartable => return Ok(Ran::ResetPanicked(panic_message(payload))),
+        Err(payload) => {
+            let thrown = format!("throw:create:panic:{}", pct(&clip(&panic_message(payload))));
+            writeln!(out, "begin {thrown}").map_err(|error| error.to_string())?;
             out.flush().map_err(|error| error.to_string())?;
-            Ok(Ran::Answered)
+            return Ok(Ran::Answered);
         }
-        Fresh::Fork => fork_and_run(hal, program, fill_limit, out).map(|()| Ran::Answered),
+    };
+    let begin = begin + &dispatched_tokens();
+    for line in run_program(hal, program, fill_limit, begin) {
+        writeln!(out, "{line}").map_err(|error| error.to_string())?;
     }
+    out.flush().map_err(|error| error.to_string())?;
+    Ok(Ran::Answered)
 }
 
 fn dispatched_tokens() -> String {
@@ -401,51 +394,6 @@ fn dispatched_tokens() -> String {
         .iter()
         .map(|irq| format!(" irq:{irq}"))
         .collect()
-}
-
-#[cfg(unix)]
-fn fork_and_run(
-    hal: &Hal,
-    program: &[Op],
-    fill_limit: usize,
-    out: &mut impl Write,
-) -> Result<(), String> {
-    out.flush().map_err(|error| error.to_string())?;
-    // SAFETY: the driver is single-threaded; the child only runs the program, writes its answer and _exits.
-    let pid = unsafe { sys::fork() };
-    if pid < 0 {
-        return Err("fork failed".into());
-    }
-    if pid == 0 {
-        let mut code = 0;
-        for line in run_program(hal, program, fill_limit, "begin".into()) {
-            if writeln!(out, "{line}").is_err() {
-                code = 1;
-            }
-        }
-        if out.flush().is_err() {
-            code = 1;
-        }
-        // SAFETY: ends the child without running the parent's destructors or atexit handlers.
-        unsafe { sys::_exit(code) }
-    }
-    let mut status = 0;
-    // SAFETY: waits for the child just forked.
-    unsafe { sys::waitpid(pid, &mut status, 0) };
-    let signal = status & 0x7f;
-    let code = (status >> 8) & 0xff;
-    match (signal, code) {
-        (0, 0) => Ok(()),
-        (0, code) => Err(format!("the program's process exited with code {code}")),
-        (signal, _) => Err(format!(
-            "the program's process was killed by signal {signal}"
-        )),
-    }
-}
-
-#[cfg(not(unix))]
-fn fork_and_run(_: &Hal, _: &[Op], _: usize, _: &mut impl Write) -> Result<(), String> {
-    Err("Fresh::Fork needs a Unix system: use Hal::reset_with".into())
 }
 
 /// How many forked programs may run at once: the next ones start while the oldest runs, so that the kernel's fork and
@@ -816,10 +764,12 @@ fn serve_batches(
     let io = |error: std::io::Error| error.to_string();
     // The first program of a process runs whatever its reset does: restarting could not help it.
     let mut ran_one = false;
-    if let Some(resume) = resume {
+    // Only a reset can panic its way into a restart: a resumed batch is always one of a driver that resets.
+    if let (Some(resume), Fresh::Reset(reset)) = (resume, hal.fresh) {
         for (index, line) in resume.programs.iter().enumerate() {
             let program = parse_program(line)?;
-            match run_fresh(
+            match run_after_reset(
+                reset,
                 hal,
                 &program,
                 resume.fill_limit,
@@ -860,7 +810,7 @@ fn serve_batches(
                 ))
             }
         };
-        if matches!(hal.fresh, Fresh::Fork) {
+        let Fresh::Reset(reset) = hal.fresh else {
             // A forked process per program, the next ones started while the oldest runs (see ForkPipeline).
             let mut pipeline = ForkPipeline::default();
             for _ in 0..count {
@@ -874,14 +824,21 @@ fn serve_batches(
             writeln!(out, "end").map_err(io)?;
             out.flush().map_err(io)?;
             continue;
-        }
+        };
         for done in 0..count {
             let line = lines
                 .next()
                 .ok_or("the input ended inside a batch")?
                 .map_err(io)?;
             let program = parse_program(&line)?;
-            match run_fresh(hal, &program, fill_limit, out, ran_one && restartable)? {
+            match run_after_reset(
+                reset,
+                hal,
+                &program,
+                fill_limit,
+                out,
+                ran_one && restartable,
+            )? {
                 Ran::Answered => ran_one = true,
                 Ran::ResetPanicked(thrown) => {
                     restart_hint(&thrown);

@@ -487,8 +487,7 @@ export class ContractModel {
   expectedCurrent(deliverable: readonly PendingIrq[] = this.deliverable()): number | undefined {
     let lines = deliverable.map((entry) => entry.irq);
     if (lines.length === 0) return this.profile.irq?.none;
-    {
-      // All lines have one priority unless the profile names others: then this keeps them all.
+    if (lines.length > 1 && ranked(this.profile.irq!.priorities)) {
       const best = Math.min(...lines.map((irq) => this.priorityOf(irq)));
       lines = lines.filter((irq) => this.priorityOf(irq) === best);
       if (lines.length === 1) return lines[0];
@@ -513,4 +512,12 @@ export class ContractModel {
       this.lastDispatch.get(again)! + 1
     }: was it completed with an end of interrupt?)`;
   }
+}
+
+/** Whether a profile's lines have more than one priority (most have one: then priorities order nothing). */
+const RANKED = new WeakMap<readonly number[], boolean>();
+function ranked(priorities: readonly number[]): boolean {
+  let known = RANKED.get(priorities);
+  if (known === undefined) RANKED.set(priorities, known = priorities.some((priority) => priority !== priorities[0]));
+  return known;
 }

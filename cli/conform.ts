@@ -38,7 +38,7 @@ import {
   type ReportedResult,
 } from "./expectations.ts";
 import { splitCommand } from "./command_words.ts";
-import { EventLoopTurns } from "./event_loop_turns.ts";
+import { EventLoopTurns } from "../driver/event_loop_turns.ts";
 import type { ReferenceJob } from "./reference_worker.ts";
 import { formatHtml } from "./report_html.ts";
 import { itemsByFamily, LaneQueues, runLanes } from "./lanes.ts";

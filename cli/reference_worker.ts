@@ -14,7 +14,7 @@ import { selectChecks } from "../conformance/checks/catalogue.ts";
 import { inProcessExecutor, type ProgramExecutor } from "../conformance/run/program_executor.ts";
 import { runCheckWith } from "../conformance/run/runner.ts";
 import { referenceHals } from "../impls/mod.ts";
-import { EventLoopTurns } from "./event_loop_turns.ts";
+import { EventLoopTurns } from "../driver/event_loop_turns.ts";
 import { warmUp } from "./warm_up.ts";
 
 /** What the worker is asked to run. */
@@ -59,7 +59,7 @@ function executorNamed(name: string): ProgramExecutor {
   return executor;
 }
 
-// A turn of the event loop after every check (see event_loop_turns.ts). Open for the worker's life: the main thread
+// A turn of the event loop after every check (see driver/event_loop_turns.ts). Open for the worker's life: the main thread
 // terminates it.
 const turns = new EventLoopTurns();
 

@@ -132,6 +132,8 @@ export class DriverProcess {
   #lines: LineReader | undefined;
   #cut = false;
   #writing: Promise<void> = Promise.resolve();
+  /** The batch sent ahead, if any: the driver runs it after the one being read. */
+  #ahead: { programs: readonly Program[]; fillLimit: number } | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timedOut = false;
   #exited: Promise<void>;
@@ -374,23 +376,54 @@ export class DriverProcess {
     }
   }
 
-  /** Sends a batch and reads one trace per program; a broken batch is a failure naming the program concerned. */
+  /** Whether a batch was sent ahead (`BatchOptions.next`) and its answers are still to be read. */
+  get hasAhead(): boolean {
+    return this.#ahead !== undefined;
+  }
+
+  /** Whether `programs` (the same array) with this fill limit is the batch sent ahead. */
+  isAhead(programs: readonly Program[], fillLimit: number): boolean {
+    return this.#ahead?.programs === programs && this.#ahead.fillLimit === fillLimit;
+  }
+
+  /**
+   * Reads and drops the answers of the batch sent ahead that was not asked for after all (the check stopped at a
+   * failure). False when they did not come as they should, by `deadline`: the process is then ended.
+   */
+  async dropAhead(deadline: number, readerFor: (fillLimit: number) => TraceReader): Promise<boolean> {
+    const ahead = this.#ahead;
+    if (!ahead) return true;
+    const options = { fillLimit: ahead.fillLimit, deadline, onTrace() {} };
+    const outcome = await this.run(ahead.programs, options, readerFor(ahead.fillLimit));
+    return outcome.failure === undefined;
+  }
+
+  /**
+   * Sends a batch (unless it was sent ahead) and reads one trace per program; a broken batch is a failure naming the
+   * program concerned. With `options.next`, the next batch is sent at once, to run while this one is judged.
+   */
   async run(programs: readonly Program[], options: BatchOptions, reader: TraceReader): Promise<BatchOutcome> {
     const traces: Trace[] = [];
     let completed = 0;
     let last: Trace | undefined;
-    const request = `run ${options.fillLimit} ${programs.length}\n${
-      programs.map((p) => encodeProgram(p) + "\n").join("")
-    }`;
+    const sentAhead = this.isAhead(programs, options.fillLimit);
+    if (!sentAhead && this.#ahead) throw new Error("a batch sent ahead must be read or dropped before another is sent");
     this.#arm(options.deadline);
     try {
-      // Whatever the driver said after the end of its last batch is a breach of that batch's protocol.
-      const stray = this.#lines!.buffered();
-      if (stray !== undefined) {
-        throw new ProtocolError(`after the end of the last batch, the driver wrote ${show(stray)}`);
+      if (!sentAhead) {
+        // Whatever the driver said after the end of its last batch is a breach of that batch's protocol.
+        const stray = this.#lines!.buffered();
+        if (stray !== undefined) {
+          throw new ProtocolError(`after the end of the last batch, the driver wrote ${show(stray)}`);
+        }
       }
-      // Not awaited: a large batch fills the channel while the driver is already answering.
-      this.#send(request);
+      const ahead = options.next?.length ? request(options.next, options.fillLimit) : "";
+      // Not awaited: a large batch fills the channel while the driver is already answering. Sent with the batch ahead
+      // in one write when there is one (one wake-up of the driver for both).
+      const asked = sentAhead ? "" : request(programs, options.fillLimit);
+      this.#ahead = undefined;
+      if (asked || ahead) this.#send(asked + ahead);
+      if (ahead) this.#ahead = { programs: options.next!, fillLimit: options.fillLimit };
       for (const program of programs) {
         const trace = reader.begin(await this.#expectLine());
         if (!trace.createError) {
@@ -507,6 +540,8 @@ export class DriverProcess {
    * killed, and whatever it started is killed with it.
    */
   async close(): Promise<void> {
+    // Answers nobody will read: the driver is not left to run a batch sent ahead before it sees quit.
+    if (this.#ahead) this.kill();
     if (this.#toDriver) {
       this.#send("quit\n");
       await this.#writing;
@@ -534,6 +569,11 @@ export class DriverProcess {
       DriverProcess.#alive--;
     })();
   }
+}
+
+/** A batch's request: its header, then one program a line. */
+function request(programs: readonly Program[], fillLimit: number): string {
+  return `run ${fillLimit} ${programs.length}\n${programs.map((p) => encodeProgram(p) + "\n").join("")}`;
 }
 
 /** A file read as a stream with `read` (a named pipe's `readable` reads nothing in Deno 2.9, measured). */

@@ -186,3 +186,29 @@ Deno.test("a session killed (Ctrl-C) runs nothing more: no driver is restarted f
     await session.close();
   }
 });
+
+Deno.test("a batch sent ahead is the answer when asked for next, and dropped when something else is", async () => {
+  const session = await DriverSession.start({ source: { reference: "identity" }, label: "identity" });
+  const options = { fillLimit: 10, deadline: performance.now() + 10_000 };
+  const twoAllocs = [[{ op: "alloc" }, { op: "alloc" }]] as Program[];
+  const freeAgain = [[{ op: "alloc" }, { op: "free", frame: 0 }, { op: "freeAgain", frame: 0 }]] as Program[];
+  try {
+    // Asked for next: the same array, answered without being sent again (the traces are its own).
+    const first = await session.execute(ALLOCS, { ...options, next: twoAllocs });
+    assert.equal(first.completed, ALLOCS.length);
+    const second = await session.execute(twoAllocs, { ...options, next: freeAgain });
+    assert.equal(second.failure, undefined);
+    assert.deepEqual(second.traces[0].steps.map((step) => step.result), [0x8000_0000n, 0x8000_1000n]);
+    // Not asked for: its answers are read and dropped, and what is asked for instead gets its own.
+    const third = await session.execute(ALLOCS, options);
+    assert.equal(third.failure, undefined);
+    assert.deepEqual(third.traces.map((trace) => trace.steps.length), [2, 1, 1]);
+    // An equal batch that is not the one sent ahead is sent anew (identity, not equality, says it was sent).
+    const ahead = await session.execute(ALLOCS, { ...options, next: [...twoAllocs] });
+    assert.equal(ahead.failure, undefined);
+    const again = await session.execute(twoAllocs, options);
+    assert.deepEqual(again.traces[0].steps.map((step) => step.result), [0x8000_0000n, 0x8000_1000n]);
+  } finally {
+    await session.close();
+  }
+});

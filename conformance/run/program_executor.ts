@@ -25,6 +25,12 @@ export interface BatchOptions {
    * driver running the next, and memory holds one trace at a time.
    */
   onTrace?: (index: number, trace: Trace) => void;
+  /**
+   * The batch the caller will most likely ask for next, with the same fill limit: an executor may start it now (a
+   * driver runs it while this one is judged). Asked for next, it is passed as this very array; if something else is
+   * asked for instead, what ran of it is dropped.
+   */
+  next?: readonly Program[];
 }
 
 /** Why a batch stopped before its last program: the program at `traces.length` broke the driver. */

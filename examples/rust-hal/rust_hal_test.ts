@@ -226,6 +226,28 @@ rustTest(
   },
 );
 
+rustTest("a driver that restarts itself hands the batch sent ahead to its new image, which answers it", async () => {
+  const session = await DriverSession.start({
+    source: { command: [BINARY, "--poisoning-locks"] },
+    label: "rust-hal --poisoning-locks",
+  });
+  try {
+    const options = { fillLimit: 10, deadline: performance.now() + 10_000 };
+    // The refused double free panics with the HAL's lock held: the next reset panics, and the driver restarts itself
+    // while the next batch, sent ahead, may already sit in what it had read of its channel.
+    const poisoning = [[{ op: "alloc" }, { op: "free", frame: 0 }, { op: "freeAgain", frame: 0 }], [{ op: "alloc" }]];
+    const ahead = [[{ op: "alloc" }, { op: "alloc" }], [{ op: "alloc" }]] as Program[];
+    const first = await session.execute(poisoning as Program[], { ...options, next: ahead });
+    assert.equal(first.failure, undefined);
+    assert.equal(first.traces[1].steps[0].result, first.traces[0].steps[0].result, "the second program ran fresh");
+    const second = await session.execute(ahead, options);
+    assert.equal(second.failure, undefined, "the batch sent ahead was answered by the restarted driver");
+    assert.deepEqual(second.traces.map((trace) => trace.steps.length), [2, 1]);
+  } finally {
+    await session.close();
+  }
+});
+
 rustTest(
   "init --rust: the generated HAL crate and driver pass from a fresh folder; beside a crate, only the driver",
   async () => {

@@ -88,7 +88,8 @@ fn pick(token: &str, what: &str) -> Result<Pick, String> {
         .map_err(|_| format!("{what}: expected a pick, got {token:?}"))
 }
 
-fn bytes(hex: &str, what: &str) -> Result<Vec<u8>, String> {
+/// Bytes from pairs of hex digits (`01ff`).
+pub(crate) fn bytes(hex: &str, what: &str) -> Result<Vec<u8>, String> {
     if !hex.len().is_multiple_of(2) {
         return Err(format!("{what}: odd number of hex digits"));
     }

@@ -2,7 +2,7 @@
 //! channel halconf names in `HALCONF_CHANNEL` (two named pipes: `<channel>.in` to read, `<channel>.out` to write).
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Cursor, Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::hal::{Fresh, Hal};
@@ -327,9 +327,7 @@ pub(crate) fn run_program(
                                 let read = hal.read_memory.unwrap();
                                 match guarded("readMemory", || read(vaddr, *length as usize)) {
                                     Ok(data) => {
-                                        let hex: String =
-                                            data.iter().map(|byte| format!("{byte:02x}")).collect();
-                                        tokens.push(format!("b:{hex}"));
+                                        tokens.push(format!("b:{}", to_hex(&data)));
                                     }
                                     Err(thrown) => tokens.push(thrown),
                                 }
@@ -519,6 +517,9 @@ const RESUME_VARIABLE: &str = "HALCONF_DRIVER_RESUME";
 struct Resume {
     fill_limit: usize,
     programs: Vec<String>,
+    /// What had been read from the channel past the batch (halconf may send the next batch before the answers of
+    /// this one are read): the restarted image reads it before the channel.
+    read_ahead: Vec<u8>,
 }
 
 /// Serves `hal` to halconf on the channel `HALCONF_CHANNEL` names until halconf says `quit` or closes it, then exits.
@@ -552,14 +553,25 @@ pub fn serve(hal: Hal) -> ! {
         }
     };
     let fds = raw_fds(&input, &output);
-    let mut input = BufReader::new(input);
+    let read_ahead = match &resume {
+        Ok(Some((resume, _))) => resume.read_ahead.clone(),
+        _ => Vec::new(),
+    };
+    let mut input = BufReader::new(Cursor::new(read_ahead).chain(input));
     let mut out = BufWriter::new(output);
     let served = match resume {
-        Ok(None) => handshake(&hal, &mut out)
-            .and_then(|hal| serve_batches(&hal, &mut input, &mut out, true, None)),
+        Ok(None) => handshake(&hal, &mut out).and_then(|hal| {
+            serve_batches(&hal, &mut input, &mut out, Some(channel_read_ahead), None)
+        }),
         Ok(Some((resume, _))) => {
             let hal = served_hal(&hal);
-            serve_batches(&hal, &mut input, &mut out, true, Some(resume))
+            serve_batches(
+                &hal,
+                &mut input,
+                &mut out,
+                Some(channel_read_ahead),
+                Some(resume),
+            )
         }
         Err(reason) => Err(reason),
     };
@@ -632,10 +644,16 @@ fn take_resume() -> Result<Option<(Resume, ChannelFds)>, String> {
         .next()
         .and_then(|line| line.parse().ok())
         .ok_or("the batch to resume has no fill limit")?;
+    let read_ahead = lines
+        .next()
+        .and_then(|line| line.strip_prefix("ahead "))
+        .and_then(|hex| crate::program::bytes(hex, "the read-ahead").ok())
+        .ok_or("the batch to resume has no read-ahead line")?;
     Ok(Some((
         Resume {
             fill_limit,
             programs: lines.map(String::from).collect(),
+            read_ahead,
         },
         fds,
     )))
@@ -654,7 +672,11 @@ fn restart(resume: Resume, (input, output): (i32, i32)) -> String {
     }
     let dir = std::env::temp_dir();
     let path = dir.join(format!("halconf-driver-resume-{}", std::process::id()));
-    let mut text = format!("{input} {output}\n{}\n", resume.fill_limit);
+    let mut text = format!(
+        "{input} {output}\n{}\nahead {}\n",
+        resume.fill_limit,
+        to_hex(&resume.read_ahead)
+    );
     for program in &resume.programs {
         text.push_str(program);
         text.push('\n');
@@ -747,21 +769,65 @@ fn handshake(hal: &Hal, out: &mut impl Write) -> Result<Hal, String> {
 }
 
 /// The protocol on any input and output (for tests): the handshake, then every batch until the input ends.
-pub fn serve_on(hal: &Hal, input: impl BufRead, out: &mut impl Write) -> Result<(), String> {
+pub fn serve_on(hal: &Hal, mut input: impl BufRead, out: &mut impl Write) -> Result<(), String> {
     let hal = handshake(hal, out)?;
-    serve_batches(&hal, input, out, false, None).map(|_| ())
+    serve_batches(&hal, &mut input, out, None, None).map(|_| ())
 }
 
-/// Every batch until `quit` or the end of the input, starting with the rest of a resumed one. With `restartable`, a
-/// reset that panics in a process that already ran a program ends the loop with the rest of its batch.
-fn serve_batches(
+/// Bytes as pairs of lowercase hex digits (a read of a frame answers 8,192 of them: no formatting machinery per byte).
+fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(byte & 15)]));
+    }
+    hex
+}
+
+/// The channel's input in `serve`: what a previous image of this process had read ahead, then the channel.
+type ChannelInput = BufReader<std::io::Chain<Cursor<Vec<u8>>, File>>;
+
+/// What was read from the channel and not yet taken: the buffer, then what is left of the previous image's read-ahead.
+fn channel_read_ahead(input: &ChannelInput) -> Vec<u8> {
+    let mut bytes = input.buffer().to_vec();
+    let previous = input.get_ref().get_ref().0;
+    let at = usize::try_from(previous.position()).unwrap_or(usize::MAX);
+    bytes.extend_from_slice(previous.get_ref().get(at..).unwrap_or_default());
+    bytes
+}
+
+/// The next line of `input` without its line ending; `None` at the end of the input.
+fn next_line(input: &mut impl BufRead) -> Option<std::io::Result<String>> {
+    let mut line = String::new();
+    match input.read_line(&mut line) {
+        Ok(0) => None,
+        Ok(_) => {
+            if line.ends_with('\n') {
+                line.pop();
+                if line.ends_with('\r') {
+                    line.pop();
+                }
+            }
+            Some(Ok(line))
+        }
+        Err(error) => Some(Err(error)),
+    }
+}
+
+/// Every batch until `quit` or the end of the input, starting with the rest of a resumed one. With `restartable` (how
+/// to take what was read ahead of the input), a reset that panics in a process that already ran a program ends the
+/// loop with the rest of its batch and what was read past it.
+fn serve_batches<R: BufRead>(
     hal: &Hal,
-    input: impl BufRead,
+    input: &mut R,
     out: &mut impl Write,
-    restartable: bool,
+    restartable: Option<fn(&R) -> Vec<u8>>,
     resume: Option<Resume>,
 ) -> Result<Option<Resume>, String> {
     let io = |error: std::io::Error| error.to_string();
+    let read_ahead = |input: &R| restartable.map(|take| take(input)).unwrap_or_default();
+    let restartable = restartable.is_some();
     // The first program of a process runs whatever its reset does: restarting could not help it.
     let mut ran_one = false;
     // Only a reset can panic its way into a restart: a resumed batch is always one of a driver that resets.
@@ -782,6 +848,7 @@ fn serve_batches(
                     return Ok(Some(Resume {
                         fill_limit: resume.fill_limit,
                         programs: resume.programs[index..].to_vec(),
+                        read_ahead: read_ahead(input),
                     }));
                 }
             }
@@ -789,8 +856,7 @@ fn serve_batches(
         writeln!(out, "end").map_err(io)?;
         out.flush().map_err(io)?;
     }
-    let mut lines = input.lines();
-    while let Some(header) = lines.next() {
+    while let Some(header) = next_line(input) {
         let header = header.map_err(io)?;
         if header == "quit" {
             break;
@@ -814,8 +880,7 @@ fn serve_batches(
             // A forked process per program, the next ones started while the oldest runs (see ForkPipeline).
             let mut pipeline = ForkPipeline::default();
             for _ in 0..count {
-                let line = lines
-                    .next()
+                let line = next_line(input)
                     .ok_or("the input ended inside a batch")?
                     .map_err(io)?;
                 pipeline.start(hal, &parse_program(&line)?, fill_limit, out)?;
@@ -826,8 +891,7 @@ fn serve_batches(
             continue;
         };
         for done in 0..count {
-            let line = lines
-                .next()
+            let line = next_line(input)
                 .ok_or("the input ended inside a batch")?
                 .map_err(io)?;
             let program = parse_program(&line)?;
@@ -846,8 +910,7 @@ fn serve_batches(
                     let mut programs = vec![line];
                     for _ in done + 1..count {
                         programs.push(
-                            lines
-                                .next()
+                            next_line(input)
                                 .ok_or("the input ended inside a batch")?
                                 .map_err(io)?,
                         );
@@ -855,6 +918,7 @@ fn serve_batches(
                     return Ok(Some(Resume {
                         fill_limit,
                         programs,
+                        read_ahead: read_ahead(input),
                     }));
                 }
             }

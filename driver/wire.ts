@@ -143,6 +143,78 @@ export function hexToBytes(text: string, what: string): Uint8Array {
   return out;
 }
 
+/** The shortest repeat of one byte an answer writes as a run (`00*8` is 4 characters where the hex takes 16). */
+const RUN_BYTES = 8;
+/** The most bytes one value may stand for once its runs are expanded (what a plain line of hex could carry). */
+const MAX_VALUE_BYTES = 1024 * 1024;
+
+/**
+ * Bytes as an answer writes them: hex, with every repeat of one byte at least 8 long as a run of that byte
+ * (`<byte>*<count>`), the pieces separated by commas: a zeroed frame is `00*4096`, not 8,192 digits.
+ *
+ * @example
+ * ```ts
+ * import { bytesToRuns } from "./wire.ts";
+ *
+ * bytesToRuns(new Uint8Array([0xab, 0, 0, 0, 0, 0, 0, 0, 0])); // "ab,00*8"
+ * ```
+ */
+export function bytesToRuns(bytes: Uint8Array): string {
+  const pieces: string[] = [];
+  let plainFrom = 0;
+  for (let at = 0; at < bytes.length;) {
+    let end = at + 1;
+    while (end < bytes.length && bytes[end] === bytes[at]) end++;
+    if (end - at >= RUN_BYTES) {
+      if (plainFrom < at) pieces.push(bytesToHex(bytes.subarray(plainFrom, at)));
+      pieces.push(`${bytesToHex(bytes.subarray(at, at + 1))}*${end - at}`);
+      plainFrom = end;
+    }
+    at = end;
+  }
+  if (plainFrom < bytes.length || pieces.length === 0) pieces.push(bytesToHex(bytes.subarray(plainFrom)));
+  return pieces.join(",");
+}
+
+/** Bytes from what `bytesToRuns` writes (plain hex included), at most 1 MiB of them. */
+export function runsToBytes(text: string, what: string): Uint8Array {
+  if (!text.includes("*") && !text.includes(",")) return hexToBytes(text, what);
+  const pieces = text.split(",");
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (const piece of pieces) {
+    const star = piece.indexOf("*");
+    let part: Uint8Array;
+    if (star < 0) {
+      part = hexToBytes(piece, what);
+      if (part.length === 0) throw new ProtocolError(`${what}: an empty piece in bytes ${show(text)}`);
+    } else {
+      const count = /^\d{1,8}$/.test(piece.slice(star + 1)) ? Number(piece.slice(star + 1)) : 0;
+      if (star !== 2 || count < 2) {
+        throw new ProtocolError(
+          `${what}: ${show(piece)} is not a run of one byte (<byte>*<count>, a count of 2 or more)`,
+        );
+      }
+      if (total + count > MAX_VALUE_BYTES) {
+        throw new ProtocolError(`${what}: bytes longer than ${MAX_VALUE_BYTES} (the protocol's limit)`);
+      }
+      part = new Uint8Array(count).fill(hexToBytes(piece.slice(0, 2), what)[0]);
+    }
+    total += part.length;
+    if (total > MAX_VALUE_BYTES) {
+      throw new ProtocolError(`${what}: bytes longer than ${MAX_VALUE_BYTES} (the protocol's limit)`);
+    }
+    parts.push(part);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 /**
  * A value a HAL returned, as one token that keeps its type: `0x1000`
  * (an address), `null`, `undefined`, `n:33` (a number), `b:00ff` (bytes),
@@ -161,7 +233,7 @@ export function encodeValue(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (typeof value === "number") return `n:${Object.is(value, -0) ? "-0" : String(value)}`;
-  if (value instanceof Uint8Array) return `b:${bytesToHex(value)}`;
+  if (value instanceof Uint8Array) return `b:${bytesToRuns(value)}`;
   if (typeof value === "string") return `s:${pct(value)}`;
   return `o:${typeof value}`;
 }
@@ -185,7 +257,7 @@ export function decodeValue(token: string, what: string): unknown {
       return Number(body);
     }
     case "b:":
-      return hexToBytes(body, what);
+      return runsToBytes(body, what);
     case "s:":
       return unpct(body, what);
     case "o:":

@@ -51,6 +51,22 @@ Deno.test("values keep their type across the wire", () => {
   assert.equal(encodeValue(true), "o:boolean");
 });
 
+Deno.test("bytes travel with their repeats as runs, and come back the same whatever they hold", () => {
+  assert.equal(encodeValue(new Uint8Array(4096)), "b:00*4096");
+  const patched = new Uint8Array(4096);
+  patched.set([0x95, 0x3d, 0xd1, 0x3c], 2913);
+  assert.equal(encodeValue(patched), "b:00*2913,953dd13c,00*1179");
+  // Seven of a byte stay hex (a run would not be shorter); eight become a run.
+  assert.equal(encodeValue(new Uint8Array(7).fill(1)), "b:01010101010101");
+  assert.equal(encodeValue(new Uint8Array(8).fill(1)), "b:01*8");
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 20 }))), (pieces) => {
+      const bytes = Uint8Array.from(pieces.flatMap(([byte, count]) => Array<number>(count).fill(byte)));
+      assert.deepEqual(decodeValue(encodeValue(bytes), "test"), bytes);
+    }),
+  );
+});
+
 Deno.test("malformed programs and values are refused with the reason", () => {
   const cases: [() => unknown, RegExp][] = [
     [() => decodeProgram("alloc jump"), /step 2: unknown operation "jump"/],
@@ -65,10 +81,16 @@ Deno.test("malformed programs and values are refused with the reason", () => {
     [() => decodeValue("s:%E0%A4%A", "x"), /bad percent-encoding/],
     [() => decodeValue("q:1", "x"), /is not a value/],
     // Bytes: lowercase hex digit pairs only, whatever the char code (š is U+0161: its low byte is "a").
-    ...["b:0", "b:0G", "b:FF", "b:\u0161a", "b:\u00e1a", "b:0 ", "b:0-"].map((token): [() => unknown, RegExp] => [
-      () => decodeValue(token, "x"),
-      /pairs of hex digits/,
-    ]),
+    ...["b:0", "b:0G", "b:FF", "b:\u0161a", "b:\u00e1a", "b:0 ", "b:0-", "b:00,0", "b:0*8"].map((
+      token,
+    ): [() => unknown, RegExp] => [() => decodeValue(token, "x"), /pairs of hex digits|not a run of one byte/]),
+    // Runs: one byte, a count of 2 or more, no empty piece, at most 1 MiB in all.
+    [() => decodeValue("b:00*1", "x"), /"00\*1" is not a run of one byte/],
+    [() => decodeValue("b:0000*8", "x"), /is not a run of one byte/],
+    [() => decodeValue("b:00*x", "x"), /is not a run of one byte/],
+    [() => decodeValue("b:00*8,,ff", "x"), /an empty piece/],
+    [() => decodeValue("b:00*99999999", "x"), /longer than 1048576/],
+    [() => decodeValue(`b:${Array(300).fill("00*4096").join(",")}`, "x"), /longer than 1048576/],
   ];
   for (const [call, message] of cases) {
     assert.throws(call, (error: Error) => error instanceof ProtocolError && message.test(error.message));

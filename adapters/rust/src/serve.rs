@@ -327,7 +327,7 @@ pub(crate) fn run_program(
                                 let read = hal.read_memory.unwrap();
                                 match guarded("readMemory", || read(vaddr, *length as usize)) {
                                     Ok(data) => {
-                                        tokens.push(format!("b:{}", to_hex(&data)));
+                                        tokens.push(format!("b:{}", to_runs(&data)));
                                     }
                                     Err(thrown) => tokens.push(thrown),
                                 }
@@ -783,6 +783,35 @@ fn to_hex(bytes: &[u8]) -> String {
         hex.push(char::from(DIGITS[usize::from(byte & 15)]));
     }
     hex
+}
+
+/// The shortest repeat of one byte written as a run (`00*8` is 4 characters where the hex takes 16).
+const RUN_BYTES: usize = 8;
+
+/// Bytes as an answer writes them: hex, with every repeat of one byte at least [`RUN_BYTES`] long as a run
+/// (`<byte>*<count>`), pieces separated by commas (PROTOCOL.md): a zeroed frame is `00*4096`, not 8,192 digits.
+fn to_runs(bytes: &[u8]) -> String {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut plain_from = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let mut end = at + 1;
+        while end < bytes.len() && bytes[end] == bytes[at] {
+            end += 1;
+        }
+        if end - at >= RUN_BYTES {
+            if plain_from < at {
+                pieces.push(to_hex(&bytes[plain_from..at]));
+            }
+            pieces.push(format!("{}*{}", to_hex(&bytes[at..=at]), end - at));
+            plain_from = end;
+        }
+        at = end;
+    }
+    if plain_from < bytes.len() || pieces.is_empty() {
+        pieces.push(to_hex(&bytes[plain_from..]));
+    }
+    pieces.join(",")
 }
 
 /// The channel's input in `serve`: what a previous image of this process had read ahead, then the channel.

@@ -132,3 +132,27 @@ fn runs_are_one_token_up_or_down_and_single_values_stay_single() {
         ["0x0", &format!("{:#x}", usize::MAX - 0xfff)]
     );
 }
+
+#[test]
+fn bytes_are_written_with_their_repeats_as_runs() {
+    let hal = axvcpu_hal!(Toy, irq)
+        .named("toy hal")
+        .with_profile(Profile::new().region(0x8000_0000, 0x3000).strict_free())
+        .with_ports::<Toy>()
+        .reset_with(reset);
+    let input = "run 10 1\nalloc read:0:0:4096 read:0:4094:2\n";
+    let mut out = Vec::new();
+    serve_on(&hal, input.as_bytes(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let answers: Vec<&str> = text.lines().skip_while(|line| *line != "begin").collect();
+    assert_eq!(
+        answers,
+        [
+            "begin",
+            "0x80000000",
+            "@0x80000000 0x180000000 b:00*4096",
+            "@0x80000ffe 0x180000000 b:0000",
+            "end",
+        ]
+    );
+}

@@ -145,6 +145,38 @@ static void out_dec(u64 value) {
   while (n) out_char(digits[--n]);
 }
 
+/* Bytes as PROTOCOL.md writes them: hex, with every repeat of one byte 8 or more long as a run (`00*4096`), pieces
+   separated by commas. The serial line carries a byte per exit of QEMU: a zeroed frame is 7 characters, not 8,192. */
+static void out_bytes(const volatile u8 *bytes, u64 length) {
+  int pieces = 0;
+  u64 plain_from = 0;
+  for (u64 at = 0; at < length;) {
+    u64 end = at + 1;
+    while (end < length && bytes[end] == bytes[at]) end++;
+    if (end - at >= 8) {
+      if (plain_from < at) {
+        if (pieces++) out_char(',');
+        for (u64 i = plain_from; i < at; i++) {
+          out_char("0123456789abcdef"[bytes[i] >> 4]);
+          out_char("0123456789abcdef"[bytes[i] & 15]);
+        }
+      }
+      if (pieces++) out_char(',');
+      out_char("0123456789abcdef"[bytes[at] >> 4]);
+      out_char("0123456789abcdef"[bytes[at] & 15]);
+      out_char('*');
+      out_dec(end - at);
+      plain_from = end;
+    }
+    at = end;
+  }
+  if (plain_from < length && pieces) out_char(',');
+  for (u64 i = plain_from; i < length; i++) {
+    out_char("0123456789abcdef"[bytes[i] >> 4]);
+    out_char("0123456789abcdef"[bytes[i] & 15]);
+  }
+}
+
 /* Percent-encoding as encodeURIComponent does it: no space, colon or newline is left. */
 static void out_pct(const char *s) {
   for (; *s; s++) {
@@ -1039,11 +1071,7 @@ static void run_program(i64 count, u64 fill_limit) {
         } else {
           token_start();
           out_str("b:");
-          for (u64 i = 0; i < op->length; i++) {
-            u8 byte = *(volatile u8 *)(vaddr + i);
-            out_char("0123456789abcdef"[byte >> 4]);
-            out_char("0123456789abcdef"[byte & 15]);
-          }
+          out_bytes((const volatile u8 *)vaddr, op->length);
         }
         break;
       }

@@ -130,7 +130,6 @@ export class DriverProcess {
   #toDriver: Deno.FsFile | undefined;
   #opening: Promise<[Deno.FsFile, Deno.FsFile]>;
   #lines: LineReader | undefined;
-  #cut = false;
   #writing: Promise<void> = Promise.resolve();
   /** The batch sent ahead, if any: the driver runs it after the one being read. */
   #ahead: { programs: readonly Program[]; fillLimit: number } | undefined;
@@ -171,10 +170,7 @@ export class DriverProcess {
     });
     // What the driver wrote before it ended is still read; then the channel is cut, so that a channel held open by
     // another process (a forked child, a wrapper's) cannot keep a read waiting.
-    this.#exitedThenGrace().then(() => {
-      this.#cut = true;
-      return this.#lines?.cancel();
-    }).catch(() => {});
+    this.#exitedThenGrace().then(() => this.#lines?.cancel()).catch(() => {});
     // Opening a named pipe waits for its other end: these complete when the driver opens its ends.
     const channel = DriverProcess.channelOf(launch.workDir);
     this.#opening = Promise.all([
@@ -253,10 +249,17 @@ export class DriverProcess {
     }
   }
 
-  /** Resolves once the driver's process has ended (or been killed) and a short grace has passed. */
+  /**
+   * Resolves once the driver's process has ended (or been killed) and what it wrote has had a moment to arrive. What
+   * it started goes with it (its group is killed), so that the pipes it shared end and every read ends on what was
+   * written; the grace is only for a process that left the group. The grace ends on a poll of the pipes (a zero timer
+   * after it), so that a process starved past the grace still takes what had arrived before the reads are cut.
+   */
   async #exitedThenGrace(): Promise<void> {
     await this.#child.status;
+    this.#killGroup();
     await new Promise((resolve) => setTimeout(resolve, DRAIN_GRACE_MS));
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   /**
@@ -327,11 +330,11 @@ export class DriverProcess {
 
   /** Waits for the driver to open its ends of the channel (or to end without doing so). */
   async #connect(): Promise<void> {
-    const opened = await Promise.race([this.#opening, this.#exited.then(() => undefined)]);
-    if (opened === undefined) {
-      await this.#unblock();
-      throw new DriverExited();
-    }
+    let opened = await Promise.race([this.#opening, this.#exited.then(() => undefined)]);
+    // Ended, and perhaps after it had opened the channel and written why (an error line): the channel is opened all
+    // the same, and what it holds is read to its end. Which of the two a loaded machine reports first is not an order.
+    opened ??= await this.#openAfterExit();
+    if (opened === undefined) throw new DriverExited();
     [this.#fromDriver, this.#toDriver] = opened;
     this.#lines = new LineReader(fileStream(opened[0]), LIMITS.lineBytes);
   }
@@ -342,6 +345,23 @@ export class DriverProcess {
    */
   #unblock(): Promise<void> {
     return this.#unblocked ??= this.#openOtherEnds();
+  }
+
+  /**
+   * The channel of a driver that has ended: the other ends are opened here, so that this side's opens complete whether
+   * or not the driver opened its ends, then closed again, so that reading gives what the driver wrote and then the
+   * end. Undefined when this side's opens failed.
+   */
+  async #openAfterExit(): Promise<[Deno.FsFile, Deno.FsFile] | undefined> {
+    const channel = DriverProcess.channelOf(this.#launch.workDir);
+    const others = await Promise.allSettled([
+      Deno.open(`${channel}.out`, { write: true }),
+      Deno.open(`${channel}.in`, { read: true }),
+    ]);
+    const mine = await this.#opening.catch(() => undefined);
+    for (const other of others) if (other.status === "fulfilled") closeQuietly(other.value);
+    this.#unblocked = Promise.resolve();
+    return mine;
   }
 
   async #openOtherEnds(): Promise<void> {
@@ -365,9 +385,10 @@ export class DriverProcess {
    */
   async #line(): Promise<string> {
     while (true) {
+      // A line read is a line the driver wrote, even once it has ended: only the end of what it wrote (or the cut, when
+      // a process that left its group holds the channel) is its exit.
       const line = await this.#lines!.next();
-      // Cut: the driver's process ended a moment ago, and another process may hold its channel open.
-      if (line === null || this.#cut) throw new DriverExited();
+      if (line === null) throw new DriverExited();
       if (line.startsWith("output ")) {
         this.output.add(`${unpctLoose(line.slice(7))}\n`);
         continue;
@@ -512,15 +533,19 @@ export class DriverProcess {
     }).catch(() => {});
   }
 
+  /** Kills what the driver started (its process group), when it has a group of its own. */
+  #killGroup(): void {
+    if (!this.#group) return;
+    try {
+      Deno.kill(-this.#child.pid, "SIGKILL");
+    } catch {
+      // the group is gone
+    }
+  }
+
   /** Kills the driver and everything it started (its process group), at once. */
   kill(): void {
-    if (this.#group) {
-      try {
-        Deno.kill(-this.#child.pid, "SIGKILL");
-      } catch {
-        // the group is gone
-      }
-    }
+    this.#killGroup();
     try {
       this.#child.kill("SIGKILL");
     } catch {

@@ -206,6 +206,8 @@ export function runsToBytes(text: string, what: string): Uint8Array {
     }
     parts.push(part);
   }
+  // One run (a zeroed frame read back): its bytes are the value, without a copy.
+  if (parts.length === 1) return parts[0];
   const out = new Uint8Array(total);
   let at = 0;
   for (const part of parts) {

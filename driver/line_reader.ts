@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ProtocolError } from "./wire.ts";
+import { concatBytes, ProtocolError } from "./wire.ts";
 
 const NEWLINE = 10;
 
@@ -61,7 +61,7 @@ export class LineReader {
   /** What was read and not yet taken as a line (bytes a writer sent past the last line asked for), if anything. */
   buffered(): string | undefined {
     if (this.#buffered === 0) return undefined;
-    return this.#decoder.decode(concat(this.#chunks, this.#buffered).subarray(0, Math.min(this.#buffered, 200)));
+    return this.#decoder.decode(concatBytes(this.#chunks, this.#buffered).subarray(0, Math.min(this.#buffered, 200)));
   }
 
   /** Stops reading; the stream is released. */
@@ -94,7 +94,7 @@ export class LineReader {
     }
     const bytes = this.#chunks.length === 1 && this.#chunks[0].length >= length + skip
       ? this.#chunks[0]
-      : concat(this.#chunks, this.#buffered);
+      : concatBytes(this.#chunks, this.#buffered);
     const line = this.#decoder.decode(bytes.subarray(0, length));
     const rest = bytes.subarray(length + skip);
     this.#chunks = rest.length ? [rest] : [];
@@ -103,14 +103,4 @@ export class LineReader {
     this.#scannedBytes = 0;
     return line;
   }
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }

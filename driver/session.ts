@@ -81,11 +81,11 @@ async function cacheDir(): Promise<string> {
 function usualCacheDir(): string | undefined {
   const xdg = Deno.env.get("XDG_CACHE_HOME");
   if (xdg) return `${xdg}/deno`;
-  const home = Deno.env.get("HOME");
   if (Deno.build.os === "windows") {
     const local = Deno.env.get("LOCALAPPDATA");
     return local ? `${local}\\deno` : undefined;
   }
+  const home = Deno.env.get("HOME");
   if (!home) return undefined;
   return Deno.build.os === "darwin" ? `${home}/Library/Caches/deno` : `${home}/.cache/deno`;
 }

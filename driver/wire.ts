@@ -207,12 +207,25 @@ export function runsToBytes(text: string, what: string): Uint8Array {
     parts.push(part);
   }
   // One run (a zeroed frame read back): its bytes are the value, without a copy.
-  if (parts.length === 1) return parts[0];
+  return parts.length === 1 ? parts[0] : concatBytes(parts, total);
+}
+
+/**
+ * `chunks` (of `total` bytes in all) as one array.
+ *
+ * @example
+ * ```ts
+ * import { concatBytes } from "./wire.ts";
+ *
+ * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])], 3); // Uint8Array [1, 2, 3]
+ * ```
+ */
+export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
   }
   return out;
 }

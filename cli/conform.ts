@@ -258,6 +258,9 @@ async function runChecks(
         continue;
       }
       const stopHeartbeat = heartbeat(executor.name, check.id);
+      // What came before the check's programs (a driver's start-up lines, on the first check) is the check's output,
+      // but says nothing of whether its programs print: its counterexample's run alone need not wait for more.
+      const before = opened.session?.outputReceived ?? 0;
       const result = await runCheckWith(executor, check, {
         seed,
         runs: options.runs,
@@ -272,7 +275,8 @@ async function runChecks(
       // once what the check's programs printed has all come (else its last lines would be taken for the program's).
       if (opened.session && result.counterexample && !signal.aborted && !options.failFast) {
         output = ((output ?? "") + await quietOutput(opened.session, false)) || undefined;
-        const own = await programOutput(opened.session, result.counterexample.program, timeoutMs, Boolean(output));
+        const printed = opened.session.outputReceived > before;
+        const own = await programOutput(opened.session, result.counterexample.program, timeoutMs, printed);
         if (own !== undefined) result.counterexample.output = own;
       }
       const denied = result.denied ?? (output ? deniedPermission(output) : undefined);

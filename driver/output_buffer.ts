@@ -30,11 +30,17 @@ export class OutputBuffer {
   #tailEnd = 0;
   #tailLength = 0;
   #dropped = 0;
+  #received = 0;
 
   /** A buffer keeping at most `limit` bytes: the first half, and the last. */
   constructor(limit: number) {
     this.#head = new Uint8Array(Math.floor(limit / 2));
     this.#tail = new Uint8Array(Math.ceil(limit / 2));
+  }
+
+  /** How many bytes were ever added, kept or dropped: whether something came since an earlier look. */
+  get received(): number {
+    return this.#received;
   }
 
   /** Adds text. */
@@ -44,6 +50,7 @@ export class OutputBuffer {
 
   /** Adds bytes as they came (copied: `bytes` may be reused by the caller at once). */
   addBytes(bytes: Uint8Array): void {
+    this.#received += bytes.length;
     let from = 0;
     if (this.#headLength < this.#head.length) {
       from = Math.min(bytes.length, this.#head.length - this.#headLength);

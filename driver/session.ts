@@ -279,6 +279,11 @@ export class DriverSession implements ProgramExecutor {
     }
   }
 
+  /** How many bytes of output the HAL has printed so far (taken or not): whether it printed since an earlier look. */
+  get outputReceived(): number {
+    return this.#output.received;
+  }
+
   /** What the HAL printed since the last call (stderr, and stdout for TypeScript HALs), bounded. */
   takeOutput(): string | undefined {
     return this.#output.take();

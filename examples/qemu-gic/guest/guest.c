@@ -1,8 +1,8 @@
 /*
  * A bare-metal HAL for halconf, on QEMU's `virt` machine: a frame allocator over the guest's own RAM (MMU off, so a
  * physical address is its virtual address) and IRQ functions on the machine's real, emulated GIC (v2 or v3, found at
- * boot), served to halconf over the PL011 UART in the driver protocol (PROTOCOL.md, version 2; the serial line is the
- * channel). Every CPU runs the operations that are its own: CPU 0 runs the protocol and the HAL, and asks CPU k over a
+ * boot), served to halconf in the driver protocol (PROTOCOL.md, version 2) over Arm semihosting's console or, built
+ * with -DSEMIHOSTING=0, the PL011 UART: either is the channel. Every CPU runs the operations that are its own: CPU 0 runs the protocol and the HAL, and asks CPU k over a
  * mailbox to raise, acknowledge and end interrupts on its own GIC CPU interface.
  *
  * The HAL's IRQ functions are those of axvisor's aarch64 HAL, kept correct: irqFetch acknowledges (IAR) on the current
@@ -24,6 +24,9 @@ typedef unsigned char u8;
 #endif
 #ifndef FETCH_PEEK
 #define FETCH_PEEK 0
+#endif
+#ifndef SEMIHOSTING
+#define SEMIHOSTING 1
 #endif
 #define M_NONE 0
 #define M_NO_EOI 1
@@ -90,6 +93,61 @@ static inline void wfe(void) { __asm__ volatile("wfe" ::: "memory"); }
 
 /* ------------------------------------------------------------------------------------------------ the UART */
 
+/* Output goes through one buffer, written out at the end of each line. */
+static char out_buf[1 << 16];
+static u64 out_len;
+
+#if SEMIHOSTING
+/* Arm semihosting (A64: HLT #0xF000, the operation in w0, its parameter block at x1): QEMU serves the console, ":tt",
+   from its own standard input and output (the run script makes them the channel), a whole buffer per call where the
+   PL011 costs QEMU a write(2) per byte. */
+static u64 semihost(u64 operation, const volatile u64 *parameters) {
+  register u64 x0 __asm__("x0") = operation;
+  register u64 x1 __asm__("x1") = (u64)parameters;
+  __asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
+  return x0;
+}
+#define SYS_OPEN 0x01
+#define SYS_WRITE 0x05
+#define SYS_READ 0x06
+static u64 console_in, console_out;
+
+static void channel_init(void) {
+  /* ":tt" is the console: opened to read (mode 0) it is QEMU's standard input, to write (mode 4) its output. */
+  static const char tt[] = ":tt";
+  volatile u64 open_in[3] = {(u64)tt, 0, 3};
+  console_in = semihost(SYS_OPEN, open_in);
+  volatile u64 open_out[3] = {(u64)tt, 4, 3};
+  console_out = semihost(SYS_OPEN, open_out);
+}
+
+static void channel_write(const char *bytes, u64 length) {
+  while (length) {
+    volatile u64 write[3] = {console_out, (u64)bytes, length};
+    u64 left = semihost(SYS_WRITE, write); /* the bytes not written */
+    if (left > length) left = length;
+    bytes += length - left;
+    length = left;
+  }
+}
+
+/* Input arrives in pieces: what one read(2) of QEMU's standard input brings (it blocks until there is something). */
+static char piece[1024];
+static u64 piece_at, piece_len;
+
+static void power_off(void);
+
+static u8 channel_get(void) {
+  if (piece_at == piece_len) {
+    volatile u64 read[3] = {console_in, (u64)piece, sizeof piece};
+    u64 left = semihost(SYS_READ, read); /* the bytes not read: all of them at the end of input, -1 on an error */
+    if (left >= sizeof piece) power_off(); /* halconf is gone: nothing more will come */
+    piece_len = sizeof piece - left;
+    piece_at = 0;
+  }
+  return (u8)piece[piece_at++];
+}
+#else
 static void uart_init(void) {
   w32(UART + 0x30, 0);          /* UARTCR: off while it is set up */
   w32(UART + 0x2C, 0x70);       /* UARTLCR_H: 8 bits, FIFOs on */
@@ -106,12 +164,17 @@ static u8 uart_get(void) {
   return (u8)r32(UART);
 }
 
-/* Output goes through one buffer, written out at the end of each line. */
-static char out_buf[1 << 16];
-static u64 out_len;
+static void channel_init(void) { uart_init(); }
+
+static void channel_write(const char *bytes, u64 length) {
+  for (u64 i = 0; i < length; i++) uart_put((u8)bytes[i]);
+}
+
+static u8 channel_get(void) { return uart_get(); }
+#endif
 
 static void out_flush(void) {
-  for (u64 i = 0; i < out_len; i++) uart_put((u8)out_buf[i]);
+  channel_write(out_buf, out_len);
   out_len = 0;
 }
 
@@ -211,7 +274,7 @@ static i64 read_line(void) {
   u64 n = 0;
   int overflow = 0;
   for (;;) {
-    u8 c = uart_get();
+    u8 c = channel_get();
     if (c == '\n') break;
     if (c == '\r') continue;
     if (n + 1 < sizeof in_buf) in_buf[n++] = (char)c;
@@ -1135,7 +1198,7 @@ static void handshake(void) {
 }
 
 int main(void) {
-  uart_init();
+  channel_init();
   /* ID_AA64PFR0_EL1.GIC: the GICv3 system-register interface is there only with a GICv3. */
   gic_v3 = ((SYSREG_READ(ID_AA64PFR0_EL1) >> 24) & 0xF) != 0;
   out_str("qemu-gic guest: booting on GICv");

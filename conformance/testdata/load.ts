@@ -35,8 +35,8 @@ export async function loadMutants(): Promise<Mutant[]> {
 }
 
 /**
- * Every legal (if unusual) HAL under testdata/legal; with `heavy`, those that drain gigabytes (left to
- * conformance/edges_test.ts) too.
+ * Every legal (if unusual) HAL under testdata/legal; with `heavy`, those that drain gigabytes or declare thousands of
+ * regions (each tested on its own by an `*_edges_test.ts` file) too.
  */
 export async function loadLegalHals(options: { heavy?: boolean } = {}): Promise<HalTarget[]> {
   return (await modulesIn("legal"))

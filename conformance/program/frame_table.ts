@@ -167,6 +167,9 @@ export class FrameIndex {
   /** One past the number of the last frame of the region holding frame number `n`. */
   #regionEnd(n: number): number {
     const regions = this.#regions;
+    // Most often the region numbered last (a board of thousands of regions breaks a run at every region's end).
+    const last = regions[this.#lastRegion];
+    if (last !== undefined && n >= last.base && n < last.base + last.frames) return last.base + last.frames;
     let low = 0, high = regions.length - 1;
     while (low < high) {
       const middle = (low + high + 1) >> 1;

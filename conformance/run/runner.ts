@@ -515,7 +515,7 @@ export async function runCheckWith(
       const outcome = await executor.execute(batch, {
         fillLimit,
         deadline: batchDeadline,
-        ...(next && !Deno.env.get("NOAHEAD") ? { next } : {}),
+        ...(next ? { next } : {}),
         onTrace(index, trace) {
           if (failing) return; // the rest of a batch after the first failure is not judged
           const judgement = judgeTraceReach(trace, profile);

@@ -162,3 +162,28 @@ Deno.test("a draining check cut short by its budget runs programs that drain, an
   assert.ok(handed < 40 * 4096, `only the programs run, and shrinking, called the HAL (${handed} calls)`);
   assert.equal(replay(leaky, result.counterexample!).violation?.clause, "ALLOC-7");
 });
+
+Deno.test("the library runs every check in process with no permission at all: no environment, no process, no file", async () => {
+  const root = new URL("../../", import.meta.url);
+  const dir = await Deno.makeTempDir({ prefix: "halconf_library_" });
+  try {
+    const script = `${dir}/run.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import { identityHal, runConformance } from "${new URL("mod.ts", root).href}";\n` +
+        `const report = await runConformance(identityHal(), { seed: 7 });\n` +
+        `console.log(JSON.stringify(report.summary));\n`,
+    );
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", "--no-prompt", `--config=${new URL("deno.json", root).pathname}`, script],
+      stdin: "null",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 0, stderr);
+    const summary = JSON.parse(new TextDecoder().decode(output.stdout));
+    assert.equal(summary.errors, 0, stderr);
+    assert.ok(summary.passed > 20);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -155,6 +155,34 @@ class LiveSlots {
     }
   }
 
+  /** The first live slot after `slot`, or -1: a scan of the bitmap (the next pick of a run of frees, for nothing). */
+  after(slot: number): number {
+    const from = slot + 1;
+    const words = Math.ceil(this.slots / 32);
+    let word = from >>> 5;
+    if (word >= words) return -1;
+    let bits = this.bits[word] & (-1 << (from & 31));
+    while (bits === 0) {
+      if (++word >= words) return -1;
+      bits = this.bits[word];
+    }
+    return word * 32 + 31 - Math.clz32(bits & -bits);
+  }
+
+  /** The last live slot before `slot`, or -1. */
+  before(slot: number): number {
+    const upto = slot - 1;
+    if (upto < 0) return -1;
+    let word = upto >>> 5;
+    const bit = upto & 31;
+    let bits = this.bits[word] & (bit === 31 ? -1 : (1 << (bit + 1)) - 1);
+    while (bits === 0) {
+      if (--word < 0) return -1;
+      bits = this.bits[word];
+    }
+    return word * 32 + 31 - Math.clz32(bits);
+  }
+
   #add(block: number, delta: number): void {
     for (let i = block + 1; i <= this.blocks; i += i & -i) this.tree[i] += delta;
   }
@@ -256,6 +284,16 @@ export class LiveList {
   /** The slot of the live frame at `index` (0 is the oldest). */
   slotAt(index: number): number {
     return this.#slots.select(index);
+  }
+
+  /** The slot of the live frame after the one in `slot` (`slotAt(index + 1)` from `slotAt(index)`), or -1. */
+  slotAfter(slot: number): number {
+    return this.#slots.after(slot);
+  }
+
+  /** The slot of the live frame before the one in `slot`, or -1. */
+  slotBefore(slot: number): number {
+    return this.#slots.before(slot);
   }
 
   /** The address in `slot`. */

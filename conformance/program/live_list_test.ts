@@ -108,6 +108,9 @@ function agree(actions: readonly Action[]): void {
       naive.entries.forEach((entry, at) => {
         const slot = live.slotAt(at);
         assert.deepEqual({ paddr: live.paddrAt(slot), step: live.stepAt(slot), nth: live.nthAt(slot) }, entry);
+        // Its neighbours by a scan of the bitmap are the neighbours by position.
+        assert.equal(live.slotAfter(slot), at + 1 < naive.entries.length ? live.slotAt(at + 1) : -1);
+        assert.equal(live.slotBefore(slot), at > 0 ? live.slotAt(at - 1) : -1);
       });
     }
   } finally {

@@ -5,8 +5,8 @@
  * - bare (the baseline): the same HAL calls, replayed straight from a recorded trace, on a fresh instance each time;
  * - checked in process: executed and judged, as `deno task conform` does for reference HALs;
  * - checked through the driver protocol: sent as one batch to a driver process (as the runner does: its batches grow
- *   to 128 programs), executed there, answered as text, read back and judged as the answers arrive, as every custom
- *   HAL is.
+ *   to 128 programs, and the next goes with the current one), executed there, answered as text, read back and judged
+ *   as the answers arrive, as every custom HAL is.
  *
  * The programs per second of `state.model` on the identity HAL are printed at the end.
  */
@@ -106,9 +106,11 @@ for (const target of referenceHals()) {
     name: `${target.name}: checked through the driver`,
     group,
     async fn() {
+      // The next batch goes with this one, as the runner sends it once a check is under way.
       await session.execute(batch, {
         fillLimit: 1 << 20,
         deadline: Infinity,
+        next: batch,
         onTrace: (_index, trace) => judgeTrace(trace, profile),
       });
     },

@@ -99,11 +99,30 @@ function isDirectory(path: string): boolean {
 }
 
 /**
- * What a native driver keeps of halconf's environment: the `PATH` (to find `cargo`) and where the Rust toolchain
- * lives (the driver's `HOME` is a private empty directory). Nothing else: no tokens, no credentials.
+ * How cargo builds, kept for a native driver: a shared `CARGO_TARGET_DIR` reused rather than a build from nothing in
+ * the crate's own `target/` (11 s for a generated HAL crate, 1 s with the example's), offline, the same flags. None is
+ * a credential (cargo's tokens are `CARGO_REGISTRY_TOKEN` and `CARGO_REGISTRIES_<name>_TOKEN`, never kept).
+ */
+const CARGO_BUILD_VARIABLES = [
+  "CARGO_TARGET_DIR",
+  "CARGO_BUILD_TARGET_DIR",
+  "CARGO_NET_OFFLINE",
+  "CARGO_BUILD_JOBS",
+  "CARGO_INCREMENTAL",
+  "RUSTFLAGS",
+  "RUSTC_BOOTSTRAP",
+];
+
+/**
+ * What a native driver keeps of halconf's environment: the `PATH` (to find `cargo`), where the Rust toolchain lives
+ * (the driver's `HOME` is a private empty directory) and how cargo builds. Nothing else: no tokens, no credentials.
  */
 function nativeEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
+  for (const name of CARGO_BUILD_VARIABLES) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
   const home = Deno.env.get("HOME");
   const path = Deno.env.get("PATH");
   if (path) env.PATH = path;

@@ -212,3 +212,48 @@ Deno.test("a batch sent ahead is the answer when asked for next, and dropped whe
     await session.close();
   }
 });
+
+Deno.test("a native driver keeps PATH, the toolchain's homes and how cargo builds; never a token or anything else", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "halconf_env_" });
+  const set = {
+    CARGO_TARGET_DIR: `${dir}/target`,
+    CARGO_NET_OFFLINE: "true",
+    RUSTFLAGS: "-C debuginfo=0",
+    CARGO_REGISTRY_TOKEN: "cio-secret",
+    CARGO_REGISTRIES_CORP_TOKEN: "corp-secret",
+    AWS_SECRET_ACCESS_KEY: "aws-secret",
+  };
+  const before = Object.fromEntries(Object.keys(set).map((name) => [name, Deno.env.get(name)]));
+  for (const [name, value] of Object.entries(set)) Deno.env.set(name, value);
+  try {
+    // A "driver" that writes down its environment and ends: it cannot load, which is what the catch below expects.
+    await assert.rejects(
+      DriverSession.start({
+        source: { command: ["sh", "-c", `env > '${dir}/env.txt'`] },
+        label: "env",
+        loadTimeoutMs: 10_000,
+      }),
+      DriverLoadError,
+    );
+    const env = new Map(
+      (await Deno.readTextFile(`${dir}/env.txt`)).trim().split("\n").map((line) => {
+        const at = line.indexOf("=");
+        return [line.slice(0, at), line.slice(at + 1)] as const;
+      }),
+    );
+    assert.equal(env.get("CARGO_TARGET_DIR"), set.CARGO_TARGET_DIR);
+    assert.equal(env.get("CARGO_NET_OFFLINE"), "true");
+    assert.equal(env.get("RUSTFLAGS"), set.RUSTFLAGS);
+    assert.ok(env.has("PATH"));
+    for (const secret of ["CARGO_REGISTRY_TOKEN", "CARGO_REGISTRIES_CORP_TOKEN", "AWS_SECRET_ACCESS_KEY"]) {
+      assert.ok(!env.has(secret), `${secret} reached the driver`);
+    }
+    assert.notEqual(env.get("HOME"), Deno.env.get("HOME"), "its HOME is a private one");
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) Deno.env.delete(name);
+      else Deno.env.set(name, value);
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -121,11 +121,13 @@ static void channel_init(void) {
   console_out = semihost(SYS_OPEN, open_out);
 }
 
+static void system_off(void);
+
 static void channel_write(const char *bytes, u64 length) {
   while (length) {
     volatile u64 write[3] = {console_out, (u64)bytes, length};
-    u64 left = semihost(SYS_WRITE, write); /* the bytes not written */
-    if (left > length) left = length;
+    u64 left = semihost(SYS_WRITE, write); /* the bytes not written: all of them when the write failed */
+    if (left >= length) system_off();      /* halconf is gone: nothing can be said any more */
     bytes += length - left;
     length = left;
   }
@@ -295,10 +297,14 @@ static u64 psci(u64 function, u64 a, u64 b, u64 c) {
   return x0;
 }
 
-static void power_off(void) {
-  out_flush();
+static void system_off(void) {
   psci(0x84000008UL, 0, 0, 0); /* SYSTEM_OFF: QEMU exits with status 0 */
   for (;;) wfe();
+}
+
+static void power_off(void) {
+  out_flush();
+  system_off();
 }
 
 /* ------------------------------------------------------------------------------------------------ the GIC */

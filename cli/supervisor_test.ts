@@ -115,7 +115,7 @@ Deno.test("a looping driver under a wrapper that does not exec it ends at its de
     "--check",
     "xlate.roundtrip",
     "--timeout",
-    "2",
+    "1",
     "--format",
     "json",
   ]);
@@ -159,7 +159,7 @@ Deno.test("a driver that breaks the end of its batch is an error result, never a
         "--check",
         "alloc.unique",
         "--timeout",
-        "2",
+        "1",
         "--report",
         report,
         "--format",
@@ -417,7 +417,7 @@ Deno.test("a HAL's name and messages cannot forge any report format", async (t) 
 });
 
 Deno.test("a HAL whose every call is slow ends in one check's time: its later checks are not run, and say why", async () => {
-  const run = await runEnding(["--hal", hostile("slow_iterator.ts"), "--timeout", "3", "--format", "json"]);
+  const run = await runEnding(["--hal", hostile("slow_iterator.ts"), "--timeout", "1", "--format", "json"]);
   assert.equal(run.code, 1, run.stderr);
   const results = resultsOf(run.stdout);
   assert.ok(results.length > 30);

@@ -61,8 +61,17 @@ fn reset() {
     PENDING.lock().unwrap().clear();
 }
 
+/// The toy's state is static, as a HAL's is, and libtest runs tests on threads at once: each test that serves the toy
+/// holds this for its whole run (a poisoned lock is still taken: a failing test must not fail the others).
+static TOY: Mutex<()> = Mutex::new(());
+
+fn toy_alone() -> std::sync::MutexGuard<'static, ()> {
+    TOY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 #[test]
 fn handshake_then_one_answer_line_per_step() {
+    let _alone = toy_alone();
     let hal = axvcpu_hal!(Toy, irq)
         .named("toy hal")
         .with_profile(
@@ -135,6 +144,7 @@ fn runs_are_one_token_up_or_down_and_single_values_stay_single() {
 
 #[test]
 fn bytes_are_written_with_their_repeats_as_runs() {
+    let _alone = toy_alone();
     let hal = axvcpu_hal!(Toy, irq)
         .named("toy hal")
         .with_profile(Profile::new().region(0x8000_0000, 0x3000).strict_free())

@@ -464,8 +464,18 @@ impl ForkPipeline {
         let Some((pid, mut answer)) = self.running.pop_front() else {
             return Ok(());
         };
+        // Read in pieces: `read_to_end` on a `File` first asks its size and position (statx and lseek, two system
+        // calls a program, for a pipe that has neither).
         let mut text = Vec::new();
-        std::io::Read::read_to_end(&mut answer, &mut text).map_err(|error| error.to_string())?;
+        let mut piece = [0u8; 16384];
+        loop {
+            match std::io::Read::read(&mut answer, &mut piece) {
+                Ok(0) => break,
+                Ok(count) => text.extend_from_slice(&piece[..count]),
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error.to_string()),
+            }
+        }
         let mut status = 0;
         // SAFETY: waits for a child this driver forked.
         #[cfg(unix)]

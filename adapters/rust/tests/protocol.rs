@@ -61,31 +61,31 @@ fn reset() {
     PENDING.lock().unwrap().clear();
 }
 
-/// The toy's state is static, as a HAL's is, and libtest runs tests on threads at once: each test that serves the toy
-/// holds this for its whole run (a poisoned lock is still taken: a failing test must not fail the others).
+/// The toy's state is static, as a HAL's is, and libtest runs tests on threads at once: the toy is served by one test
+/// at a time (a poisoned lock is still taken: a failing test must not fail the others).
 static TOY: Mutex<()> = Mutex::new(());
 
-fn toy_alone() -> std::sync::MutexGuard<'static, ()> {
-    TOY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// What the toy HAL, claiming `profile`, answers to `input`.
+fn serve_toy(profile: Profile, input: &str) -> String {
+    let _alone = TOY.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let hal = axvcpu_hal!(Toy, irq)
+        .named("toy hal")
+        .with_profile(profile)
+        .with_ports::<Toy>()
+        .reset_with(reset);
+    let mut out = Vec::new();
+    serve_on(&hal, input.as_bytes(), &mut out).unwrap();
+    String::from_utf8(out).unwrap()
 }
 
 #[test]
 fn handshake_then_one_answer_line_per_step() {
-    let _alone = toy_alone();
-    let hal = axvcpu_hal!(Toy, irq)
-        .named("toy hal")
-        .with_profile(
-            Profile::new()
-                .region(0x8000_0000, 0x3000)
-                .irq(32, 1023, IrqOrder::Fifo)
-                .strict_free(),
-        )
-        .with_ports::<Toy>()
-        .reset_with(reset);
+    let profile = Profile::new()
+        .region(0x8000_0000, 0x3000)
+        .irq(32, 1023, IrqOrder::Fifo)
+        .strict_free();
     let input = "run 10 2\nalloc fill free:@0.0 p2v:0:5 v2p:0:4095 freeRaw:0x1 setCpu:3 freeMany:8:-1\nraise:7 fetch handle fetch read:0:0:2\n";
-    let mut out = Vec::new();
-    serve_on(&hal, input.as_bytes(), &mut out).unwrap();
-    let text = String::from_utf8(out).unwrap();
+    let text = serve_toy(profile, input);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines,
@@ -144,16 +144,8 @@ fn runs_are_one_token_up_or_down_and_single_values_stay_single() {
 
 #[test]
 fn bytes_are_written_with_their_repeats_as_runs() {
-    let _alone = toy_alone();
-    let hal = axvcpu_hal!(Toy, irq)
-        .named("toy hal")
-        .with_profile(Profile::new().region(0x8000_0000, 0x3000).strict_free())
-        .with_ports::<Toy>()
-        .reset_with(reset);
-    let input = "run 10 1\nalloc read:0:0:4096 read:0:4094:2\n";
-    let mut out = Vec::new();
-    serve_on(&hal, input.as_bytes(), &mut out).unwrap();
-    let text = String::from_utf8(out).unwrap();
+    let profile = Profile::new().region(0x8000_0000, 0x3000).strict_free();
+    let text = serve_toy(profile, "run 10 1\nalloc read:0:0:4096 read:0:4094:2\n");
     let answers: Vec<&str> = text.lines().skip_while(|line| *line != "begin").collect();
     assert_eq!(
         answers,

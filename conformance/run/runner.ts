@@ -20,6 +20,7 @@ import { deniedPermission } from "../program/permission.ts";
 import { type ExecutionFailure, inProcessExecutor, type ProgramExecutor } from "./program_executor.ts";
 import { type JsonOperation, type Program, programFromJson, programToJson } from "../program/program.ts";
 import { WordList } from "../program/word_list.ts";
+import { ProgramDraw } from "../program/program_draw.ts";
 import { vacuousReason } from "../contract/vacuity.ts";
 import { DRAIN_FRAMES, drainOnceShape, drainRuns, fillCost, stepsAfterDrain, withinBudget } from "./drain_plan.ts";
 import { dropChunks, dropNeedlessSteps, pinPicks } from "./shrink.ts";
@@ -453,11 +454,13 @@ export async function runCheckWith(
     : undefined;
   // The programs: the requested ones, or, when a check that drains RAM would drain more than the drain budget over
   // all of them, fewer and longer ones that each drain once and then run the check's mix in the drained state.
-  let programs: Program[] = options.path === undefined
-    ? fc.sample(arbitrary, { seed, numRuns: requestedRuns, randomType: RANDOM_TYPE })
+  // Drawn as batches need them (a check that fails early never draws the rest); a check that drains RAM draws all
+  // at once, to know whether they would drain more than the budget.
+  let programs: ProgramDraw | Program[] = options.path === undefined
+    ? new ProgramDraw(arbitrary, { seed, randomType: RANDOM_TYPE }, requestedRuns)
     : [];
-  const drainOnce = drains && options.path === undefined &&
-    programs.reduce((sum, program) => sum + fillCost(program, capacity), 0) > drainFrames;
+  const drainOnce = drains && programs instanceof ProgramDraw &&
+    programs.all().reduce((sum, program) => sum + fillCost(program, capacity), 0) > drainFrames;
   let stepsAfter = 0;
   if (drainOnce) {
     const runs = drainRuns(capacity, drainFrames, requestedRuns);

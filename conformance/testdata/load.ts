@@ -36,10 +36,14 @@ export async function loadMutants(): Promise<Mutant[]> {
 
 /**
  * Every legal (if unusual) HAL under testdata/legal; with `heavy`, those that drain gigabytes or declare thousands of
- * regions (each tested on its own by an `*_edges_test.ts` file) too.
+ * regions (each tested on its own by an `*_edges_test.ts` file) too; without the fixtures named in `except` (as
+ * `legal/<file>`, the way edge verdicts name them).
  */
-export async function loadLegalHals(options: { heavy?: boolean } = {}): Promise<HalTarget[]> {
+export async function loadLegalHals(
+  options: { heavy?: boolean; except?: readonly string[] } = {},
+): Promise<HalTarget[]> {
   return (await modulesIn("legal"))
     .filter(([, module]) => options.heavy || module.heavy !== true)
+    .filter(([file]) => !options.except?.includes(`legal/${file.slice(0, -".ts".length)}`))
     .map(([, module]) => module.default as HalTarget);
 }

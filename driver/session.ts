@@ -154,7 +154,7 @@ async function privateDenoDir(denoDir: string, workDir: string): Promise<string>
     if (name === "location_data") continue;
     if (!name.startsWith("v8_code_cache")) {
       await Deno.symlink(join(denoDir, name), join(dir, name)).catch(() => {});
-    } else if (!/-(shm|wal)$/.test(name)) {
+    } else if (!/-shm$/.test(name)) {
       await Deno.copyFile(join(denoDir, name), join(dir, name)).catch(() => {});
     }
   }

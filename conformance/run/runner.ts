@@ -1,7 +1,9 @@
 /**
  * The runner: drives fast-check over each check's programs, with a seed per
  * (target, check) derived from one run seed, a budget per check, and shrunk,
- * replayable counterexamples.
+ * replayable counterexamples. Programs are drawn by `ProgramDraw`
+ * (`program/program_draw.ts`), planned to drain RAM by `drain_plan.ts`,
+ * and, after a failure, shrunk by `counterexample.ts`.
  *
  * @module
  */
@@ -23,7 +25,7 @@ import { WordList } from "../program/word_list.ts";
 import { ProgramDraw } from "../program/program_draw.ts";
 import { vacuousReason } from "../contract/vacuity.ts";
 import { DRAIN_FRAMES, drainOnceShape, drainRuns, fillCost, stepsAfterDrain, withinBudget } from "./drain_plan.ts";
-import { dropChunks, dropNeedlessSteps, pinPicks } from "./shrink.ts";
+import { searchCounterexample } from "./counterexample.ts";
 import { listUnderOwnChecks } from "./cross_list.ts";
 import { capacityOf, type ResolvedProfile, validateProfile } from "../contract/profile.ts";
 
@@ -282,39 +284,10 @@ function fittedShape(
   };
 }
 
-/** Whether a violation breaks one of the check's own clauses (or is a harness error, which every check reports). */
-function breaksOwnClause(check: Check, violation: Violation): boolean {
-  return violation.clause === HARNESS_ERROR || check.judgesAll === true ||
-    check.clauses.includes(violation.clause) || (violation.also ?? []).some((clause) => check.clauses.includes(clause));
-}
-
-/**
- * What a shrinking candidate must break to stand for the first failure: one of the check's own clauses when the
- * first failure broke one, or else the very clause the first failure broke (a violation of another check's clause
- * fails this check too, and is shrunk as itself).
- */
-function failureLike(check: Check, first: Violation): (violation: Violation | undefined) => boolean {
-  if (breaksOwnClause(check, first)) return (violation) => violation !== undefined && breaksOwnClause(check, violation);
-  return (violation) =>
-    violation !== undefined && (violation.clause === first.clause || (violation.also ?? []).includes(first.clause));
-}
-
 /** The most programs in one batch; fewer when fills are large, so a batch holds about 2^20 frames at most. */
 const MAX_BATCH = 128;
 const FRAMES_PER_BATCH = 1 << 20;
 
-/** What the runner remembers of a program it ran: enough to answer fast-check again without running it. */
-interface Verdict {
-  violation?: Violation;
-  fails: boolean;
-}
-
-/** The key a program is remembered by (programs hold bigints, so JSON needs a replacer). */
-function programKey(program: Program): string {
-  return JSON.stringify(program, (_key, value) => typeof value === "bigint" ? `0x${value.toString(16)}` : value);
-}
-
-/** Frames the fills of a trace handed out (for the note of a check that drains RAM). */
 /**
  * The HAL calls a program made: one per step that called the HAL, every `allocFrame` of a fill and every free of a
  * `freeMany`.
@@ -330,6 +303,7 @@ function callsIn(trace: Trace): number {
   return calls;
 }
 
+/** Frames the fills of a trace handed out (for the note of a check that drains RAM). */
 function framesFilled(trace: Trace): number {
   let frames = 0;
   for (const step of trace.steps) {
@@ -475,7 +449,6 @@ export async function runCheckWith(
       profile.board.reduce((sum, region) => sum + region.size / BigInt(profile.frameSize), 0n)
     } declared`
     : undefined;
-  const verdicts = new Map<string, Verdict>();
 
   // Generated programs, in batches that grow while the HAL keeps up.
   let ran = 0;
@@ -573,122 +546,21 @@ export async function runCheckWith(
     return { trace, violation: judgeTrace(trace, profile) };
   };
 
-  if (failing && drainOnce && firstFailure) {
-    // Every candidate drains the whole pool: fast-check's shrinker would run hundreds of them. The program is cut
-    // after its violation (judging stops there), its picks pinned, and its steps dropped in chunks, then one by one,
-    // while the deadline allows.
-    const like = failureLike(check, firstFailure.violation);
-    const stillBreaks = async (candidate: Program) => {
-      const replayed = await replayOne(candidate);
-      return replayed === undefined ? undefined : like(replayed.violation);
-    };
-    const cut = pinPicks(firstFailure.program.slice(0, firstFailure.violation.step + 1), firstFailure.trace);
-    // A program that does not fail again on a fresh instance is not shrunk: every candidate would be a whole drain.
-    const again = await stillBreaks(cut);
-    const keepLast = { keepLast: true };
-    const program = again
-      ? await dropNeedlessSteps(await dropChunks(cut, stillBreaks, keepLast), stillBreaks, keepLast)
-      : cut;
-    const final = await replayOne(program);
-    const shown = final?.violation && like(final.violation)
-      ? { program, trace: final.trace, violation: final.violation, shrunk: true }
-      : { ...firstFailure, shrunk: false };
-    const why = shown.shrunk
-      ? ""
-      : performance.now() > deadline
-      ? " (not shrunk: the check's deadline passed while shrinking)"
-      : NOT_AGAIN;
-    return failed(shown.program, shown.trace, shown.violation, "", why, ran);
-  }
-
   if (failing) {
-    const like = firstFailure
-      ? failureLike(check, firstFailure.violation)
-      : (violation: Violation | undefined) => violation !== undefined && breaksOwnClause(check, violation);
-    // The generated programs before the first failure kept the contract; the failing one breaks it.
-    programs.slice(0, ran).forEach((program, index) =>
-      verdicts.set(
-        programKey(program),
-        index === ran - 1 && firstFailure
-          ? {
-            violation: firstFailure.violation,
-            fails: true,
-          }
-          : { fails: false },
-      )
-    );
-    // fast-check regenerates the same programs (same seed): answered from memory until the failing one.
-    const property = fc.asyncProperty(arbitrary, async (program: Program) => {
-      const key = programKey(program);
-      let verdict = verdicts.get(key);
-      if (!verdict) {
-        const replayed = await replayOne(program);
-        // A candidate that crashed or ran out of time is not taken as a smaller failure.
-        verdict = { violation: replayed?.violation, fails: replayed ? like(replayed.violation) : false };
-        verdicts.set(key, verdict);
-      }
-      return !verdict.fails;
+    const search = await searchCounterexample({
+      check,
+      arbitrary,
+      parameters: { seed, randomType: RANDOM_TYPE, numRuns: requestedRuns, path: options.path },
+      deadline,
+      drainOnce,
+      judged: programs.slice(0, ran),
+      firstFailure,
+      replayOne,
     });
-    const outcome = await fc.check(property, {
-      seed,
-      randomType: RANDOM_TYPE,
-      numRuns: requestedRuns,
-      interruptAfterTimeLimit: Math.max(1_000, deadline - performance.now()),
-      markInterruptAsFailure: false,
-      ...(options.path ? { path: options.path } : {}),
-    });
-    if (outcome.failed && outcome.counterexample) {
-      const shrunk = outcome.counterexample[0] as Program;
-      const found = await replayOne(shrunk);
-      const clause = found?.violation?.clause;
-      const program = found === undefined || clause === undefined ? shrunk : await dropNeedlessSteps(
-        pinPicks(shrunk, found.trace),
-        async (candidate) => {
-          const replayed = await replayOne(candidate);
-          return replayed === undefined ? undefined : replayed.violation?.clause === clause;
-        },
-      );
-      const final = await replayOne(program);
-      const runs = Math.max(ran, outcome.numRuns);
-      const outOfTime = performance.now() > deadline;
-      let shown: { program: Program; trace: Trace; violation: Violation } | undefined;
-      if (final?.violation) shown = { program, trace: final.trace, violation: final.violation };
-      else if (found?.violation) shown = { program: shrunk, trace: found.trace, violation: found.violation };
-      else if (outOfTime) shown = firstFailure;
-      if (!shown && firstFailure) {
-        // Seen once, never again: still a violation, reported as it was seen.
-        const { program, trace, violation } = firstFailure;
-        return failed(program, trace, violation, "", NOT_AGAIN, runs);
-      }
-      if (!shown) {
-        return done("error", runs, {
-          reason: "a failing program did not fail again when replayed: the HAL is not deterministic " +
-            "(same program, another outcome)",
-        });
-      }
-      const unshrunk = shown !== firstFailure ? "" : " (not shrunk: the check's deadline passed while shrinking)";
-      return failed(
-        shown.program,
-        shown.trace,
-        shown.violation,
-        shown === firstFailure ? "" : outcome.counterexamplePath ?? "",
-        unshrunk,
-        runs,
-      );
-    }
-    if (outcome.failed) {
-      return done("error", ran, { reason: `internal error: ${String(outcome.errorInstance)}` });
-    }
-    if (!options.path && firstFailure) {
-      const { program, trace, violation } = firstFailure;
-      return failed(program, trace, violation, "", NOT_AGAIN, ran);
-    }
-    if (!options.path) {
-      return done("error", ran, {
-        reason: "a failing program passed when fast-check generated it again: the HAL is not deterministic",
-      });
-    }
-    return done("pass", outcome.numRuns, exercised);
+    if ("error" in search) return done("error", search.runs, { reason: search.error });
+    if ("passed" in search) return done("pass", search.passed, exercised);
+    const { program, trace, violation } = search.shown;
+    return failed(program, trace, violation, search.path, search.unshrunk, search.runs);
   }
 
   if (ran < numRuns) {
@@ -738,10 +610,6 @@ export async function runCheckWith(
     });
   }
 }
-
-/** Why a violation is shown as first seen: its program did not break the contract again on a fresh instance. */
-const NOT_AGAIN = " (seen once, not shrunk: the same program on a fresh instance did not fail again, so the HAL is " +
-  "not deterministic: do its instances share state?)";
 
 function hasFill(shape: ProgramShape): boolean {
   return (shape.mix.fill ?? 0) > 0 || (shape.then !== undefined && hasFill(shape.then));

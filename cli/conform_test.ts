@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { HANGS_AFTER_A_PASS, ROOT, runCli, spawnCli } from "./testdata/run_cli.ts";
+import { taskCommand } from "./run_settings.ts";
 
 interface JsonResult {
   target: string;
@@ -442,6 +443,9 @@ async function task(cwd: string, args: string[]): Promise<{ code: number; text: 
   return { code: run.code, text: stdout + new TextDecoder().decode(run.stderr), stdout };
 }
 
+/** The permissions the tasks `init` writes give halconf. */
+const INIT_PERMISSIONS = "--allow-read --allow-write --allow-run --allow-env";
+
 Deno.test("init makes a project that works where it is made: linked to this checkout, no registry, shards merged", async () => {
   await withTempDir(async (dir) => {
     const init = await runCli(["init", `${dir}/my-hal`]);
@@ -450,6 +454,9 @@ Deno.test("init makes a project that works where it is made: linked to this chec
     assert.equal(config.links.length, 1);
     assert.ok(!config.links[0].startsWith("/"), "a relative link");
     assert.equal(resolve(`${dir}/my-hal`, config.links[0]), ROOT.replace(/\/$/, ""));
+    // The project's runs start halconf as this repository's tasks do (the measured V8 and malloc settings).
+    assert.ok(config.tasks.conform.startsWith(`${taskCommand(INIT_PERMISSIONS, "jsr:@halconf/halconf/cli")} conform`));
+    assert.equal(config.tasks.halconf, taskCommand(INIT_PERMISSIONS, "jsr:@halconf/halconf/cli"));
     const workflow = await Deno.readTextFile(`${dir}/my-hal/.github/workflows/halconf.yml`);
     assert.match(workflow, /shard: \[1, 2, 3, 4\]/);
     assert.match(workflow, /--shard "\$\{\{ matrix.shard \}\}\/4"/);

@@ -16,6 +16,7 @@
 import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "./exit_codes.ts";
+import { taskCommand } from "./run_settings.ts";
 
 const HAL_TEMPLATE = `/**
  * A HAL for halconf: identity-mapped RAM, a bump allocator with a free list,
@@ -122,7 +123,8 @@ const RUNNING_CHECKOUT: string | undefined = import.meta.url.startsWith("file:")
 
 /** The project's deno.json: halconf as a dependency, linked to a checkout unless it comes from the registry. */
 function denoJson(source: Source, conform: string, extra: Record<string, string>): string {
-  const cli = `deno run ${PERMISSIONS} --v8-flags=--max-semi-space-size=4 jsr:@halconf/halconf/cli`;
+  // halconf's own settings for a run (run_settings.ts): the project's CI runs as fast as `deno task conform` here.
+  const cli = taskCommand(PERMISSIONS, "jsr:@halconf/halconf/cli");
   return JSON.stringify(
     {
       imports: { "@halconf/halconf": "jsr:@halconf/halconf@^0.1.0" },

@@ -25,6 +25,7 @@
  */
 
 import { fileURLToPath } from "node:url";
+import { RUN_ENVIRONMENT, V8_FLAGS } from "../cli/run_settings.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const HAL = `${ROOT}examples/rust-hal/target/release/rust-hal`;
@@ -92,7 +93,7 @@ async function peerTest(binary: string, mutant: string | undefined, seed: string
   return outcome;
 }
 
-/** halconf as a user runs it, through the CLI. */
+/** halconf as a user runs it, through the CLI, with the settings `deno task conform` starts it with. */
 function halconf(args: string[]) {
   return run(Deno.execPath(), [
     "run",
@@ -100,11 +101,11 @@ function halconf(args: string[]) {
     "--allow-write",
     "--allow-run",
     "--allow-env",
-    "--v8-flags=--max-semi-space-size=8,--turbo-filter=~",
+    V8_FLAGS,
     `${ROOT}cli/main.ts`,
     "conform",
     ...args,
-  ]);
+  ], { ...RUN_ENVIRONMENT });
 }
 
 const median = (values: number[]) => {

@@ -277,17 +277,21 @@ async function runChecks(
       // once what the check's programs printed has all come (else its last lines would be taken for the program's).
       if (opened.session && result.counterexample && !signal.aborted && !options.failFast) {
         // A driver writes what its HAL prints before the answer that follows it; only a HAL that prints from a thread
-        // or a worker prints later. The first time a HAL that printed has a counterexample, what still comes after
-        // its check is waited for as long as a program's run alone would wait: if nothing comes, the HAL prints on
-        // time, and its programs' runs alone are not waited for past a quiet moment. (A Rust HAL whose caught panics
-        // print, with 11 failing checks, spent 2.3 s of a 3 s run waiting for output its counterexamples did not print.)
+        // or a worker prints later. What still comes after the check is waited for until quiet, and the first time a
+        // HAL that printed has a counterexample, as long as a run alone would be (a probe): if nothing comes, the HAL
+        // prints on time. Then, as when the check printed nothing and nothing came after it, the run alone brings its
+        // output with its answer, taken once the pipes have been polled. (A Rust HAL whose caught panics print, with 11
+        // failing checks, spent 2.3 s of a 3 s run waiting for output its counterexamples did not print.)
         const printed = opened.session.outputReceived > before;
-        const probe = printed && printsLate === undefined;
-        const late = await quietOutput(opened.session, probe);
-        if (probe) printsLate = late !== "";
+        let late = "";
+        if (printsLate !== false) {
+          const probe = printed && printsLate === undefined;
+          late = await quietOutput(opened.session, probe);
+          if (probe || late !== "") printsLate = late !== "";
+        }
         output = ((output ?? "") + late) || undefined;
-        const awaited = printed && printsLate !== false;
-        const own = await programOutput(opened.session, result.counterexample.program, timeoutMs, awaited);
+        const onTime = printsLate === false || (!printed && late === "");
+        const own = await programOutput(opened.session, result.counterexample.program, timeoutMs, printed, onTime);
         if (own !== undefined) result.counterexample.output = own;
       }
       const denied = result.denied ?? (output ? deniedPermission(output) : undefined);
@@ -305,21 +309,23 @@ async function runChecks(
 
 /**
  * What a driver's HAL prints while it runs one program alone, and why that run did not end if it did not. Output
- * travels on other pipes than the answers: it is taken until it has been quiet a moment, and when the HAL printed
- * during its check, not before something came (within the bound).
+ * travels on other pipes than the answers: from a HAL that prints `onTime` (before its answers) it is what the pipes
+ * hold once polled; else it is taken until it has been quiet a moment, and when the HAL printed during its check, not
+ * before something came (within the bound).
  */
 async function programOutput(
   session: DriverSession,
   program: Counterexample["program"],
   timeoutMs: number,
   printsSomething: boolean,
+  onTime: boolean,
 ): Promise<string | undefined> {
   const fillLimit = Math.min(Number(capacityOf(session.profile)) + 1, 1 << 20);
   const outcome = await session.execute([programFromJson(program)], {
     fillLimit,
     deadline: performance.now() + Math.min(timeoutMs, 10_000),
   }).catch(() => undefined);
-  const output = await quietOutput(session, printsSomething);
+  const output = onTime ? await session.takeSettledOutput() ?? "" : await quietOutput(session, printsSomething);
   if (!outcome) return undefined;
   // The same program broke the driver when run again: said under it, with what the HAL printed.
   return outcome.failure ? `${output}(run again alone, the program did not end: ${outcome.failure.reason})\n` : output;

@@ -116,11 +116,30 @@ export class OutputBuffer {
   }
 
   /**
-   * The line that best says what went wrong, without emptying the buffer: the last line that is not a stack frame
-   * (`    at f (file.ts:1:1)`), so that a crash is reported by its message.
+   * The line that best says what went wrong, without emptying the buffer: a Rust panic's message and where it
+   * panicked (the last panic printed: what follows it is Rust's note on backtraces, or the backtrace), else the last
+   * line that is not a stack frame (`    at f (file.ts:1:1)`), so that a crash is reported by its message.
    */
   lastLine(): string | undefined {
     const lines = this.peek().split("\n").map((line) => line.trim()).filter(Boolean);
-    return lines.filter((line) => !/^at\s/.test(line)).at(-1) ?? lines.at(-1);
+    return panicOf(lines) ?? lines.filter((line) => !/^at\s/.test(line)).at(-1) ?? lines.at(-1);
   }
+}
+
+/**
+ * The last Rust panic in `lines` as `message (panicked at file:line:column)`: since Rust 1.73 the header ends with the
+ * location and the message follows (`thread 'main' (3792) panicked at src/lib.rs:185:13:`, the thread's id since 1.89);
+ * before, the message was quoted in the header (`thread 'main' panicked at 'message', src/lib.rs:185:13`).
+ */
+function panicOf(lines: readonly string[]): string | undefined {
+  for (let index = lines.length - 1; index >= 0; index--) {
+    const header = /^thread '[^']*'(?: \(\d+\))? panicked at (.*)$/.exec(lines[index]);
+    if (!header) continue;
+    const quoted = /^'(.*)', (\S+)$/.exec(header[1]);
+    if (quoted) return `${quoted[1]} (panicked at ${quoted[2]})`;
+    const message = lines[index + 1];
+    if (message === undefined || /^note: run with `RUST_BACKTRACE/.test(message)) return undefined;
+    return `${message} (panicked at ${header[1].replace(/:$/, "")})`;
+  }
+  return undefined;
 }

@@ -127,19 +127,26 @@ export class OutputBuffer {
 }
 
 /**
- * The last Rust panic in `lines` as `message (panicked at file:line:column)`: since Rust 1.73 the header ends with the
- * location and the message follows (`thread 'main' (3792) panicked at src/lib.rs:185:13:`, the thread's id since 1.89);
- * before, the message was quoted in the header (`thread 'main' panicked at 'message', src/lib.rs:185:13`).
+ * The Rust panic that ends `lines`, as `message (panicked at file:line:column)`: since Rust 1.73 the header ends with
+ * the location and the message follows (`thread 'main' (3792) panicked at src/lib.rs:185:13:`, the thread's id since
+ * 1.89); before, the message was quoted in the header (`thread 'main' panicked at 'message', src/lib.rs:185:13`). Only
+ * Rust's notes and a backtrace may follow it: a panic caught earlier (a HAL's, printed by the hook) followed by other
+ * output is not what ended the process.
  */
 function panicOf(lines: readonly string[]): string | undefined {
   for (let index = lines.length - 1; index >= 0; index--) {
     const header = /^thread '[^']*'(?: \(\d+\))? panicked at (.*)$/.exec(lines[index]);
     if (!header) continue;
     const quoted = /^'(.*)', (\S+)$/.exec(header[1]);
-    if (quoted) return `${quoted[1]} (panicked at ${quoted[2]})`;
-    const message = lines[index + 1];
-    if (message === undefined || /^note: run with `RUST_BACKTRACE/.test(message)) return undefined;
-    return `${message} (panicked at ${header[1].replace(/:$/, "")})`;
+    const message = quoted ? quoted[1] : lines[index + 1];
+    const after = lines.slice(quoted ? index + 1 : index + 2);
+    if (message === undefined || isPanicTail(message) || !after.every(isPanicTail)) return undefined;
+    return `${message} (panicked at ${quoted ? quoted[2] : header[1].replace(/:$/, "")})`;
   }
   return undefined;
+}
+
+/** What Rust prints after a panic's message: its notes, and a backtrace's header, frames and their places. */
+function isPanicTail(line: string): boolean {
+  return /^note: /.test(line) || line === "stack backtrace:" || /^\d+: /.test(line) || /^at /.test(line);
 }

@@ -41,6 +41,11 @@ Deno.test("the line that says what went wrong: a Rust panic's message and place,
     said("thread 'main' panicked at 'the table is missing', src/main.rs:9:5\nnote: run with `RUST_BACKTRACE=1`\n"),
     "the table is missing (panicked at src/main.rs:9:5)",
   );
+  // A panic caught earlier, then other output: not what ended the process.
+  assert.equal(
+    said("thread 'main' (9) panicked at src/lib.rs:185:13:\nnot an allocated frame\nbegin\nSegmentation fault\n"),
+    "Segmentation fault",
+  );
   // No panic: the last line that is not a stack frame (a TypeScript crash is its message).
   assert.equal(
     said("error: Uncaught Error: no firmware\n    at load (hal.ts:3:9)\n"),
